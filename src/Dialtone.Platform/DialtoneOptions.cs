@@ -1,0 +1,62 @@
+namespace Dialtone.Platform;
+
+/// <summary>The settings under <c>Dialtone</c>; every one can be set by environment variable (<c>Dialtone__Database__Provider</c>).</summary>
+public sealed class DialtoneOptions
+{
+    public const string Section = "Dialtone";
+
+    /// <summary>Where the embedded databases live, relative to the working directory unless absolute.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    /// <summary>Loads the demo catalog (and later demo customers) on first start.</summary>
+    public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>Public base URL used for absolute <c>href</c>s when set; otherwise the request's own scheme and host.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public HubOptions Hub { get; set; } = new();
+
+    public IdempotencyOptions Idempotency { get; set; } = new();
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class HubOptions
+{
+    /// <summary>Hosts a hub callback may point at. Empty means no callback is accepted; <c>*</c> allows any host (never in production).</summary>
+    public List<string> AllowedCallbackHosts { get; set; } = [];
+
+    /// <summary>Waits between delivery attempts; after the last one the event goes to the dead letters.</summary>
+    public List<TimeSpan> RetryDelays { get; set; } =
+    [
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10),
+    ];
+
+    /// <summary>How long one callback POST may take.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the durable store is polled for messages to recover (Wolverine's durability agent).</summary>
+    public TimeSpan RecoveryPollingInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class IdempotencyOptions
+{
+    /// <summary>How long a key and its first response are kept.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a claimed key that never completed (its request crashed) blocks a retry.</summary>
+    public TimeSpan InProgressLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+}

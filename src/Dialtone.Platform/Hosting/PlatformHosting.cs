@@ -1,0 +1,95 @@
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.Messaging;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Telemetry;
+using Dialtone.Platform.Tmf;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace Dialtone.Platform.Hosting;
+
+/// <summary>The platform's two doors: what every module stands on, registered and mapped once.</summary>
+public static class PlatformHosting
+{
+    public static WebApplicationBuilder AddDialtonePlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var settings = builder.Configuration.GetSection(DialtoneOptions.Section).Get<DialtoneOptions>() ?? new DialtoneOptions();
+        services.AddOptions<DialtoneOptions>().Bind(builder.Configuration.GetSection(DialtoneOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DialtoneDatabase>();
+        services.AddSingleton<ModuleDatabases>();
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<Idempotency.IdempotencyGate>();
+        services.AddHostedService<DatabaseMigrator>();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TmfBody.MaxBytes);
+        services.ConfigureHttpJsonOptions(json => TmfJson.Configure(json.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<TmfExceptionHandler>();
+
+        services.AddDataProtection()
+            .SetApplicationName("Dialtone")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(settings.DataDirectory), "keys")));
+
+        var authentication = services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName);
+        if (builder.Configuration.GetValue<bool>("Dialtone:Auth:DevelopmentScheme"))
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+        else
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, NoCredentialsAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
+        }
+
+        services.AddAuthorization(DialtonePolicies.AddTo);
+
+        services.AddHealthChecks()
+            .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddOpenApi(options => options.AddDialtoneDocumentConventions());
+        builder.AddDialtoneTelemetry();
+        builder.AddDialtoneMessaging(settings);
+        return builder;
+    }
+
+    public static WebApplication UseDialtonePlatform(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseTmfStatusCodeBodies();
+        app.UseTraceResponse();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") })
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") })
+            .AllowAnonymous().ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options
+                .WithTitle("Dialtone API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools())
+            .AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}

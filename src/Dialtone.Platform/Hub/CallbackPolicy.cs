@@ -1,0 +1,31 @@
+using Dialtone.Platform.Tmf;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Platform.Hub;
+
+/// <summary>
+/// Where a hub may deliver: absolute http(s) URLs whose host is on <c>Dialtone:Hub:AllowedCallbackHosts</c>, so a
+/// listener registration cannot aim Dialtone at the operator's internal network (SSRF).
+/// </summary>
+public sealed class CallbackPolicy(IOptionsMonitor<DialtoneOptions> options)
+{
+    public void EnsureAllowed(string callback)
+    {
+        if (!Uri.TryCreate(callback, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' must be an absolute http or https URL.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' must not carry credentials.");
+        }
+
+        var allowed = options.CurrentValue.Hub.AllowedCallbackHosts;
+        if (!allowed.Contains("*") && !allowed.Any(host => string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw TmfProblemException.BadRequest("CALLBACK_NOT_ALLOWED",
+                $"Callbacks to '{uri.Host}' are not allowed; the operator lists allowed hosts in Dialtone:Hub:AllowedCallbackHosts.");
+        }
+    }
+}

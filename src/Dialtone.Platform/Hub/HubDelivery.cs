@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Dialtone.Platform.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Platform.Hub;
+
+/// <summary>One event on its way to one listener.</summary>
+public sealed record HubDelivery(string ApiName, string ListenerId, string EventId, string EventType, string ResourceId, string Body)
+{
+    public string PartitionKey => $"{ListenerId}/{ResourceId}";
+}
+
+/// <summary>A listener answered with something other than 2xx; the delivery is retried, then dead-lettered.</summary>
+public sealed class HubDeliveryException(string message) : Exception(message);
+
+/// <summary>Which module's database holds the listeners of which API.</summary>
+public sealed class HubListenerDirectory(IServiceScopeFactory scopes)
+{
+    private readonly Dictionary<string, Type> contexts = new(StringComparer.Ordinal);
+
+    public void Register<TDb>(string apiName)
+        where TDb : ModuleDbContext => contexts[apiName] = typeof(TDb);
+
+    public async Task<IReadOnlyList<HubListener>> ListenersAsync(string apiName, CancellationToken cancellationToken)
+    {
+        if (!contexts.TryGetValue(apiName, out var type))
+        {
+            return [];
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(type);
+        return await db.HubListeners.AsNoTracking().Where(l => l.ApiName == apiName).ToListAsync(cancellationToken);
+    }
+
+    public async Task<HubListener?> FindAsync(string apiName, string listenerId, CancellationToken cancellationToken) =>
+        (await ListenersAsync(apiName, cancellationToken)).FirstOrDefault(l => l.Id == listenerId);
+}
+
+/// <summary>Fans an event out to every listener of its API whose query it matches.</summary>
+public static class TmfEventFanOutHandler
+{
+    public static async Task<IEnumerable<HubDelivery>> Handle(TmfEventMessage message, HubListenerDirectory directory, CancellationToken cancellationToken)
+    {
+        var listeners = await directory.ListenersAsync(message.ApiName, cancellationToken);
+        if (listeners.Count == 0)
+        {
+            return [];
+        }
+
+        var notification = JsonNode.Parse(message.Body)!;
+        return listeners
+            .Where(l => HubQuery.Parse(l.Query).Matches(notification))
+            .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.Body))
+            .ToList();
+    }
+}
+
+/// <summary>POSTs one event to one listener, signed with the listener's secret.</summary>
+public static partial class HubDeliveryHandler
+{
+    public const string HttpClientName = "dialtone-hub";
+
+    public static async Task Handle(HubDelivery delivery, HubListenerDirectory directory, IHttpClientFactory clients,
+        IDataProtectionProvider protection, TimeProvider clock, ILogger<HubDelivery> logger, CancellationToken cancellationToken)
+    {
+        var listener = await directory.FindAsync(delivery.ApiName, delivery.ListenerId, cancellationToken);
+        if (listener is null)
+        {
+            LogListenerGone(logger, delivery.EventId, delivery.ListenerId);
+            return;
+        }
+
+        var secret = protection.CreateProtector(HubEndpoints.ProtectorPurpose).Unprotect(listener.ProtectedSecret);
+        using var request = new HttpRequestMessage(HttpMethod.Post, listener.Callback)
+        {
+            Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(HubSignature.HeaderName, HubSignature.Sign(secret, delivery.Body, clock.GetUtcNow()));
+        request.Headers.Add("X-Dialtone-Event-Id", delivery.EventId);
+        request.Headers.Add("X-Dialtone-Event-Type", delivery.EventType);
+
+        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HubDeliveryException($"Listener {listener.Id} answered {(int)response.StatusCode} to event {delivery.EventId}.");
+        }
+
+        LogDelivered(logger, delivery.EventId, delivery.ListenerId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered event {EventId} to listener {ListenerId}")]
+    private static partial void LogDelivered(ILogger logger, string eventId, string listenerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped event {EventId}: listener {ListenerId} was removed")]
+    private static partial void LogListenerGone(ILogger logger, string eventId, string listenerId);
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Platform.Hub;
+
+/// <summary>TMF688 listener registration: <c>{callback, query}</c> in.</summary>
+public sealed record EventSubscriptionInput(
+    [property: JsonPropertyName("callback"), JsonRequired] string Callback,
+    [property: JsonPropertyName("query")] string? Query);
+
+/// <summary>A registered listener. <c>secret</c> signs its deliveries and is shown only in the registration response.</summary>
+public sealed record EventSubscription(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("callback")] string Callback,
+    [property: JsonPropertyName("query")] string? Query,
+    [property: JsonPropertyName("secret")] string? Secret);
+
+/// <summary>The hub of one TMF API: register and remove listeners; deliveries follow from the outbox.</summary>
+public static class HubEndpoints
+{
+    public const string ProtectorPurpose = "Dialtone.Hub.ListenerSecret";
+
+    public static RouteGroupBuilder MapTmfHub<TDb>(this IEndpointRouteBuilder endpoints, string apiName, string policy)
+        where TDb : ModuleDbContext
+    {
+        var group = endpoints.MapGroup($"/tmf-api/{apiName}/v4/hub").WithTags("Events hub");
+
+        group.MapPost("", RegisterAsync<TDb>)
+            .WithName($"registerListener_{apiName}")
+            .WithSummary("Register a listener for this API's events")
+            .WithDescription("The callback receives each matching event as a signed POST (X-Dialtone-Signature: t=..,v1=HMAC-SHA256(secret, t.body)); reject timestamps older than 5 minutes. The query uses the list filter syntax on the event, e.g. eventType=ProductOfferingCreateEvent.")
+            .Accepts<EventSubscriptionInput>("application/json")
+            .Produces<EventSubscription>(StatusCodes.Status201Created)
+            .ProducesTmfErrors(400, 401, 403, 413, 415)
+            .RequireAuthorization(policy)
+            .WithMetadata(new HubApiName(apiName));
+
+        group.MapDelete("{id}", async (string id, TDb db, CancellationToken ct) =>
+            {
+                var deleted = await db.HubListeners.Where(l => l.Id == id && l.ApiName == apiName).ExecuteDeleteAsync(ct);
+                return deleted == 0 ? throw TmfProblemException.NotFound("listener", id) : Results.NoContent();
+            })
+            .WithName($"unregisterListener_{apiName}")
+            .WithSummary("Remove a listener")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesTmfErrors(401, 403, 404)
+            .RequireAuthorization(policy);
+
+        return group;
+    }
+
+    private static async Task<IResult> RegisterAsync<TDb>(HttpContext http, TDb db, IDataProtectionProvider protection,
+        CallbackPolicy callbacks, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct)
+        where TDb : ModuleDbContext
+    {
+        var apiName = http.GetEndpoint()!.Metadata.GetMetadata<HubApiName>()!.Name;
+        var body = await TmfBody.ReadObjectAsync(http.Request, ct);
+        var input = body.Deserialize<EventSubscriptionInput>();
+        callbacks.EnsureAllowed(input.Callback);
+        HubQuery.Parse(input.Query);
+
+        var now = clock.GetUtcNow();
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var id = Guid.CreateVersion7(now).ToString();
+        var listener = HubListener.Create(id, apiName, input.Callback, input.Query,
+            protection.CreateProtector(ProtectorPurpose).Protect(secret), http.GetCaller().Subject, now);
+        db.HubListeners.Add(listener);
+        await db.SaveChangesAsync(ct);
+
+        http.Response.Headers.Location = $"{TmfResourceEndpoints.BaseUrl(http, options.Value)}/tmf-api/{apiName}/v4/hub/{id}";
+        return Results.Json(new EventSubscription(id, input.Callback, input.Query, secret), TmfJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private sealed record HubApiName(string Name);
+}
+
+internal static class JsonObjectExtensions
+{
+    public static T Deserialize<T>(this System.Text.Json.Nodes.JsonObject body) => Tmf.Documents.TmfRepresentation.FromJson<T>(body);
+}

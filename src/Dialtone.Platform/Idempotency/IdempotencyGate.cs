@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Platform.Idempotency;
+
+/// <summary>What to do with a POST after looking at its <c>Idempotency-Key</c>.</summary>
+public abstract record IdempotencyDecision
+{
+    /// <summary>No key: just run.</summary>
+    public sealed record NoKey : IdempotencyDecision;
+
+    /// <summary>The key is claimed for this request; complete it in the same SaveChanges as the change.</summary>
+    public sealed record Proceed(IdempotencyRecord Record) : IdempotencyDecision;
+
+    /// <summary>The same key and body were seen: answer the first response again.</summary>
+    public sealed record Replay(IResult Response) : IdempotencyDecision;
+}
+
+/// <summary>
+/// The IETF idempotency-key draft for any POST of any module: a key is scoped to the caller and the route; the same
+/// key and canonical body within the lifetime replays the first response; another body is a 422; a duplicate while
+/// the first still runs is a 409. The record lives in the module's database and completes in the change's transaction.
+/// </summary>
+public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions> options)
+{
+    public const string HeaderName = "Idempotency-Key";
+
+    private IdempotencyOptions Settings => options.Value.Idempotency;
+
+    public async Task<IdempotencyDecision> BeginAsync(ModuleDbContext db, HttpContext http, JsonNode body, CancellationToken cancellationToken)
+    {
+        if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
+        {
+            return new IdempotencyDecision.NoKey();
+        }
+
+        var key = values.ToString().Trim().Trim('"');
+        if (values.Count != 1 || key.Length is 0 or > 255)
+        {
+            throw TmfProblemException.BadRequest("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be one value of 1 to 255 characters.");
+        }
+
+        var scope = $"{http.GetCaller().ScopeKey} {http.Request.Method} {http.Request.Path}";
+        var hash = Hash(body);
+        var now = clock.GetUtcNow();
+
+        var existing = await db.IdempotencyRecords.FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
+        if (existing is null)
+        {
+            var record = IdempotencyRecord.Claim(scope, key, hash, now, Settings);
+            db.IdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new IdempotencyDecision.Proceed(record);
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(record).State = EntityState.Detached;
+                existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken)
+                           ?? throw Conflict();
+            }
+        }
+
+        if (existing.ExpiresAt <= now || (!existing.Completed && existing.LeaseUntil <= now))
+        {
+            db.Attach(existing);
+            existing.Reclaim(hash, now, Settings);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new IdempotencyDecision.Proceed(existing);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw Conflict();
+            }
+        }
+
+        if (existing.RequestHash != hash)
+        {
+            throw TmfProblemException.Unprocessable("IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was already used with a different request body.");
+        }
+
+        if (!existing.Completed)
+        {
+            throw Conflict();
+        }
+
+        return new IdempotencyDecision.Replay(new ReplayedResponse(existing));
+    }
+
+    /// <summary>Gives the key back when the request it guarded was refused, so that a corrected retry is not blocked.</summary>
+    public static async Task ReleaseAsync(ModuleDbContext db, IdempotencyDecision decision)
+    {
+        if (decision is IdempotencyDecision.Proceed { Record: var record } && !record.Completed)
+        {
+            db.ChangeTracker.Clear();
+            db.IdempotencyRecords.Attach(record);
+            db.IdempotencyRecords.Remove(record);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request reclaimed it after the lease; that request owns it now.
+            }
+        }
+    }
+
+    private static TmfProblemException Conflict() =>
+        TmfProblemException.Conflict("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still being processed.");
+
+    /// <summary>SHA-256 of the canonical JSON (object members sorted, no insignificant whitespace).</summary>
+    public static string Hash(JsonNode body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteCanonical(writer, body);
+        }
+
+        return Convert.ToHexString(SHA256.HashData(buffer.ToArray()));
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                writer.WriteStartObject();
+                foreach (var (name, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteCanonical(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray array:
+                writer.WriteStartArray();
+                foreach (var item in array)
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    private sealed class ReplayedResponse(IdempotencyRecord record) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = record.ResponseStatus ?? StatusCodes.Status200OK;
+            if (record.ResponseLocation is not null)
+            {
+                response.Headers.Location = record.ResponseLocation;
+            }
+
+            if (record.ResponseETag is not null)
+            {
+                response.Headers.ETag = record.ResponseETag;
+            }
+
+            response.Headers["Idempotent-Replayed"] = "true";
+            response.ContentType = "application/json; charset=utf-8";
+            await response.WriteAsync(record.ResponseBody ?? "", Encoding.UTF8);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Platform.Persistence;
+
+/// <summary>The module DbContexts whose migrations the host applies at start.</summary>
+public sealed class ModuleDatabases
+{
+    private readonly List<Type> contexts = [];
+
+    public IReadOnlyList<Type> Contexts => contexts;
+
+    public void Add(Type context)
+    {
+        if (!context.IsAssignableTo(typeof(ModuleDbContext)))
+        {
+            throw new ArgumentException($"{context} is not a module DbContext.", nameof(context));
+        }
+
+        contexts.Add(context);
+    }
+}
+
+/// <summary>
+/// Applies every module's EF Core migrations before the host serves requests. EF Core's <c>Migrate</c> takes a
+/// database-wide lock (a lock table on SQLite, an advisory lock on PostgreSQL), so nodes starting together do not race.
+/// </summary>
+public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDatabases modules, DatabaseReadiness readiness, ILogger<DatabaseMigrator> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        foreach (var type in modules.Contexts)
+        {
+            var context = (DbContext)scope.ServiceProvider.GetRequiredService(type);
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                LogMigrating(logger, type.Name, pending.Count);
+                await context.Database.MigrateAsync(cancellationToken);
+            }
+        }
+
+        readiness.MarkMigrated();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) of {Context}")]
+    private static partial void LogMigrating(ILogger logger, string context, int count);
+}
+
+/// <summary>Whether the database has been migrated; the readiness probe waits for it.</summary>
+public sealed class DatabaseReadiness
+{
+    private volatile bool migrated;
+
+    public bool IsMigrated => migrated;
+
+    public void MarkMigrated() => migrated = true;
+}

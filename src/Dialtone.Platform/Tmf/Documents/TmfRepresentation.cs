@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dialtone.Platform.Json;
+
+namespace Dialtone.Platform.Tmf.Documents;
+
+/// <summary>Moving representations between their typed form, their stored JSON and what a caller sees.</summary>
+public static class TmfRepresentation
+{
+    /// <summary>Attributes the server owns; a PATCH naming one is refused.</summary>
+    public static readonly IReadOnlySet<string> ReadOnlyOnPatch = new HashSet<string>(StringComparer.Ordinal) { "id", "href", "lastUpdate", "@type", "@baseType" };
+
+    public static JsonObject ToJsonObject<T>(T representation) =>
+        JsonSerializer.SerializeToNode(representation, TmfJson.Options)?.AsObject() ?? throw new InvalidOperationException("A representation serialised to null.");
+
+    public static T FromJson<T>(JsonNode node) =>
+        node.Deserialize<T>(TmfJson.Options) ?? throw new JsonException("The body is null.");
+
+    public static T FromStored<T>(TmfDocument document) =>
+        JsonSerializer.Deserialize<T>(document.Body, TmfJson.Options) ?? throw new InvalidOperationException($"Document {document.Id} is empty.");
+
+    /// <summary>What the caller sees: the stored body with its absolute <c>href</c>, optionally cut down to the requested fields.</summary>
+    public static JsonObject ForCaller(TmfDocument document, TmfResourceDescriptor resource, string baseUrl, IReadOnlySet<string>? fields = null)
+    {
+        var stored = JsonNode.Parse(document.Body)!.AsObject();
+        var result = new JsonObject
+        {
+            ["id"] = document.Id,
+            ["href"] = resource.Href(baseUrl, document.Id),
+        };
+        foreach (var (name, value) in stored)
+        {
+            if (name is "id" or "href")
+            {
+                continue;
+            }
+
+            if (fields is null || fields.Contains(name) || name == "@type")
+            {
+                result[name] = value?.DeepClone();
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>RFC 7396 JSON merge patch: objects merge, <c>null</c> removes, anything else replaces (arrays whole).</summary>
+    public static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject)
+        {
+            return patch?.DeepClone();
+        }
+
+        var result = target is JsonObject targetObject ? targetObject.DeepClone().AsObject() : new JsonObject();
+        foreach (var (name, value) in patchObject)
+        {
+            if (value is null)
+            {
+                result.Remove(name);
+            }
+            else
+            {
+                result[name] = MergePatch(result[name], value);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The attributes (JSON names) whose values differ between two representations.</summary>
+    public static IEnumerable<string> ChangedAttributes(JsonObject before, JsonObject after) =>
+        before.Select(p => p.Key).Union(after.Select(p => p.Key))
+            .Where(name => !JsonNode.DeepEquals(before[name], after[name]));
+
+    public static IEnumerable<string> ChangedAttributes<T>(T before, T after) =>
+        ChangedAttributes(ToJsonObject(before), ToJsonObject(after));
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Dialtone.Platform.Tmf.Documents;
+
+/// <summary>What kind of value a filterable attribute holds, which decides the operators it accepts.</summary>
+public enum TmfAttributeKind
+{
+    /// <summary>Equality only (also booleans, as <c>true</c>/<c>false</c>).</summary>
+    Text,
+
+    /// <summary>Equality and <c>.gt .gte .lt .lte</c>; compared at four decimals.</summary>
+    Number,
+
+    /// <summary>Equality and <c>.gt .gte .lt .lte</c>; a date alone means its start in UTC.</summary>
+    DateTime,
+}
+
+/// <summary>An attribute a list may filter (and perhaps sort) on: a dotted path into the representation.</summary>
+public sealed record TmfAttribute(string Path, TmfAttributeKind Kind, bool Sortable = false);
+
+/// <summary>
+/// A TMF resource as the platform serves it: its API, its path segment, its representation type, and the
+/// attributes a list may filter and sort on. Declaring an attribute is what makes it searchable; any other
+/// attribute named in a query is refused.
+/// </summary>
+public sealed class TmfResourceDescriptor
+{
+    public TmfResourceDescriptor(string apiName, string resource, Type representation, IEnumerable<TmfAttribute> attributes)
+    {
+        ApiName = apiName;
+        Resource = resource;
+        Representation = representation;
+        Attributes = attributes.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        TopLevelAttributes = representation.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The API's name in its base path, e.g. <c>productCatalogManagement</c>.</summary>
+    public string ApiName { get; }
+
+    /// <summary>The resource's path segment and event-payload name, e.g. <c>productOffering</c>.</summary>
+    public string Resource { get; }
+
+    /// <summary>The <c>@type</c> of the resource, e.g. <c>ProductOffering</c>.</summary>
+    public string TypeName => char.ToUpperInvariant(Resource[0]) + Resource[1..];
+
+    public Type Representation { get; }
+
+    public IReadOnlyDictionary<string, TmfAttribute> Attributes { get; }
+
+    public IReadOnlySet<string> TopLevelAttributes { get; }
+
+    public string BasePath => $"/tmf-api/{ApiName}/v4/{Resource}";
+
+    public string Href(string baseUrl, string id) => $"{baseUrl}{BasePath}/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The search entries of a representation: every value found at every declared path.</summary>
+    public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body)
+    {
+        foreach (var attribute in Attributes.Values)
+        {
+            foreach (var value in ValuesAt(body, attribute.Path.Split('.')))
+            {
+                var entry = new TmfSearchEntry { DocumentId = id, ResourceType = Resource, Path = attribute.Path };
+                if (!TryFill(entry, attribute.Kind, value))
+                {
+                    continue;
+                }
+
+                yield return entry;
+            }
+        }
+    }
+
+    private static bool TryFill(TmfSearchEntry entry, TmfAttributeKind kind, JsonValue value)
+    {
+        switch (kind)
+        {
+            case TmfAttributeKind.Number when value.TryGetValue<decimal>(out var number):
+                entry.Number = TmfValues.ScaleNumber(number);
+                return true;
+            case TmfAttributeKind.DateTime when value.TryGetValue<string>(out var text) && TmfValues.TryParseTime(text, out var time):
+                entry.Time = time;
+                return true;
+            case TmfAttributeKind.Text when value.TryGetValue<string>(out var text):
+                entry.Text = text.Length > 512 ? text[..512] : text;
+                return true;
+            case TmfAttributeKind.Text when value.TryGetValue<bool>(out var flag):
+                entry.Text = flag ? "true" : "false";
+                return true;
+            case TmfAttributeKind.Text when value.TryGetValue<decimal>(out var number):
+                entry.Text = number.ToString(CultureInfo.InvariantCulture);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static IEnumerable<JsonValue> ValuesAt(JsonNode? node, ReadOnlyMemory<string> segments)
+    {
+        switch (node)
+        {
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    foreach (var value in ValuesAt(item, segments))
+                    {
+                        yield return value;
+                    }
+                }
+
+                break;
+            case JsonObject obj when segments.Length > 0:
+                if (obj.TryGetPropertyValue(segments.Span[0], out var child))
+                {
+                    foreach (var value in ValuesAt(child, segments[1..]))
+                    {
+                        yield return value;
+                    }
+                }
+
+                break;
+            case JsonValue leaf when segments.Length == 0:
+                yield return leaf;
+                break;
+        }
+    }
+
+    private static IEnumerable<JsonValue> ValuesAt(JsonNode? node, string[] segments) => ValuesAt(node, segments.AsMemory());
+}
+
+/// <summary>How filter values are compared in the database.</summary>
+public static class TmfValues
+{
+    /// <summary>Numbers are stored and compared as integers of ten-thousandths.</summary>
+    public const decimal NumberScale = 10_000m;
+
+    public static long ScaleNumber(decimal value) =>
+        (long)decimal.Round(Math.Clamp(value, long.MinValue / NumberScale, long.MaxValue / NumberScale) * NumberScale, MidpointRounding.ToZero);
+
+    public static bool TryParseTime(string text, out long unixMilliseconds)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        {
+            unixMilliseconds = time.ToUnixTimeMilliseconds();
+            return true;
+        }
+
+        unixMilliseconds = 0;
+        return false;
+    }
+}

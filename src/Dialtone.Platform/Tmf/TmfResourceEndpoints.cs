@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Hub;
+using Dialtone.Platform.Idempotency;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Platform.Tmf;
+
+/// <summary>
+/// The TMF630 create/list/get/patch/delete of one resource, written once: paths, paging, fields, filters, sorting,
+/// merge patch, ETags, idempotency keys, events in the outbox. A module supplies only the resource's rules.
+/// </summary>
+public static class TmfResourceEndpoints
+{
+    public const int MaxConcurrentRetries = 5;
+
+    public static RouteGroupBuilder MapTmfResource<TDb, TRepresentation, TRules>(this IEndpointRouteBuilder endpoints, string readPolicy, string writePolicy)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = endpoints.ServiceProvider.GetRequiredService<TRules>().Resource;
+        var name = resource.TypeName;
+        var group = endpoints.MapGroup(resource.BasePath).WithTags(name);
+
+        group.MapGet("", (HttpContext http, TDb db, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                ListAsync<TDb, TRepresentation, TRules>(http, db, rules, clock, options.Value, ct))
+            .WithName($"list{name}")
+            .WithSummary($"List or find {name} objects")
+            .WithDescription("TMF630 paging (offset, limit ≤ 1000), attribute selection (fields), attribute filters (equality, comma-separated OR, .gt/.gte/.lt/.lte on numbers and dates) and sort (name, -lastUpdate). 206 when the page is partial.")
+            .Produces<List<TRepresentation>>(StatusCodes.Status200OK)
+            .Produces<List<TRepresentation>>(StatusCodes.Status206PartialContent)
+            .ProducesTmfErrors(400, 401, 403)
+            .RequireAuthorization(readPolicy);
+
+        group.MapGet("{id}", (string id, HttpContext http, TDb db, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                GetAsync<TDb, TRepresentation, TRules>(id, http, db, rules, clock, options.Value, ct))
+            .WithName($"retrieve{name}")
+            .WithSummary($"Retrieve a {name} by id")
+            .Produces<TRepresentation>(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesTmfErrors(400, 401, 403, 404)
+            .RequireAuthorization(readPolicy);
+
+        group.MapPost("", (HttpContext http, TDb db, IDbContextOutbox<TDb> outbox, TRules rules, IdempotencyGate gate, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                CreateAsync<TDb, TRepresentation, TRules>(http, outbox, rules, gate, clock, options.Value, ct))
+            .WithName($"create{name}")
+            .WithSummary($"Create a {name}")
+            .WithDescription("Returns 201 with Location, ETag and the created resource with every server-side default filled in. An Idempotency-Key header makes retries safe for 24 h.")
+            .Accepts<TRepresentation>("application/json")
+            .Produces<TRepresentation>(StatusCodes.Status201Created)
+            .ProducesTmfErrors(400, 401, 403, 409, 413, 415, 422)
+            .RequireAuthorization(writePolicy);
+
+        group.MapPatch("{id}", (string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                PatchAsync<TDb, TRepresentation, TRules>(id, http, outbox, rules, clock, options.Value, ct))
+            .WithName($"patch{name}")
+            .WithSummary($"Update a {name} with a JSON merge patch")
+            .WithDescription("application/merge-patch+json or application/json, both applied as RFC 7396 merge patch. id, href, lastUpdate, @type and @baseType are read-only. If-Match with the ETag guards against lost updates (412 when stale).")
+            .Accepts<TRepresentation>(TmfBody.MergePatchMediaType, "application/json")
+            .Produces<TRepresentation>(StatusCodes.Status200OK)
+            .ProducesTmfErrors(400, 401, 403, 404, 409, 412, 413, 415)
+            .RequireAuthorization(writePolicy);
+
+        group.MapDelete("{id}", (string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                DeleteAsync<TDb, TRepresentation, TRules>(id, http, outbox, rules, clock, options.Value, ct))
+            .WithName($"delete{name}")
+            .WithSummary($"Delete a {name}")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesTmfErrors(401, 403, 404, 409, 412)
+            .RequireAuthorization(writePolicy);
+
+        return group;
+    }
+
+    public static string BaseUrl(HttpContext http, DialtoneOptions options) =>
+        options.PublicBaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+
+    private static async Task<IResult> ListAsync<TDb, TRepresentation, TRules>(HttpContext http, TDb db, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var query = TmfListQuery.Parse(http.Request.Query, resource);
+        var entries = db.SearchEntries.AsNoTracking();
+        var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, http.GetCaller(), clock.GetUtcNow());
+        foreach (var filter in query.Filters)
+        {
+            documents = documents.WhereMatches(entries, filter);
+        }
+
+        var total = await documents.CountAsync(ct);
+        var page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
+        var baseUrl = BaseUrl(http, options);
+        var body = new JsonArray(page.Select(d => (JsonNode)TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields)).ToArray());
+
+        http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Result-Count"] = page.Count.ToString(CultureInfo.InvariantCulture);
+        var status = query.Offset == 0 && page.Count == total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
+        return Results.Json(body, TmfJson.Options, "application/json; charset=utf-8", status);
+    }
+
+    private static async Task<IResult> GetAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, TDb db, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var fields = http.Request.Query.ContainsKey("fields")
+            ? TmfListQuery.Parse(new QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues> { ["fields"] = http.Request.Query["fields"] }), resource).Fields
+            : null;
+        var document = await db.Documents.OfResource(resource).FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (document is null || !rules.IsVisibleTo(TmfRepresentation.FromStored<TRepresentation>(document), http.GetCaller(), clock.GetUtcNow()))
+        {
+            throw TmfProblemException.NotFound(resource.TypeName, id);
+        }
+
+        http.Response.Headers.ETag = document.ETag;
+        if (http.Request.Headers.IfNoneMatch.Contains(document.ETag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Json(TmfRepresentation.ForCaller(document, resource, BaseUrl(http, options), fields), TmfJson.Options, "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> CreateAsync<TDb, TRepresentation, TRules>(HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, IdempotencyGate gate, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var db = outbox.DbContext;
+        var body = await TmfBody.ReadObjectAsync(http.Request, ct);
+        foreach (var serverOwned in new[] { "id", "href", "lastUpdate" })
+        {
+            if (body.ContainsKey(serverOwned))
+            {
+                throw TmfProblemException.BadRequest("READ_ONLY_ATTRIBUTE", $"'{serverOwned}' is assigned by the server and cannot be given on create.");
+            }
+        }
+
+        var decision = await gate.BeginAsync(db, http, body, ct);
+        if (decision is IdempotencyDecision.Replay replay)
+        {
+            return replay.Response;
+        }
+
+        try
+        {
+            var now = clock.GetUtcNow();
+            var baseUrl = BaseUrl(http, options);
+            var (document, view) = await CreateDocumentAsync<TDb, TRepresentation, TRules>(outbox, rules, body, new TmfWriteContext(db, http.GetCaller(), baseUrl, now), ct);
+            var location = resource.Href(baseUrl, document.Id);
+            var responseBody = view.ToJsonString(TmfJson.Options);
+            if (decision is IdempotencyDecision.Proceed proceed)
+            {
+                proceed.Record.Complete(StatusCodes.Status201Created, location, document.ETag, responseBody);
+            }
+
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+
+            http.Response.Headers.ETag = document.ETag;
+            http.Response.Headers.Location = location;
+            return Results.Text(responseBody, "application/json; charset=utf-8", statusCode: StatusCodes.Status201Created);
+        }
+        catch (Exception) when (decision is IdempotencyDecision.Proceed)
+        {
+            await IdempotencyGate.ReleaseAsync(db, decision);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates one resource through its rules and stages it with its create event on the outbox; the caller commits with
+    /// <c>SaveChangesAndFlushMessagesAsync</c>. Used by the POST endpoint and by anything that must create exactly as an API client would (demo data, imports).
+    /// </summary>
+    public static async Task<(TmfDocument Document, JsonObject View)> CreateDocumentAsync<TDb, TRepresentation, TRules>(
+        IDbContextOutbox<TDb> outbox, TRules rules, JsonObject body, TmfWriteContext context, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var now = context.Now;
+        var id = Guid.CreateVersion7(now).ToString();
+        var stored = body.DeepClone().AsObject();
+        stored["id"] = id;
+        stored["lastUpdate"] = UtcDateTimeOffsetConverter.Format(now);
+        stored["@type"] ??= resource.TypeName;
+
+        var representation = TmfRepresentation.FromJson<TRepresentation>(stored);
+        rules.ApplyDefaults(representation, context);
+        await rules.ValidateAsync(null, representation, context, ct);
+
+        var json = TmfRepresentation.ToJsonObject(representation);
+        json.Remove("href");
+        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json));
+        outbox.DbContext.Documents.Add(document);
+
+        var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now));
+        return (document, view);
+    }
+
+    private static async Task<IResult> PatchAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var db = outbox.DbContext;
+        var patch = await TmfBody.ReadMergePatchAsync(http.Request, ct);
+        var readOnly = patch.Select(p => p.Key).FirstOrDefault(TmfRepresentation.ReadOnlyOnPatch.Contains);
+        if (readOnly is not null)
+        {
+            throw TmfProblemException.BadRequest("READ_ONLY_ATTRIBUTE", $"'{readOnly}' is read-only and cannot be patched.");
+        }
+
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var document = await db.Documents.Include(d => d.SearchEntries)
+                .FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
+                ?? throw TmfProblemException.NotFound(resource.TypeName, id);
+            CheckIfMatch(ifMatch, document);
+
+            var now = clock.GetUtcNow();
+            var baseUrl = BaseUrl(http, options);
+            var beforeJson = JsonNode.Parse(document.Body)!.AsObject();
+            var merged = TmfRepresentation.MergePatch(beforeJson, patch)!.AsObject();
+            merged["lastUpdate"] = UtcDateTimeOffsetConverter.Format(now);
+
+            var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
+            var before = TmfRepresentation.FromJson<TRepresentation>(beforeJson);
+            var after = TmfRepresentation.FromJson<TRepresentation>(merged);
+            await rules.ValidateAsync(before, after, context, ct);
+
+            var json = TmfRepresentation.ToJsonObject(after);
+            json.Remove("href");
+            var stateChanged = beforeJson["lifecycleStatus"]?.ToString() != json["lifecycleStatus"]?.ToString();
+            var attributesChanged = TmfRepresentation.ChangedAttributes(beforeJson, json).Any(a => a is not ("lifecycleStatus" or "lastUpdate"));
+            document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json));
+
+            var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
+            if (attributesChanged || !stateChanged)
+            {
+                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, id, document.Version, view, now));
+            }
+
+            if (stateChanged)
+            {
+                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, id, document.Version, view, now));
+            }
+
+            try
+            {
+                await outbox.SaveChangesAndFlushMessagesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (ifMatch.Length == 0 && attempt < MaxConcurrentRetries)
+            {
+                // Another writer committed first: re-read and re-apply the patch to its version, never overwrite it.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw TmfProblemException.PreconditionFailed($"{resource.TypeName} '{id}' was changed by another request; read it again and retry.");
+            }
+
+            http.Response.Headers.ETag = document.ETag;
+            return Results.Json(view, TmfJson.Options, "application/json; charset=utf-8");
+        }
+    }
+
+    private static async Task<IResult> DeleteAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = rules.Resource;
+        var db = outbox.DbContext;
+        var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
+                       ?? throw TmfProblemException.NotFound(resource.TypeName, id);
+        CheckIfMatch(http.Request.Headers.IfMatch.ToString(), document);
+
+        var now = clock.GetUtcNow();
+        var baseUrl = BaseUrl(http, options);
+        var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
+        await rules.EnsureDeletableAsync(TmfRepresentation.FromStored<TRepresentation>(document), context, ct);
+
+        var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
+        db.Documents.Remove(document);
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Delete, id, document.Version + 1, view, now));
+        try
+        {
+            await outbox.SaveChangesAndFlushMessagesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw TmfProblemException.PreconditionFailed($"{resource.TypeName} '{id}' was changed while it was being deleted; read it again and retry.");
+        }
+
+        return Results.NoContent();
+    }
+
+    private static void CheckIfMatch(string ifMatch, TmfDocument document)
+    {
+        if (ifMatch.Length == 0 || ifMatch == "*")
+        {
+            return;
+        }
+
+        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t);
+        if (!tags.Contains(document.ETag))
+        {
+            throw TmfProblemException.PreconditionFailed($"If-Match {ifMatch} does not match the current ETag {document.ETag}.");
+        }
+    }
+}

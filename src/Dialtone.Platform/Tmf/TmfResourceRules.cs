@@ -1,0 +1,47 @@
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dialtone.Platform.Tmf;
+
+/// <summary>What a rule needs to know about the write it judges.</summary>
+public sealed record TmfWriteContext(ModuleDbContext Db, Caller Caller, string BaseUrl, DateTimeOffset Now)
+{
+    /// <summary>Loads another resource of the same module, or null.</summary>
+    public async Task<T?> FindAsync<T>(TmfResourceDescriptor resource, string id, CancellationToken cancellationToken)
+        where T : class
+    {
+        var document = await Db.Documents.OfResource(resource).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        return document is null ? null : TmfRepresentation.FromStored<T>(document);
+    }
+
+    /// <summary>Whether any resource of a kind names <paramref name="id"/> at <paramref name="path"/> (a declared attribute).</summary>
+    public Task<bool> IsReferencedAsync(TmfResourceDescriptor by, string path, string id, CancellationToken cancellationToken) =>
+        Db.SearchEntries.AnyAsync(e => e.ResourceType == by.Resource && e.Path == path && e.Text == id, cancellationToken);
+}
+
+/// <summary>
+/// The behaviour of one TMF resource that the platform's generic create/read/update/delete pipeline asks for:
+/// its server-side defaults, its rules on every write, what blocks a delete, and who sees what.
+/// </summary>
+public interface ITmfResourceRules<TRepresentation>
+    where TRepresentation : class
+{
+    TmfResourceDescriptor Resource { get; }
+
+    /// <summary>Fills what the server decides when a resource is created (lifecycle status, version...).</summary>
+    void ApplyDefaults(TRepresentation created, TmfWriteContext context);
+
+    /// <summary>Judges a create (<paramref name="before"/> null) or an update; throws <see cref="TmfProblemException"/> to refuse.</summary>
+    Task ValidateAsync(TRepresentation? before, TRepresentation after, TmfWriteContext context, CancellationToken cancellationToken);
+
+    /// <summary>Throws a 409 when something still refers to the resource.</summary>
+    Task EnsureDeletableAsync(TRepresentation current, TmfWriteContext context, CancellationToken cancellationToken);
+
+    /// <summary>Narrows a list to what the caller may see, in the database.</summary>
+    IQueryable<TmfDocument> VisibleTo(IQueryable<TmfDocument> documents, IQueryable<TmfSearchEntry> entries, Caller caller, DateTimeOffset now);
+
+    /// <summary>Whether the caller may see this one resource (the same rule as <see cref="VisibleTo"/>).</summary>
+    bool IsVisibleTo(TRepresentation representation, Caller caller, DateTimeOffset now);
+}

@@ -1,0 +1,38 @@
+using Dialtone.Platform;
+using Dialtone.Platform.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Catalog.Seeding;
+
+/// <summary>Loads the demo catalog once, after the host has started, when <c>Dialtone:SeedDemoData</c> is on.</summary>
+internal sealed partial class DemoCatalogSeeder(
+    IServiceProvider services, IHostApplicationLifetime lifetime, DatabaseReadiness readiness,
+    IOptions<DialtoneOptions> options, ILogger<DemoCatalogSeeder> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.SeedDemoData)
+        {
+            return;
+        }
+
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        if (!readiness.IsMigrated)
+        {
+            return;
+        }
+
+        var created = await DemoCatalog.LoadAsync(services, options.Value, stoppingToken);
+        LogSeeded(logger, created);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo catalog: {Count} resources created")]
+    private static partial void LogSeeded(ILogger logger, int count);
+}
