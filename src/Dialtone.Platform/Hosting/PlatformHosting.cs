@@ -90,6 +90,7 @@ public static class PlatformHosting
                 .HideDeveloperTools())
             .AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        app.MapDeadLetters();
         return app;
     }
 }

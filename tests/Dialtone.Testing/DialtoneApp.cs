@@ -1,0 +1,152 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Dialtone.Testing;
+
+/// <summary>The database a test app runs on.</summary>
+public enum TestDatabase
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Dialtone in-process on the real HTTP pipeline, with its own fresh database (a temp SQLite file, or a new PostgreSQL
+/// database when <see cref="PostgresConnectionVariable"/> is set), a fake clock that advances 1 ms per reading, the
+/// development auth scheme, and retry/polling intervals in milliseconds.
+/// </summary>
+public sealed class DialtoneApp : WebApplicationFactory<Program>
+{
+    /// <summary>An admin connection string to a PostgreSQL server; when set, every API test also runs on PostgreSQL.</summary>
+    public const string PostgresConnectionVariable = "DIALTONE_TEST_POSTGRES";
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> settings;
+    private readonly string? postgresDatabase;
+
+    public DialtoneApp(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? overrides = null)
+    {
+        Database = database;
+        Directory.CreateDirectory(directory);
+        settings = new Dictionary<string, string?>
+        {
+            ["Dialtone:DataDirectory"] = directory,
+            ["Dialtone:SeedDemoData"] = "false",
+            ["Dialtone:Auth:DevelopmentScheme"] = "true",
+            ["Dialtone:Hub:AllowedCallbackHosts:0"] = "127.0.0.1",
+            ["Dialtone:Hub:RetryDelays:0"] = "00:00:00.020",
+            ["Dialtone:Hub:RetryDelays:1"] = "00:00:00.050",
+            ["Dialtone:Hub:RetryDelays:2"] = "00:00:00.100",
+            ["Dialtone:Hub:DeliveryTimeout"] = "00:00:05",
+            ["Dialtone:Hub:RecoveryPollingInterval"] = "00:00:00.250",
+            ["Dialtone:Idempotency:InProgressLease"] = "00:00:05",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (database == TestDatabase.Postgres)
+        {
+            postgresDatabase = "dialtone_test_" + Guid.NewGuid().ToString("N")[..12];
+            settings["Dialtone:Database:Provider"] = "Postgres";
+            settings["ConnectionStrings:Dialtone"] = CreatePostgresDatabase(postgresDatabase);
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    public string DataDirectory => directory;
+
+    /// <summary>Whether PostgreSQL tests can run here.</summary>
+    public static bool PostgresAvailable => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresConnectionVariable));
+
+    /// <summary>The databases API tests run on: SQLite always, PostgreSQL when configured.</summary>
+    public static IEnumerable<TestDatabase> Databases => PostgresAvailable ? [TestDatabase.Sqlite, TestDatabase.Postgres] : [TestDatabase.Sqlite];
+
+    /// <summary>A client authenticated as <paramref name="subject"/> with <paramref name="roles"/> (the development scheme).</summary>
+    public HttpClient ClientAs(string subject, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", $"{subject}:{string.Join(',', roles)}");
+        return client;
+    }
+
+    public HttpClient ProductManager() => ClientAs("pm-1", "productManager");
+
+    public HttpClient Admin() => ClientAs("admin-1", "admin");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        if (postgresDatabase is not null)
+        {
+            await DropPostgresDatabaseAsync(postgresDatabase);
+        }
+
+        TryDelete(directory);
+        GC.SuppressFinalize(this);
+    }
+
+    internal static void TryDelete(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string CreatePostgresDatabase(string name)
+    {
+        var admin = Environment.GetEnvironmentVariable(PostgresConnectionVariable)!;
+        using (var connection = new NpgsqlConnection(admin))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE DATABASE \"{name}\"";
+            command.ExecuteNonQuery();
+        }
+
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    private static async Task DropPostgresDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresConnectionVariable));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
+        await command.ExecuteNonQueryAsync();
+    }
+}
