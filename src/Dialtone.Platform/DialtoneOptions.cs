@@ -37,11 +37,19 @@ public sealed class HubOptions
     /// <summary>Hosts a hub callback may point at. Empty means no callback is accepted; <c>*</c> allows any host (never in production).</summary>
     public List<string> AllowedCallbackHosts { get; set; } = [];
 
-    /// <summary>Waits between delivery attempts; after the last one the event goes to the dead letters.</summary>
-    public List<TimeSpan> RetryDelays { get; set; } =
+    /// <summary>The production waits between delivery attempts: 1 s, 5 s, 30 s, 2 min, 10 min.</summary>
+    public static readonly IReadOnlyList<TimeSpan> DefaultRetryDelays =
     [
         TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10),
     ];
+
+    /// <summary>
+    /// Waits between delivery attempts; after the last one the event goes to the dead letters. Empty means
+    /// <see cref="DefaultRetryDelays"/> (configuration binding appends to a list, so the defaults are not pre-filled).
+    /// </summary>
+    public List<TimeSpan> RetryDelays { get; set; } = [];
+
+    public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Count > 0 ? RetryDelays : DefaultRetryDelays;
 
     /// <summary>How long one callback POST may take.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,7 +1,13 @@
 using Dialtone.Catalog;
 using Dialtone.Platform.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings*.json travel with the binaries, so `dotnet run --project src/Dialtone.Server` from the repository root
+// finds them; the data directory stays relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
+});
 builder.AddDialtonePlatform();
 builder.Services.AddCatalog();
 

@@ -7,6 +7,7 @@ using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Tmf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dialtone.Platform.Idempotency;
@@ -35,7 +36,25 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
 
     private IdempotencyOptions Settings => options.Value.Idempotency;
 
-    public async Task<IdempotencyDecision> BeginAsync(ModuleDbContext db, HttpContext http, JsonNode body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks at the request's key. A new key is claimed in a short transaction of its own (on its own DbContext, so the
+    /// request's outbox sees only the change); <see cref="IdempotencyDecision.Proceed"/> then carries the record to
+    /// complete in the change's own SaveChanges.
+    /// </summary>
+    public async Task<IdempotencyDecision> BeginAsync<TDb>(HttpContext http, JsonNode body, CancellationToken cancellationToken)
+        where TDb : ModuleDbContext
+    {
+        if (!http.Request.Headers.ContainsKey(HeaderName))
+        {
+            return new IdempotencyDecision.NoKey();
+        }
+
+        await using var scope = http.RequestServices.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        return await BeginAsync(db, http, body, cancellationToken);
+    }
+
+    private async Task<IdempotencyDecision> BeginAsync(ModuleDbContext db, HttpContext http, JsonNode body, CancellationToken cancellationToken)
     {
         if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
         {
@@ -99,12 +118,24 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
         return new IdempotencyDecision.Replay(new ReplayedResponse(existing));
     }
 
+    /// <summary>Completes the claimed key with the response, in the same SaveChanges as the change it reports.</summary>
+    public static void Complete(ModuleDbContext db, IdempotencyDecision decision, int status, string? location, string? etag, string body)
+    {
+        if (decision is IdempotencyDecision.Proceed { Record: var record })
+        {
+            db.IdempotencyRecords.Attach(record);
+            record.Complete(status, location, etag, body);
+        }
+    }
+
     /// <summary>Gives the key back when the request it guarded was refused, so that a corrected retry is not blocked.</summary>
-    public static async Task ReleaseAsync(ModuleDbContext db, IdempotencyDecision decision)
+    public static async Task ReleaseAsync<TDb>(HttpContext http, IdempotencyDecision decision)
+        where TDb : ModuleDbContext
     {
         if (decision is IdempotencyDecision.Proceed { Record: var record } && !record.Completed)
         {
-            db.ChangeTracker.Clear();
+            await using var scope = http.RequestServices.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TDb>();
             db.IdempotencyRecords.Attach(record);
             db.IdempotencyRecords.Remove(record);
             try

@@ -74,13 +74,13 @@ public static class MessagingHosting
 
             // Retried in place (not rescheduled) so that a later event of the same resource cannot overtake a failing one.
             opts.Policies.OnException<HubDeliveryException>()
-                .RetryWithCooldown([.. hub.RetryDelays])
+                .RetryWithCooldown([.. hub.EffectiveRetryDelays])
                 .Then.MoveToErrorQueue();
             opts.Policies.OnException<HttpRequestException>()
-                .RetryWithCooldown([.. hub.RetryDelays])
+                .RetryWithCooldown([.. hub.EffectiveRetryDelays])
                 .Then.MoveToErrorQueue();
             opts.Policies.OnException<TaskCanceledException>()
-                .RetryWithCooldown([.. hub.RetryDelays])
+                .RetryWithCooldown([.. hub.EffectiveRetryDelays])
                 .Then.MoveToErrorQueue();
         });
 

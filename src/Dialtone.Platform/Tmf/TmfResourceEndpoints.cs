@@ -62,8 +62,8 @@ public static class TmfResourceEndpoints
             .ProducesTmfErrors(400, 401, 403, 409, 413, 415, 422)
             .RequireAuthorization(writePolicy);
 
-        group.MapPatch("{id}", (string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
-                PatchAsync<TDb, TRepresentation, TRules>(id, http, outbox, rules, clock, options.Value, ct))
+        group.MapPatch("{id}", (string id, HttpContext http, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                PatchAsync<TDb, TRepresentation, TRules>(id, http, rules, clock, options.Value, ct))
             .WithName($"patch{name}")
             .WithSummary($"Update a {name} with a JSON merge patch")
             .WithDescription("application/merge-patch+json or application/json, both applied as RFC 7396 merge patch. id, href, lastUpdate, @type and @baseType are read-only. If-Match with the ETag guards against lost updates (412 when stale).")
@@ -151,7 +151,7 @@ public static class TmfResourceEndpoints
             }
         }
 
-        var decision = await gate.BeginAsync(db, http, body, ct);
+        var decision = await gate.BeginAsync<TDb>(http, body, ct);
         if (decision is IdempotencyDecision.Replay replay)
         {
             return replay.Response;
@@ -164,10 +164,7 @@ public static class TmfResourceEndpoints
             var (document, view) = await CreateDocumentAsync<TDb, TRepresentation, TRules>(outbox, rules, body, new TmfWriteContext(db, http.GetCaller(), baseUrl, now), ct);
             var location = resource.Href(baseUrl, document.Id);
             var responseBody = view.ToJsonString(TmfJson.Options);
-            if (decision is IdempotencyDecision.Proceed proceed)
-            {
-                proceed.Record.Complete(StatusCodes.Status201Created, location, document.ETag, responseBody);
-            }
+            IdempotencyGate.Complete(db, decision, StatusCodes.Status201Created, location, document.ETag, responseBody);
 
             await outbox.SaveChangesAndFlushMessagesAsync(ct);
 
@@ -177,7 +174,7 @@ public static class TmfResourceEndpoints
         }
         catch (Exception) when (decision is IdempotencyDecision.Proceed)
         {
-            await IdempotencyGate.ReleaseAsync(db, decision);
+            await IdempotencyGate.ReleaseAsync<TDb>(http, decision);
             throw;
         }
     }
@@ -214,13 +211,12 @@ public static class TmfResourceEndpoints
         return (document, view);
     }
 
-    private static async Task<IResult> PatchAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+    private static async Task<IResult> PatchAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
         where TDb : ModuleDbContext
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
     {
         var resource = rules.Resource;
-        var db = outbox.DbContext;
         var patch = await TmfBody.ReadMergePatchAsync(http.Request, ct);
         var readOnly = patch.Select(p => p.Key).FirstOrDefault(TmfRepresentation.ReadOnlyOnPatch.Contains);
         if (readOnly is not null)
@@ -231,6 +227,10 @@ public static class TmfResourceEndpoints
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         for (var attempt = 1; ; attempt++)
         {
+            // Each attempt gets its own DbContext and outbox: events staged by an attempt that lost the race are never sent.
+            await using var scope = http.RequestServices.CreateAsyncScope();
+            var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<TDb>>();
+            var db = outbox.DbContext;
             var document = await db.Documents.Include(d => d.SearchEntries)
                 .FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
                 ?? throw TmfProblemException.NotFound(resource.TypeName, id);
@@ -271,7 +271,6 @@ public static class TmfResourceEndpoints
             catch (DbUpdateConcurrencyException) when (ifMatch.Length == 0 && attempt < MaxConcurrentRetries)
             {
                 // Another writer committed first: re-read and re-apply the patch to its version, never overwrite it.
-                db.ChangeTracker.Clear();
                 continue;
             }
             catch (DbUpdateConcurrencyException)
