@@ -17,6 +17,7 @@ public sealed class CallbackListener : IAsyncDisposable
     private CallbackListener(WebApplication app) => this.app = app;
 
     private int failuresToAnswer;
+    private int attempts;
     private volatile bool alwaysFail;
 
     /// <summary>The next <paramref name="count"/> requests are answered 503.</summary>
@@ -31,6 +32,9 @@ public sealed class CallbackListener : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>Every POST that reached the listener, answered or refused.</summary>
+    public int Attempts => Volatile.Read(ref attempts);
+
     public IReadOnlyCollection<ReceivedCallback> Received => received;
 
     public static async Task<CallbackListener> StartAsync()
@@ -44,6 +48,7 @@ public sealed class CallbackListener : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
+            Interlocked.Increment(ref listener.attempts);
             if (listener.alwaysFail || Interlocked.Decrement(ref listener.failuresToAnswer) >= 0)
             {
                 return Results.StatusCode(listener.alwaysFail ? 500 : 503);

@@ -113,7 +113,7 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 
-    internal static void TryDelete(string path)
+    public static void TryDelete(string path)
     {
         try
         {

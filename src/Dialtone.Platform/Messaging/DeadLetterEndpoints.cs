@@ -44,7 +44,7 @@ public static class DeadLetterEndpoints
             {
                 var body = await TmfBody.ReadObjectAsync(request, ct);
                 var replay = Tmf.Documents.TmfRepresentation.FromJson<DeadLetterReplay>(body);
-                if (replay.Ids.Count == 0)
+                if (replay.Ids is not { Count: > 0 })
                 {
                     throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "'ids' names no dead letter.");
                 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -56,10 +57,16 @@ public static class TmfBody
             throw TmfProblemException.BadRequest("EMPTY_BODY", "The request has no body.");
         }
 
+        var bytes = buffer.ToArray();
+        if (!Utf8.IsValid(bytes))
+        {
+            throw TmfProblemException.BadRequest("INVALID_ENCODING", "The body is not valid UTF-8.");
+        }
+
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(buffer.ToArray(), NodeOptions, DocumentOptions);
+            node = JsonNode.Parse(bytes, NodeOptions, DocumentOptions);
         }
         catch (JsonException e)
         {

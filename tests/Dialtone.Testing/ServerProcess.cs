@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Dialtone.Testing;
+
+/// <summary>Dialtone as a real child process (the built Dialtone.Server.dll), for tests that kill it with SIGKILL.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> environment;
+    private readonly string workingDirectory;
+    private Process? process;
+
+    public ServerProcess(string workingDirectory, IDictionary<string, string> settings)
+    {
+        this.workingDirectory = workingDirectory;
+        Port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{Port}";
+        environment = new Dictionary<string, string>(settings)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Dialtone__DataDirectory"] = Path.Combine(workingDirectory, "data"),
+            ["Dialtone__SeedDemoData"] = "false",
+            ["Dialtone__Auth__DevelopmentScheme"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+    }
+
+    public int Port { get; }
+
+    public string BaseUrl { get; }
+
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var serverDll = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", [serverDll, "--urls", BaseUrl])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Dialtone.Server.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Dialtone.Server exited with {process.ExitCode} while starting.");
+            }
+
+            try
+            {
+                using var ready = await client.GetAsync($"{BaseUrl}/health/ready");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Dialtone.Server did not become ready.");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was committed is all that survives.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process?.Dispose();
+        process = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
