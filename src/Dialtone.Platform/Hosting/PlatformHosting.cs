@@ -34,6 +34,8 @@ public static class PlatformHosting
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<Idempotency.IdempotencyGate>();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<Idempotency.IdempotencyPurge>();
+        services.AddHostedService(provider => provider.GetRequiredService<Idempotency.IdempotencyPurge>());
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = TmfBody.MaxBytes);
         services.ConfigureHttpJsonOptions(json => TmfJson.Configure(json.SerializerOptions));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Dialtone.Catalog.Tests.Conventions;
 
 public sealed class ConcurrencyAndIdempotency(DialtoneApps apps) : IClassFixture<DialtoneApps>
@@ -36,6 +38,29 @@ public sealed class ConcurrencyAndIdempotency(DialtoneApps apps) : IClassFixture
         otherCaller.Headers.Add("Idempotency-Key", key);
         using var scoped = await apps.For(database).ClientAs("pm-2", "productManager").SendAsync(otherCaller);
         Assert.Equal(HttpStatusCode.Created, scoped.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Databases))]
+    public async Task KeysArePurgedAfterTheirLifetimeAndTheKeyCanThenBeUsedAgain(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var pm = app.ProductManager();
+        var key = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> Send(string name)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Offerings) { Content = TmfHttp.Json(new JsonObject { ["name"] = name }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await pm.SendAsync(request);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await Send(CatalogFixtures.Unique("purge"))).StatusCode);
+        var purge = app.Services.GetRequiredService<Dialtone.Platform.Idempotency.IdempotencyPurge>();
+        await purge.PurgeOnceAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Send(CatalogFixtures.Unique("other body"))).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        Assert.True(await purge.PurgeOnceAsync(CancellationToken.None) >= 1);
+        Assert.Equal(HttpStatusCode.Created, (await Send(CatalogFixtures.Unique("after purge"))).StatusCode);
     }
 
     [Theory, MemberData(nameof(Databases))]
