@@ -37,11 +37,45 @@ public static class TmfRepresentation
 
             if (fields is null || fields.Contains(name) || name == "@type")
             {
-                result[name] = value?.DeepClone();
+                var copy = value?.DeepClone();
+                AbsolutiseHrefs(copy, baseUrl);
+                result[name] = copy;
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// References are stored with relative hrefs (<c>/tmf-api/...</c>) so that stored documents do not depend on the
+    /// host that wrote them; a caller sees them absolute, on its own base URL.
+    /// </summary>
+    private static void AbsolutiseHrefs(JsonNode? node, string baseUrl)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj.ToList())
+                {
+                    if (name == "href" && child is JsonValue href && href.TryGetValue<string>(out var text) && text.StartsWith('/'))
+                    {
+                        obj[name] = baseUrl + text;
+                    }
+                    else
+                    {
+                        AbsolutiseHrefs(child, baseUrl);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    AbsolutiseHrefs(item, baseUrl);
+                }
+
+                break;
+        }
     }
 
     /// <summary>RFC 7396 JSON merge patch: objects merge, <c>null</c> removes, anything else replaces (arrays whole).</summary>

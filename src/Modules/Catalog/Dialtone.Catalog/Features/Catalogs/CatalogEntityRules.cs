@@ -16,7 +16,7 @@ internal sealed class CatalogEntityRules : CatalogRules<CatalogRepresentation>
         foreach (var (category, index) in (after.Category ?? []).Select((c, i) => (c, i)))
         {
             var target = await ResolveAsync<CategoryRepresentation>(CatalogResources.Category, $"category[{index}]", category.Id, context, cancellationToken);
-            category.Href = CatalogResources.Category.Href(context.BaseUrl, target.Id!);
+            category.Href = CatalogResources.Category.Href(string.Empty, target.Id!);
             category.Name ??= target.Name;
         }
 

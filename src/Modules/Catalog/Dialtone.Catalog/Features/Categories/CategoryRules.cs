@@ -31,14 +31,14 @@ internal sealed class CategoryRules : CatalogRules<Category>
         foreach (var (sub, index) in (after.SubCategory ?? []).Select((s, i) => (s, i)))
         {
             var target = await ResolveAsync<Category>(Resource, $"subCategory[{index}]", sub.Id, context, cancellationToken);
-            sub.Href = Resource.Href(context.BaseUrl, target.Id!);
+            sub.Href = Resource.Href(string.Empty, target.Id!);
             sub.Name ??= target.Name;
         }
 
         foreach (var (offering, index) in (after.ProductOffering ?? []).Select((o, i) => (o, i)))
         {
             var target = await ResolveAsync<ProductOffering>(CatalogResources.ProductOffering, $"productOffering[{index}]", offering.Id, context, cancellationToken);
-            offering.Href = CatalogResources.ProductOffering.Href(context.BaseUrl, target.Id!);
+            offering.Href = CatalogResources.ProductOffering.Href(string.Empty, target.Id!);
             offering.Name ??= target.Name;
         }
     }

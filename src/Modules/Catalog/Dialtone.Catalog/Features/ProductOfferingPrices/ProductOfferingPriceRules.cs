@@ -16,6 +16,9 @@ internal sealed class ProductOfferingPriceRules : CatalogRules<ProductOfferingPr
 
     public static readonly IReadOnlyList<string> ChargePeriods = ["day", "week", "month", "year"];
 
+    /// <summary>A price's relationship to a discount that reduces it.</summary>
+    public const string DiscountedBy = "discountedBy";
+
     private static readonly HashSet<string> Currencies = new(StringComparer.Ordinal)
     {
         "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "ISK", "CAD", "AUD", "NZD", "JPY", "CNY",
@@ -81,18 +84,30 @@ internal sealed class ProductOfferingPriceRules : CatalogRules<ProductOfferingPr
                 throw TmfProblemException.BadRequest("INVALID_AMOUNT", "'percentage' must be from 0 to 100.");
         }
 
+        var tiers = new List<ProductOfferingPrice>();
         foreach (var (tier, index) in (after.BundledPopRelationship ?? []).Select((t, i) => (t, i)))
         {
             var target = await ResolveAsync<ProductOfferingPrice>(Resource, $"bundledPopRelationship[{index}]", tier.Id, context, cancellationToken);
-            tier.Href = Resource.Href(context.BaseUrl, target.Id!);
+            tier.Href = Resource.Href(string.Empty, target.Id!);
             tier.Name ??= target.Name;
+            tiers.Add(target);
+        }
+
+        if (after is { PriceType: "usage", IsBundle: true })
+        {
+            UsageTiers.EnsureContiguous(tiers);
         }
 
         foreach (var (related, index) in (after.PopRelationship ?? []).Select((r, i) => (r, i)))
         {
             var target = await ResolveAsync<ProductOfferingPrice>(Resource, $"popRelationship[{index}]", related.Id, context, cancellationToken);
-            related.Href = Resource.Href(context.BaseUrl, target.Id!);
+            related.Href = Resource.Href(string.Empty, target.Id!);
             related.Name ??= target.Name;
+            if (related.RelationshipType == DiscountedBy && target.PriceType != "discount")
+            {
+                throw TmfProblemException.BadRequest("INVALID_RELATIONSHIP",
+                    $"'popRelationship[{index}]' is '{DiscountedBy}' but '{target.Name}' is a {target.PriceType} price, not a discount.");
+            }
         }
 
         if (before is { LifecycleStatus: LifecycleStatus.Launched } && TmfRepresentation.ChangedAttributes(before, after).Any(FrozenWhenLaunched.Contains))

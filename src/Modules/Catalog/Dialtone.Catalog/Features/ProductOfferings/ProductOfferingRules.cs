@@ -40,9 +40,34 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
         if (after.ProductSpecification is { } specification)
         {
             var target = await ResolveAsync<ProductSpecification>(CatalogResources.ProductSpecification, "productSpecification", specification.Id, context, cancellationToken);
-            specification.Href = CatalogResources.ProductSpecification.Href(context.BaseUrl, target.Id!);
+            specification.Href = CatalogResources.ProductSpecification.Href(string.Empty, target.Id!);
             specification.Name ??= target.Name;
             specification.Version ??= target.Version;
+        }
+
+        var specifications = new Dictionary<string, ProductSpecification>(StringComparer.Ordinal);
+        foreach (var (use, index) in (after.ProdSpecCharValueUse ?? []).Select((u, i) => (u, i)))
+        {
+            var specificationId = use.ProductSpecification?.Id ?? after.ProductSpecification?.Id;
+            if (specificationId is null)
+            {
+                throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE",
+                    $"'prodSpecCharValueUse[{index}]' picks a characteristic value, so it (or the offering) must name a productSpecification.");
+            }
+
+            if (!specifications.TryGetValue(specificationId, out var owner))
+            {
+                owner = await ResolveAsync<ProductSpecification>(CatalogResources.ProductSpecification, $"prodSpecCharValueUse[{index}].productSpecification", specificationId, context, cancellationToken);
+                specifications[specificationId] = owner;
+            }
+
+            if (use.ProductSpecification is { } reference)
+            {
+                reference.Href = CatalogResources.ProductSpecification.Href(string.Empty, owner.Id!);
+                reference.Name ??= owner.Name;
+            }
+
+            CharacteristicValueUses.EnsureOffered(use, index, owner);
         }
 
         foreach (var (price, index) in (after.ProductOfferingPrice ?? []).Select((p, i) => (p, i)))
@@ -53,7 +78,7 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             }
 
             var target = await ResolveAsync<ProductOfferingPrice>(CatalogResources.ProductOfferingPrice, $"productOfferingPrice[{index}]", price.Id, context, cancellationToken);
-            price.Href = CatalogResources.ProductOfferingPrice.Href(context.BaseUrl, target.Id!);
+            price.Href = CatalogResources.ProductOfferingPrice.Href(string.Empty, target.Id!);
             price.Name ??= target.Name;
             price.PriceType ??= target.PriceType;
         }
@@ -61,7 +86,7 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
         foreach (var (category, index) in (after.Category ?? []).Select((c, i) => (c, i)))
         {
             var target = await ResolveAsync<Category>(CatalogResources.Category, $"category[{index}]", category.Id, context, cancellationToken);
-            category.Href = CatalogResources.Category.Href(context.BaseUrl, target.Id!);
+            category.Href = CatalogResources.Category.Href(string.Empty, target.Id!);
             category.Name ??= target.Name;
         }
 
@@ -84,7 +109,7 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             }
 
             var target = await ResolveAsync<ProductOffering>(Resource, $"bundledProductOffering[{index}]", part.Id, context, cancellationToken);
-            part.Href = Resource.Href(context.BaseUrl, target.Id!);
+            part.Href = Resource.Href(string.Empty, target.Id!);
             part.Name ??= target.Name;
             part.LifecycleStatus = target.LifecycleStatus;
         }
@@ -103,7 +128,7 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             }
 
             var target = await ResolveAsync<ProductOffering>(Resource, $"productOfferingRelationship[{index}]", relationship.Id, context, cancellationToken);
-            relationship.Href = Resource.Href(context.BaseUrl, target.Id!);
+            relationship.Href = Resource.Href(string.Empty, target.Id!);
             relationship.Name ??= target.Name;
             if (relationship.RelationshipType == Requires && target.IsSellable != true)
             {

@@ -21,7 +21,7 @@ internal sealed class ProductSpecificationRules : CatalogRules<ProductSpecificat
         foreach (var (bundled, index) in (after.BundledProductSpecification ?? []).Select((b, i) => (b, i)))
         {
             var target = await ResolveAsync<ProductSpecification>(Resource, $"bundledProductSpecification[{index}]", bundled.Id, context, cancellationToken);
-            bundled.Href = Resource.Href(context.BaseUrl, target.Id!);
+            bundled.Href = Resource.Href(string.Empty, target.Id!);
             bundled.Name ??= target.Name;
         }
 
