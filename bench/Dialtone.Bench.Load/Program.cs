@@ -4,9 +4,9 @@ using System.Net;
 using Dialtone.Bench.Load;
 
 // Closed-loop load generator: N workers, each with one request in flight at a time, for a fixed time.
-// Usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create> <durationSeconds> <concurrency>
+// Usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create|bare-json> <durationSeconds> <concurrency>
 //        [--warmup <seconds>] [--write-ids <file>] [--prepare-only]
-const string Usage = "usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create> <durationSeconds> <concurrency> [--warmup <seconds>] [--write-ids <file>] [--prepare-only]";
+const string Usage = "usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create|bare-json> <durationSeconds> <concurrency> [--warmup <seconds>] [--write-ids <file>] [--prepare-only]";
 
 var positional = new List<string>();
 var warmupSeconds = 5.0;

@@ -26,7 +26,8 @@ public abstract class Scenario
         "get-by-id" => new GetOfferingById(baseUri),
         "list-filtered" => new ListLaunchedOfferings(baseUri),
         "create" => new CreateSpecification(baseUri),
-        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create."),
+        "bare-json" => new BareJson(baseUri),
+        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create | bare-json."),
     };
 
     protected static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
@@ -142,4 +143,21 @@ public sealed class CreateSpecification(Uri baseUri) : Scenario
         request.Headers.TryAddWithoutValidation("Authorization", Credential);
         return request;
     }
+}
+
+/// <summary>GET /json on bench/Dialtone.Bench.Baseline (a bare ASP.NET Core JSON GET): the ceiling of this machine and this generator.</summary>
+public sealed class BareJson(Uri baseUri) : Scenario
+{
+    private readonly Uri _uri = new(baseUri, "json");
+
+    public override string Name => "bare-json";
+
+    public override async Task PrepareAsync(HttpClient client, TextWriter log, CancellationToken ct)
+    {
+        using var response = await client.GetAsync(_uri, ct);
+        await EnsureSuccessAsync(response, $"GET {_uri}", ct);
+        await log.WriteLineAsync($"prepared        GET {_uri} answers {(int)response.StatusCode}");
+    }
+
+    public override HttpRequestMessage CreateRequest(int worker, long sequence) => new(HttpMethod.Get, _uri);
 }

@@ -19,6 +19,17 @@ public sealed class DialtoneOptions
     public HubOptions Hub { get; set; } = new();
 
     public IdempotencyOptions Idempotency { get; set; } = new();
+
+    public ReadCacheOptions ReadCache { get; set; } = new();
+}
+
+public sealed class ReadCacheOptions
+{
+    /// <summary>How long a document read by id is served from memory; a write on this node invalidates it at once. Zero turns the cache off.</summary>
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many documents are kept.</summary>
+    public long MaxEntries { get; set; } = 100_000;
 }
 
 public sealed class DatabaseOptions

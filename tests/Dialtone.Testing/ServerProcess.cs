@@ -9,6 +9,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> environment;
     private readonly string workingDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output = new();
     private Process? process;
 
     public ServerProcess(string workingDirectory, IDictionary<string, string> settings)
@@ -16,7 +17,7 @@ public sealed class ServerProcess : IAsyncDisposable
         this.workingDirectory = workingDirectory;
         Port = FreePort();
         BaseUrl = $"http://127.0.0.1:{Port}";
-        environment = new Dictionary<string, string>(settings)
+        environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["Dialtone__DataDirectory"] = Path.Combine(workingDirectory, "data"),
@@ -24,11 +25,18 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Dialtone__Auth__DevelopmentScheme"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
     }
 
     public int Port { get; }
 
     public string BaseUrl { get; }
+
+    /// <summary>What the server wrote to standard output (its JSON log lines).</summary>
+    public IReadOnlyCollection<string> Output => output;
 
     public async Task StartAsync(TimeSpan? timeout = null)
     {
@@ -46,7 +54,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Dialtone.Server.");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                output.Enqueue(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

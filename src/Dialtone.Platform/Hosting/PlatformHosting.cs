@@ -33,6 +33,7 @@ public static class PlatformHosting
         services.AddSingleton<ModuleDatabases>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<Idempotency.IdempotencyGate>();
+        services.AddSingleton<Tmf.Documents.TmfReadCache>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<Idempotency.IdempotencyPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<Idempotency.IdempotencyPurge>());

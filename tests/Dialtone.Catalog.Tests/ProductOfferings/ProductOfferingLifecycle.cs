@@ -39,6 +39,11 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         var pm = apps.For(database).ProductManager();
         var created = await CatalogFixtures.OfferingAsync(pm, "Patch me", "In study");
         var url = $"{Offerings}/{created.Id()}";
+        using var read = await pm.GetAsync(url);
+        Assert.Equal("\"1\"", read.Headers.ETag!.Tag);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"1\"");
+        Assert.Equal(HttpStatusCode.NotModified, (await pm.SendAsync(conditional)).StatusCode);
 
         using var patch = await pm.PatchAsync(url, TmfHttp.Json("""{"description":"A plan for Zoë O'Brien & Co +","lifecycleStatus":"In design"}""", "application/merge-patch+json"));
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
@@ -48,6 +53,8 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         Assert.Equal("In design", patched["lifecycleStatus"]!.GetValue<string>());
         Assert.Equal("Patch me", patched["name"]!.GetValue<string>());
         Assert.Equal("\"2\"", patch.Headers.ETag!.Tag);
+        var reread = await pm.GetJsonAsync(url);
+        Assert.Equal("In design", reread["lifecycleStatus"]!.GetValue<string>());
 
         using var plainJsonPatch = await pm.PatchAsync(url, TmfHttp.Json("""{"description":null}"""));
         Assert.Equal(HttpStatusCode.OK, plainJsonPatch.StatusCode);
