@@ -30,7 +30,10 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly string? postgresDatabase;
 
-    public DialtoneApp(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? overrides = null)
+    /// <param name="database">SQLite or PostgreSQL.</param>
+    /// <param name="overrides">Settings over the test defaults (another node of the same database passes its data directory or connection string).</param>
+    /// <param name="ownsDatabase">False for a second node on another app's database: it neither creates nor drops one.</param>
+    public DialtoneApp(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? overrides = null, bool ownsDatabase = true)
     {
         Database = database;
         Directory.CreateDirectory(directory);
@@ -50,9 +53,12 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
         };
         if (database == TestDatabase.Postgres)
         {
-            postgresDatabase = "dialtone_test_" + Guid.NewGuid().ToString("N")[..12];
             settings["Dialtone:Database:Provider"] = "Postgres";
-            settings["ConnectionStrings:Dialtone"] = CreatePostgresDatabase(postgresDatabase);
+            if (ownsDatabase)
+            {
+                postgresDatabase = "dialtone_test_" + Guid.NewGuid().ToString("N")[..12];
+                settings["ConnectionStrings:Dialtone"] = CreatePostgresDatabase(postgresDatabase);
+            }
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -65,7 +71,10 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
-    public string DataDirectory => directory;
+    public string DataDirectory => settings["Dialtone:DataDirectory"]!;
+
+    /// <summary>The PostgreSQL connection string of this app's database (null on SQLite).</summary>
+    public string? ConnectionString => settings.GetValueOrDefault("ConnectionStrings:Dialtone");
 
     /// <summary>Whether PostgreSQL tests can run here.</summary>
     public static bool PostgresAvailable => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresConnectionVariable));

@@ -17,7 +17,7 @@ public sealed class HubDelivery(DialtoneApps apps) : IClassFixture<DialtoneApps>
         var subscription = await pm.PostJsonAsync(HubPath, new JsonObject
         {
             ["callback"] = listener.Url,
-            ["query"] = "eventType=ProductOfferingCreateEvent,ProductOfferingStateChangeEvent,ProductOfferingAttributeValueChangeEvent",
+            ["query"] = "eventType=ProductOfferingCreateEvent,ProductOfferingStateChangeEvent,ProductOfferingAttributeValueChangeEvent,ProductOfferingDeleteEvent",
         });
         var secret = subscription["secret"]!.GetValue<string>();
 
@@ -31,9 +31,10 @@ public sealed class HubDelivery(DialtoneApps apps) : IClassFixture<DialtoneApps>
         await pm.PatchAsync($"{TmfHttp.Catalog}/productOffering/{id}", TmfHttp.Json("""{"lifecycleStatus":"In design"}"""));
         await pm.PatchAsync($"{TmfHttp.Catalog}/productOffering/{id}", TmfHttp.Json("""{"description":"changed"}"""));
         await CatalogFixtures.SpecificationAsync(pm, "not matched by the query");
+        Assert.Equal(HttpStatusCode.NoContent, (await pm.DeleteAsync($"{TmfHttp.Catalog}/productOffering/{id}")).StatusCode);
 
-        var received = (await listener.WaitForAsync(3)).Where(r => JsonNode.Parse(r.Body)!["event"]!["productOffering"]?["id"]?.GetValue<string>() == id).ToList();
-        Assert.Equal(["ProductOfferingCreateEvent", "ProductOfferingStateChangeEvent", "ProductOfferingAttributeValueChangeEvent"],
+        var received = (await listener.WaitForAsync(4)).Where(r => JsonNode.Parse(r.Body)!["event"]!["productOffering"]?["id"]?.GetValue<string>() == id).ToList();
+        Assert.Equal(["ProductOfferingCreateEvent", "ProductOfferingStateChangeEvent", "ProductOfferingAttributeValueChangeEvent", "ProductOfferingDeleteEvent"],
             received.Select(r => JsonNode.Parse(r.Body)!["eventType"]!.GetValue<string>()));
         var first = JsonNode.Parse(received[0].Body)!;
         Assert.Equal(traceId, first["correlationId"]!.GetValue<string>());

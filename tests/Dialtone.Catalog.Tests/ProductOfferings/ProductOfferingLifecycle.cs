@@ -194,6 +194,11 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal("REFERENCE_NOT_FOUND", (await missing.ReadJsonAsync())["code"]!.GetValue<string>());
 
+        var spec = await CatalogFixtures.SpecificationAsync(pm, "used spec");
+        await CatalogFixtures.OfferingAsync(pm, "uses spec", "In study", new JsonObject { ["productSpecification"] = new JsonObject { ["id"] = spec.Id() } });
+        using var deleteSpec = await pm.DeleteAsync($"{TmfHttp.Catalog}/productSpecification/{spec.Id()}");
+        Assert.Equal(HttpStatusCode.Conflict, deleteSpec.StatusCode);
+
         using var deletePlan = await pm.DeleteAsync($"{Offerings}/{plan.Id()}");
         Assert.Equal(HttpStatusCode.Conflict, deletePlan.StatusCode);
         Assert.Equal("STILL_REFERENCED", (await deletePlan.ReadJsonAsync())["code"]!.GetValue<string>());
