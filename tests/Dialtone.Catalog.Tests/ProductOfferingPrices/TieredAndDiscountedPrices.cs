@@ -2,6 +2,8 @@ namespace Dialtone.Catalog.Tests.ProductOfferingPrices;
 
 public sealed class TieredAndDiscountedPrices(DialtoneApps apps) : IClassFixture<DialtoneApps>
 {
+    public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
+
     private const string Prices = $"{TmfHttp.Catalog}/productOfferingPrice";
 
     private static JsonObject Use(string name, long value) => new()
@@ -36,10 +38,10 @@ public sealed class TieredAndDiscountedPrices(DialtoneApps apps) : IClassFixture
         ["bundledPopRelationship"] = new JsonArray(tiers.Select(t => (JsonNode)new JsonObject { ["id"] = t.Id() }).ToArray()),
     };
 
-    [Fact]
-    public async Task TiersMustStartAtZeroAndJoinUpWithTheLastOpenEnded()
+    [Theory, MemberData(nameof(Databases))]
+    public async Task TiersMustStartAtZeroAndJoinUpWithTheLastOpenEnded(TestDatabase database)
     {
-        var pm = apps.For(TestDatabase.Sqlite).ProductManager();
+        var pm = apps.For(database).ProductManager();
         var first = await TierAsync(pm, 0.004m, 0, 10_000);
         var second = await TierAsync(pm, 0.002m, 10_000, 50_000);
         var last = await TierAsync(pm, 0.001m, 50_000, null);
@@ -56,10 +58,10 @@ public sealed class TieredAndDiscountedPrices(DialtoneApps apps) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, noStart.StatusCode);
     }
 
-    [Fact]
-    public async Task OnlyADiscountCanDiscountAPrice()
+    [Theory, MemberData(nameof(Databases))]
+    public async Task OnlyADiscountCanDiscountAPrice(TestDatabase database)
     {
-        var pm = apps.For(TestDatabase.Sqlite).ProductManager();
+        var pm = apps.For(database).ProductManager();
         var discount = await pm.PostJsonAsync(Prices, new JsonObject
         {
             ["name"] = "50% for 3 months",

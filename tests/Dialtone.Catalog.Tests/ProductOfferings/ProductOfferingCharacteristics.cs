@@ -2,6 +2,8 @@ namespace Dialtone.Catalog.Tests.ProductOfferings;
 
 public sealed class ProductOfferingCharacteristics(DialtoneApps apps) : IClassFixture<DialtoneApps>
 {
+    public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
+
     private const string Offerings = $"{TmfHttp.Catalog}/productOffering";
 
     private static JsonObject Allowance(long amount) => new()
@@ -28,10 +30,10 @@ public sealed class ProductOfferingCharacteristics(DialtoneApps apps) : IClassFi
         ["productSpecCharacteristicValue"] = new JsonArray(new JsonObject { ["value"] = value }),
     };
 
-    [Fact]
-    public async Task AnOfferingPicksOnlyValuesItsSpecificationOffers()
+    [Theory, MemberData(nameof(Databases))]
+    public async Task AnOfferingPicksOnlyValuesItsSpecificationOffers(TestDatabase database)
     {
-        var pm = apps.For(TestDatabase.Sqlite).ProductManager();
+        var pm = apps.For(database).ProductManager();
         var spec = await LineSpecificationAsync(pm);
         var specification = new JsonObject { ["id"] = spec.Id() };
 
@@ -61,10 +63,10 @@ public sealed class ProductOfferingCharacteristics(DialtoneApps apps) : IClassFi
         Assert.Equal("UNKNOWN_CHARACTERISTIC", (await unknown.ReadJsonAsync())["code"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task AnAllowanceThatIsNotWellFormedIsRefusedOnTheSpecification()
+    [Theory, MemberData(nameof(Databases))]
+    public async Task AnAllowanceThatIsNotWellFormedIsRefusedOnTheSpecification(TestDatabase database)
     {
-        var pm = apps.For(TestDatabase.Sqlite).ProductManager();
+        var pm = apps.For(database).ProductManager();
         var broken = Allowance(1000);
         broken["unlimited"] = true;
         using var response = await pm.PostAsync($"{TmfHttp.Catalog}/productSpecification", TmfHttp.Json(new JsonObject
@@ -81,10 +83,10 @@ public sealed class ProductOfferingCharacteristics(DialtoneApps apps) : IClassFi
         Assert.Equal("INVALID_ALLOWANCE", (await response.ReadJsonAsync())["code"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task ReferencesAreShownOnTheCallersOwnBaseUrl()
+    [Theory, MemberData(nameof(Databases))]
+    public async Task ReferencesAreShownOnTheCallersOwnBaseUrl(TestDatabase database)
     {
-        var app = apps.For(TestDatabase.Sqlite);
+        var app = apps.For(database);
         var pm = app.ProductManager();
         var spec = await CatalogFixtures.SpecificationAsync(pm);
         var offering = await CatalogFixtures.OfferingAsync(pm, "href plan", "Launched", new JsonObject { ["productSpecification"] = new JsonObject { ["id"] = spec.Id() } });
