@@ -4,7 +4,6 @@ using Dialtone.Platform.Messaging;
 using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Telemetry;
 using Dialtone.Platform.Tmf;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -47,16 +46,7 @@ public static class PlatformHosting
             .SetApplicationName("Dialtone")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(settings.DataDirectory), "keys")));
 
-        var authentication = services.AddAuthentication(DevelopmentAuthenticationHandler.SchemeName);
-        if (builder.Configuration.GetValue<bool>("Dialtone:Auth:DevelopmentScheme"))
-        {
-            authentication.AddScheme<AuthenticationSchemeOptions, DevelopmentAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
-        }
-        else
-        {
-            authentication.AddScheme<AuthenticationSchemeOptions, NoCredentialsAuthenticationHandler>(DevelopmentAuthenticationHandler.SchemeName, null);
-        }
-
+        services.AddDialtoneAuthentication(builder.Configuration.GetValue<bool>("Dialtone:Auth:DevelopmentScheme"));
         services.AddAuthorization(DialtonePolicies.AddTo);
 
         services.AddHealthChecks()

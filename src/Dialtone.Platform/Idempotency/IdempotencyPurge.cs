@@ -18,7 +18,7 @@ public sealed partial class IdempotencyPurge(
         var now = clock.GetUtcNow();
         var deleted = 0;
         await using var scope = scopes.CreateAsyncScope();
-        foreach (var type in modules.Contexts)
+        foreach (var type in modules.Contexts.Where(t => t.IsAssignableTo(typeof(ModuleDbContext))))
         {
             var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(type);
             deleted += await db.IdempotencyRecords.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);

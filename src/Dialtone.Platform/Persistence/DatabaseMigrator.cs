@@ -14,9 +14,9 @@ public sealed class ModuleDatabases
 
     public void Add(Type context)
     {
-        if (!context.IsAssignableTo(typeof(ModuleDbContext)))
+        if (!context.IsAssignableTo(typeof(Microsoft.EntityFrameworkCore.DbContext)))
         {
-            throw new ArgumentException($"{context} is not a module DbContext.", nameof(context));
+            throw new ArgumentException($"{context} is not a DbContext.", nameof(context));
         }
 
         contexts.Add(context);

@@ -26,31 +26,58 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
-    protected bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    protected bool IsSqlite => ModuleModel.IsSqlite(this);
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        ModuleModel.ConfigureConventions(this, configurationBuilder);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        if (IsSqlite)
+        ModuleModel.BeginModel(this, modelBuilder, Module);
+        modelBuilder.ApplyConfiguration(new TmfDocumentConfiguration());
+        modelBuilder.ApplyConfiguration(new TmfSearchEntryConfiguration());
+        modelBuilder.ApplyConfiguration(new HubListenerConfiguration());
+        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
+        OnModuleModelCreating(modelBuilder);
+        ModuleModel.EndModel(this, modelBuilder, Module);
+    }
+
+    /// <summary>The module's own entities.</summary>
+    protected virtual void OnModuleModelCreating(ModelBuilder modelBuilder)
+    {
+    }
+}
+
+/// <summary>
+/// The conventions every module's model follows, for DbContexts that cannot derive from <see cref="ModuleDbContext"/>
+/// (ASP.NET Core Identity's has its own base class).
+/// </summary>
+public static class ModuleModel
+{
+    public static bool IsSqlite(DbContext context) => context.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    public static void ConfigureConventions(DbContext context, ModelConfigurationBuilder configurationBuilder)
+    {
+        if (IsSqlite(context))
         {
             // SQLite cannot compare or order DateTimeOffset text; Unix milliseconds compare as integers.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public static void BeginModel(DbContext context, ModelBuilder modelBuilder, string module)
     {
-        if (!IsSqlite)
+        if (!IsSqlite(context))
         {
-            modelBuilder.HasDefaultSchema(Module);
+            modelBuilder.HasDefaultSchema(module);
         }
+    }
 
-        modelBuilder.ApplyConfiguration(new TmfDocumentConfiguration());
-        modelBuilder.ApplyConfiguration(new TmfSearchEntryConfiguration());
-        modelBuilder.ApplyConfiguration(new HubListenerConfiguration());
-        modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
-        OnModuleModelCreating(modelBuilder);
-        modelBuilder.MapWolverineEnvelopeStorage(IsSqlite ? null : "wolverine");
-
+    /// <summary>Maps Wolverine's envelopes (excluded from the module's migrations) and prefixes the module's tables on SQLite.</summary>
+    public static void EndModel(DbContext context, ModelBuilder modelBuilder, string module)
+    {
+        var sqlite = IsSqlite(context);
+        modelBuilder.MapWolverineEnvelopeStorage(sqlite ? null : "wolverine");
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             var table = entity.GetTableName();
@@ -64,16 +91,11 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
                 // Wolverine creates and migrates its own tables; the module only writes envelopes into them.
                 entity.SetIsTableExcludedFromMigrations(true);
             }
-            else if (IsSqlite)
+            else if (sqlite && !table.StartsWith(module + "_", StringComparison.Ordinal))
             {
-                entity.SetTableName($"{Module}_{table}");
+                entity.SetTableName($"{module}_{table}");
             }
         }
-    }
-
-    /// <summary>The module's own entities.</summary>
-    protected virtual void OnModuleModelCreating(ModelBuilder modelBuilder)
-    {
     }
 }
 
