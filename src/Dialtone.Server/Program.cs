@@ -1,4 +1,5 @@
 using Dialtone.Catalog;
+using Dialtone.Identity;
 using Dialtone.Platform.Hosting;
 
 // appsettings*.json travel with the binaries, so `dotnet run --project src/Dialtone.Server` from the repository root
@@ -9,10 +10,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
 });
 builder.AddDialtonePlatform();
+builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog();
 
 var app = builder.Build();
 app.UseDialtonePlatform();
+app.MapIdentity();
 app.MapCatalog();
 
 await app.RunAsync();

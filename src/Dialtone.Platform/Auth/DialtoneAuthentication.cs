@@ -14,8 +14,8 @@ public sealed class DialtoneAuthenticationOptions
 
 /// <summary>
 /// The one default scheme every endpoint authenticates with. It forwards to the development scheme for
-/// <c>Authorization: Dev ...</c> (only where that scheme is enabled), otherwise to the bearer-token scheme of the
-/// identity module, otherwise to a scheme that authenticates nobody.
+/// <c>Authorization: Dev ...</c> (only where that scheme is enabled), <c>Authorization: Bearer ...</c> to the token
+/// scheme of the identity module, and anything else to a scheme that authenticates nobody (so its challenge is a 401).
 /// </summary>
 public static class DialtoneAuthentication
 {
@@ -44,6 +44,9 @@ public static class DialtoneAuthentication
             return DevelopmentAuthenticationHandler.SchemeName;
         }
 
-        return context.RequestServices.GetRequiredService<IOptions<DialtoneAuthenticationOptions>>().Value.BearerScheme ?? NoCredentialsScheme;
+        // Anonymous requests (no credentials at all) never reach the token validator: nothing to validate, nothing to pay for.
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? context.RequestServices.GetRequiredService<IOptions<DialtoneAuthenticationOptions>>().Value.BearerScheme ?? NoCredentialsScheme
+            : NoCredentialsScheme;
     }
 }

@@ -48,6 +48,7 @@ public static class PlatformHosting
 
         services.AddDialtoneAuthentication(builder.Configuration.GetValue<bool>("Dialtone:Auth:DevelopmentScheme"));
         services.AddAuthorization(DialtonePolicies.AddTo);
+        services.AddRateLimiter(_ => { });
 
         services.AddHealthChecks()
             .AddCheck("live", () => HealthCheckResult.Healthy(), tags: ["live"])
@@ -66,6 +67,7 @@ public static class PlatformHosting
         app.UseTraceResponse();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") })
             .AllowAnonymous().ExcludeFromDescription();

@@ -66,6 +66,16 @@ public static class HubEndpoints
         var apiName = http.GetEndpoint()!.Metadata.GetMetadata<HubApiName>()!.Name;
         var body = await TmfBody.ReadObjectAsync(http.Request, ct);
         var input = body.Deserialize<EventSubscriptionInput>();
+        if (string.IsNullOrWhiteSpace(input.Callback))
+        {
+            throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' is mandatory.");
+        }
+
+        if (input.Callback.Length > 2048 || input.Query?.Length > 2048)
+        {
+            throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' and 'query' are limited to 2048 characters.");
+        }
+
         callbacks.EnsureAllowed(input.Callback);
         HubQuery.Parse(input.Query);
 

@@ -67,7 +67,13 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
             throw TmfProblemException.BadRequest("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be one value of 1 to 255 characters.");
         }
 
-        var scope = $"{http.GetCaller().ScopeKey} {http.Request.Method} {http.Request.Path}";
+        // The route's pattern, not the raw path: /catalog, /catalog/ and /CATALOG are one route.
+        var route = (http.GetEndpoint() as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
+        var scope = $"{http.GetCaller().ScopeKey} {http.Request.Method} {route}";
+        if (scope.Length > 500)
+        {
+            scope = "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(scope)));
+        }
         var hash = Hash(body);
         var now = clock.GetUtcNow();
 

@@ -37,7 +37,9 @@ public static class MessagingHosting
 
         builder.Services.AddSingleton<HubListenerDirectory>();
         builder.Services.AddSingleton<CallbackPolicy>();
-        builder.Services.AddHttpClient(HubDeliveryHandler.HttpClientName, client => client.Timeout = hub.DeliveryTimeout);
+        // No redirects: a listener must not bounce a signed event to a host the allow-list would refuse.
+        builder.Services.AddHttpClient(HubDeliveryHandler.HttpClientName, client => client.Timeout = hub.DeliveryTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         builder.Services.AddResourceSetupOnStartup();
 
         builder.Host.UseWolverine(opts =>

@@ -74,6 +74,11 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
                 $"'{path}' is not a filterable attribute of this resource. Filterable: {string.Join(", ", attributes.Keys.Order(StringComparer.Ordinal))}.");
         }
 
+        if (values.Any(v => v.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw TmfProblemException.BadRequest("INVALID_FILTER", $"The filter '{key}' contains a NUL character.");
+        }
+
         if (values.Count == 0 || values.Any(string.IsNullOrEmpty))
         {
             throw TmfProblemException.BadRequest("INVALID_FILTER", $"The filter '{key}' has an empty value.");

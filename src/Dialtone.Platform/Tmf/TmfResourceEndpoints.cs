@@ -84,8 +84,21 @@ public static class TmfResourceEndpoints
         return group;
     }
 
-    public static string BaseUrl(HttpContext http, DialtoneOptions options) =>
-        options.PublicBaseUrl?.TrimEnd('/') ?? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+    public static string BaseUrl(HttpContext http, DialtoneOptions options)
+    {
+        if (options.PublicBaseUrl is { } configured)
+        {
+            return configured.TrimEnd('/');
+        }
+
+        var host = http.Request.Host.Value ?? "";
+        if (host.Length > 255 || http.Request.PathBase.Value?.Length > 255)
+        {
+            throw TmfProblemException.BadRequest("INVALID_HOST", "The Host header is longer than a host name can be.");
+        }
+
+        return $"{http.Request.Scheme}://{host}{http.Request.PathBase}";
+    }
 
     private static async Task<IResult> ListAsync<TDb, TRepresentation, TRules>(HttpContext http, TDb db, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
         where TDb : ModuleDbContext
@@ -142,7 +155,7 @@ public static class TmfResourceEndpoints
 
         var etag = entry.Document.ETag;
         http.Response.Headers.ETag = etag;
-        if (http.Request.Headers.IfNoneMatch.Contains(etag))
+        if (EntityTagMatches(http.Request.Headers.IfNoneMatch.ToString(), etag, weak: true))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -170,6 +183,7 @@ public static class TmfResourceEndpoints
         }
 
         var decision = await gate.BeginAsync<TDb>(http, body, ct);
+        var committed = false;
         if (decision is IdempotencyDecision.Replay replay)
         {
             return replay.Response;
@@ -185,12 +199,13 @@ public static class TmfResourceEndpoints
             IdempotencyGate.Complete(db, decision, StatusCodes.Status201Created, location, document.ETag, responseBody);
 
             await outbox.SaveChangesAndFlushMessagesAsync(ct);
+            committed = true;
 
             http.Response.Headers.ETag = document.ETag;
             http.Response.Headers.Location = location;
             return Results.Text(responseBody, "application/json; charset=utf-8", statusCode: StatusCodes.Status201Created);
         }
-        catch (Exception) when (decision is IdempotencyDecision.Proceed)
+        catch (Exception) when (decision is IdempotencyDecision.Proceed && !committed)
         {
             await IdempotencyGate.ReleaseAsync<TDb>(http, decision);
             throw;
@@ -269,6 +284,13 @@ public static class TmfResourceEndpoints
             json.Remove("href");
             var stateChanged = beforeJson["lifecycleStatus"]?.ToString() != json["lifecycleStatus"]?.ToString();
             var attributesChanged = TmfRepresentation.ChangedAttributes(beforeJson, json).Any(a => a is not ("lifecycleStatus" or "lastUpdate"));
+            if (!stateChanged && !attributesChanged)
+            {
+                // Nothing changes: no new version, no event.
+                http.Response.Headers.ETag = document.ETag;
+                return Results.Json(TmfRepresentation.ForCaller(document, resource, baseUrl), TmfJson.Options, "application/json; charset=utf-8");
+            }
+
             document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json));
 
             var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
@@ -341,10 +363,21 @@ public static class TmfResourceEndpoints
             return;
         }
 
-        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(t => t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t);
-        if (!tags.Contains(document.ETag))
+        if (!EntityTagMatches(ifMatch, document.ETag, weak: false))
         {
             throw TmfProblemException.PreconditionFailed($"If-Match {ifMatch} does not match the current ETag {document.ETag}.");
         }
+    }
+
+    /// <summary>RFC 9110: <c>*</c> or a comma-separated list; If-None-Match compares weakly, If-Match strongly.</summary>
+    private static bool EntityTagMatches(string header, string etag, bool weak)
+    {
+        if (header.Length == 0)
+        {
+            return false;
+        }
+
+        return header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(tag => tag == "*" || tag == etag || (weak && tag.StartsWith("W/", StringComparison.Ordinal) && tag[2..] == etag));
     }
 }

@@ -17,14 +17,16 @@ public sealed class BrokenBodies(DialtoneApps apps, ITestOutputHelper output) : 
         ("catalog", """{"name":"Catalog","catalogType":"consumer"}"""),
     ];
 
-    [Fact]
-    public async Task EveryPostAndPatchAnswersGeneratedBrokenBodiesWith4xx()
+    public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
+
+    [Theory, MemberData(nameof(Databases))]
+    public async Task EveryPostAndPatchAnswersGeneratedBrokenBodiesWith4xx(TestDatabase database)
     {
         var seed = Environment.GetEnvironmentVariable("DIALTONE_FUZZ_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
         output.WriteLine($"seed {seed} (set DIALTONE_FUZZ_SEED to replay)");
         var random = new Random(seed);
-        var pm = apps.For(TestDatabase.Sqlite).ProductManager();
-        var admin = apps.For(TestDatabase.Sqlite).Admin();
+        var pm = apps.For(database).ProductManager();
+        var admin = apps.For(database).Admin();
         var failures = new List<string>();
 
         foreach (var (resource, valid) in Resources)
@@ -86,6 +88,8 @@ public sealed class BrokenBodies(DialtoneApps apps, ITestOutputHelper output) : 
         yield return [0xFF, 0xFE, 0x7B, 0x7D];
         yield return Encoding.UTF8.GetBytes(new string('[', 10_000) + new string(']', 10_000));
         yield return Encoding.UTF8.GetBytes("{\"name\":" + new string('9', 400) + "}");
+        yield return Encoding.UTF8.GetBytes("{\"name\":\"\\ud800\"}");
+        yield return Encoding.UTF8.GetBytes("{\"name\":\"a\\u0000b\"}");
         while (true)
         {
             var node = JsonNode.Parse(valid)!.AsObject();
@@ -107,12 +111,26 @@ public sealed class BrokenBodies(DialtoneApps apps, ITestOutputHelper output) : 
         }
     }
 
+    private static readonly string[] ArrayAttributes =
+    [
+        "productOfferingPrice", "bundledProductOffering", "category", "productOfferingRelationship", "prodSpecCharValueUse",
+        "productSpecCharacteristic", "bundledProductSpecification", "bundledPopRelationship", "popRelationship", "subCategory",
+        "productOffering", "relatedParty", "productOfferingTerm", "attachment", "channel", "ids",
+    ];
+
     private static void Mutate(JsonNode node, Random random)
     {
+        if (random.Next(3) == 0)
+        {
+            JsonNode?[] elements = [null, new JsonObject(), new JsonObject { ["id"] = null }, new JsonObject { ["id"] = "\u0000" }, 7, "x"];
+            node.AsObject()[ArrayAttributes[random.Next(ArrayAttributes.Length)]] = new JsonArray(elements[random.Next(elements.Length)]?.DeepClone());
+            return;
+        }
+
         var objects = Descendants(node).OfType<JsonObject>().ToList();
         var target = objects[random.Next(objects.Count)];
         var keys = target.Select(p => p.Key).ToList();
-        JsonNode?[] replacements = [null, 42, -1, 1e300, "", "x", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a", null), "2026-13-45T99:00:00Z", new string('z', 5000)];
+        JsonNode?[] replacements = [null, 42, -1, 1e300, "", "x", true, new JsonArray(), new JsonObject(), new JsonArray(1, "a", null), "2026-13-45T99:00:00Z", new string('z', 5000), "a\u0000b"];
         if (keys.Count == 0 || random.Next(4) == 0)
         {
             target[$"unknown{random.Next(100)}"] = replacements[random.Next(replacements.Length)]?.DeepClone();

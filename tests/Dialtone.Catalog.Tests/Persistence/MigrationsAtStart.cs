@@ -20,9 +20,10 @@ public sealed class MigrationsAtStart
         var ready = await Task.WhenAll(new[] { first, second, third }.Select(app => Task.Run(async () =>
         {
             using var client = app.CreateClient();
-            return (await client.GetAsync("/health/ready")).StatusCode;
+            using var response = await client.GetAsync("/health/ready");
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync() + string.Join("\n", app.Errors.Entries));
         })));
-        Assert.All(ready, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.All(ready, r => Assert.True(r.StatusCode == HttpStatusCode.OK, r.Body));
 
         var created = await first.ProductManager().PostJsonAsync($"{TmfHttp.Catalog}/category", new JsonObject { ["name"] = "shared" });
         Assert.Equal("shared", (await third.ProductManager().GetJsonAsync($"{TmfHttp.Catalog}/category/{created.Id()}"))["name"]!.GetValue<string>());

@@ -105,6 +105,13 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, repricing.StatusCode);
         Assert.Equal("LAUNCHED_OFFERING_FROZEN", (await repricing.ReadJsonAsync())["code"]!.GetValue<string>());
 
+        using var removeStatus = await pm.PatchAsync(url, TmfHttp.Json("""{"lifecycleStatus":null}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, removeStatus.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pm.PatchAsync(url, TmfHttp.Json("""{"lifecycleStatus":"Retired"}"""))).StatusCode);
+        using var retiredRepricing = await pm.PatchAsync(url, TmfHttp.Json(new JsonObject { ["productOfferingPrice"] = new JsonArray(new JsonObject { ["id"] = cheaper.Id() }) }));
+        Assert.Equal(HttpStatusCode.BadRequest, retiredRepricing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pm.PatchAsync(url, TmfHttp.Json("""{"lifecycleStatus":"Launched"}"""))).StatusCode);
+
         using var versioned = await pm.PostAsync($"{url}/newVersion", null);
         Assert.Equal(HttpStatusCode.Created, versioned.StatusCode);
         var successor = await versioned.ReadJsonAsync();
@@ -178,12 +185,25 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         }));
         Assert.Equal(HttpStatusCode.BadRequest, requiresAddOn.StatusCode);
 
+        var draft = await CatalogFixtures.OfferingAsync(pm, "Draft plan", "In design");
+        using var launchedWithDraft = await pm.PostAsync(Offerings, TmfHttp.Json(new JsonObject
+        {
+            ["name"] = "Bundle with a draft",
+            ["lifecycleStatus"] = "Launched",
+            ["isBundle"] = true,
+            ["bundledProductOffering"] = new JsonArray(new JsonObject { ["id"] = draft.Id() }),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, launchedWithDraft.StatusCode);
+        Assert.Equal("BUNDLE_PART_NOT_ORDERABLE", (await launchedWithDraft.ReadJsonAsync())["code"]!.GetValue<string>());
+
         var family = await CatalogFixtures.OfferingAsync(pm, "Family", "Launched", new JsonObject
         {
             ["isBundle"] = true,
             ["bundledProductOffering"] = new JsonArray(new JsonObject { ["id"] = plan.Id() }),
         });
         Assert.True(family["isBundle"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, (await pm.PatchAsync($"{Offerings}/{plan.Id()}", TmfHttp.Json("""{"lifecycleStatus":"Retired"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pm.PatchAsync($"{Offerings}/{family.Id()}", TmfHttp.Json("""{"description":"still editable after a part retired"}"""))).StatusCode);
 
         using var missing = await pm.PostAsync(Offerings, TmfHttp.Json(new JsonObject
         {

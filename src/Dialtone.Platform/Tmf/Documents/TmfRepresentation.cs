@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dialtone.Platform.Json;
+using Dialtone.Platform.Tmf;
 
 namespace Dialtone.Platform.Tmf.Documents;
 
@@ -13,8 +14,87 @@ public static class TmfRepresentation
     public static JsonObject ToJsonObject<T>(T representation) =>
         JsonSerializer.SerializeToNode(representation, TmfJson.Options)?.AsObject() ?? throw new InvalidOperationException("A representation serialised to null.");
 
-    public static T FromJson<T>(JsonNode node) =>
-        node.Deserialize<T>(TmfJson.Options) ?? throw new JsonException("The body is null.");
+    /// <summary>
+    /// The typed form of a request body. Beyond what the deserializer checks (types, mandatory and unknown attributes), a
+    /// null inside an array, a NUL character or a lone surrogate in a string is refused with a 400 naming where it is.
+    /// </summary>
+    public static T FromJson<T>(JsonNode node)
+    {
+        EnsureStorable(node, "");
+        try
+        {
+            return node.Deserialize<T>(TmfJson.Options) ?? throw new JsonException("The body is null.");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", $"The body cannot be read: {e.Message}");
+        }
+    }
+
+    private static void EnsureStorable(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    EnsureStorable(child, path.Length == 0 ? name : $"{path}.{name}");
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null)
+                    {
+                        throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}[{i}]' is null; leave it out instead.");
+                    }
+
+                    EnsureStorable(array[i], $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                string text;
+                try
+                {
+                    text = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}' is not valid text.");
+                }
+
+                if (text.Contains('\0', StringComparison.Ordinal) || HasLoneSurrogate(text))
+                {
+                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}' contains a NUL character or a broken surrogate.");
+                }
+
+                break;
+        }
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return true;
+                }
+
+                i++;
+            }
+            else if (char.IsLowSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static T FromStored<T>(TmfDocument document) =>
         JsonSerializer.Deserialize<T>(document.Body, TmfJson.Options) ?? throw new InvalidOperationException($"Document {document.Id} is empty.");

@@ -88,7 +88,7 @@ public sealed class TmfResourceDescriptor
                 entry.Time = time;
                 return true;
             case TmfAttributeKind.Text when value.TryGetValue<string>(out var text):
-                entry.Text = text.Length > 512 ? text[..512] : text;
+                entry.Text = text.Length > 512 ? text[..(char.IsHighSurrogate(text[511]) ? 511 : 512)] : text;
                 return true;
             case TmfAttributeKind.Text when value.TryGetValue<bool>(out var flag):
                 entry.Text = flag ? "true" : "false";

@@ -43,10 +43,18 @@ internal static class LifecycleStatus
         }
     }
 
+    /// <summary>Statuses in which what customers pay and get is frozen: changing it takes a new version.</summary>
+    public static bool IsCommercial(string? status) => status is Active or Launched or Retired or Obsolete;
+
     public static void EnsureTransition(string? from, string? to)
     {
+        if (to is null)
+        {
+            throw TmfProblemException.BadRequest("INVALID_LIFECYCLE_STATUS", "lifecycleStatus cannot be removed.");
+        }
+
         EnsureKnown(to);
-        if (from == to || from is null || to is null)
+        if (from == to || from is null)
         {
             return;
         }

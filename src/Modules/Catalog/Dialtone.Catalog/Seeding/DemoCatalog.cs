@@ -7,6 +7,7 @@ using Dialtone.Catalog.Features.ProductOfferings;
 using Dialtone.Catalog.Features.ProductSpecifications;
 using Dialtone.Catalog.Persistence;
 using Dialtone.Platform;
+using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
@@ -24,14 +25,17 @@ internal static class DemoCatalog
 {
     private static readonly Caller Seeder = new("demo-seed", new HashSet<string> { DialtoneRoles.Admin });
 
-    /// <summary>Creates the demo catalog unless the catalog already sells something; returns how many resources it created.</summary>
+    /// <summary>Nodes starting together seed one after the other, and the second finds the catalog there.</summary>
+    private const long SeedLock = 0x4469616C746F6E;
+
+    /// <summary>Creates the demo catalog unless the catalog already has something in it; returns how many resources it created.</summary>
     public static async Task<int> LoadAsync(IServiceProvider services, DialtoneOptions options, CancellationToken cancellationToken)
     {
+        await using var seedLock = await StartupLock.AcquireAsync(services.GetRequiredService<DialtoneDatabase>(), SeedLock, cancellationToken);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<CatalogDbContext>>().DbContext;
-            var offeringType = CatalogResources.ProductOffering.Resource;
-            if (await db.Documents.AnyAsync(d => d.ResourceType == offeringType, cancellationToken))
+            if (await db.Documents.AnyAsync(cancellationToken))
             {
                 return 0;
             }

@@ -110,7 +110,7 @@ internal sealed class ProductOfferingPriceRules : CatalogRules<ProductOfferingPr
             }
         }
 
-        if (before is { LifecycleStatus: LifecycleStatus.Launched } && TmfRepresentation.ChangedAttributes(before, after).Any(FrozenWhenLaunched.Contains))
+        if (before is not null && LifecycleStatus.IsCommercial(before.LifecycleStatus) && TmfRepresentation.ChangedAttributes(before, after).Any(FrozenWhenLaunched.Contains))
         {
             throw TmfProblemException.BadRequest("LAUNCHED_PRICE_FROZEN",
                 "A launched price cannot change what customers pay; create a new price and a new version of the offering.");

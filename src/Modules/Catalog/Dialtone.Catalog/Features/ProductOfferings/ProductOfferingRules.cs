@@ -111,7 +111,11 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             var target = await ResolveAsync<ProductOffering>(Resource, $"bundledProductOffering[{index}]", part.Id, context, cancellationToken);
             part.Href = Resource.Href(string.Empty, target.Id!);
             part.Name ??= target.Name;
-            part.LifecycleStatus = target.LifecycleStatus;
+            if (BecomesOrderable(before, after) && !LifecycleStatus.IsOrderable(target.LifecycleStatus))
+            {
+                throw TmfProblemException.BadRequest("BUNDLE_PART_NOT_ORDERABLE",
+                    $"A bundle can be {after.LifecycleStatus} only when its parts are Active or Launched; '{target.Name}' is {target.LifecycleStatus}.");
+            }
         }
 
         foreach (var (relationship, index) in (after.ProductOfferingRelationship ?? []).Select((r, i) => (r, i)))
@@ -130,6 +134,12 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             var target = await ResolveAsync<ProductOffering>(Resource, $"productOfferingRelationship[{index}]", relationship.Id, context, cancellationToken);
             relationship.Href = Resource.Href(string.Empty, target.Id!);
             relationship.Name ??= target.Name;
+            if (relationship.RelationshipType == Requires && BecomesOrderable(before, after) && !LifecycleStatus.IsOrderable(target.LifecycleStatus))
+            {
+                throw TmfProblemException.BadRequest("BASE_PLAN_NOT_ORDERABLE",
+                    $"An add-on can be {after.LifecycleStatus} only when the base plans it requires are Active or Launched; '{target.Name}' is {target.LifecycleStatus}.");
+            }
+
             if (relationship.RelationshipType == Requires && target.IsSellable != true)
             {
                 throw TmfProblemException.BadRequest("INVALID_RELATIONSHIP",
@@ -137,13 +147,13 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
             }
         }
 
-        if (before is { LifecycleStatus: LifecycleStatus.Launched })
+        if (before is not null && LifecycleStatus.IsCommercial(before.LifecycleStatus))
         {
             var commercial = TmfRepresentation.ChangedAttributes(before, after).FirstOrDefault(a => !NonCommercial.Contains(a));
             if (commercial is not null)
             {
                 throw TmfProblemException.BadRequest("LAUNCHED_OFFERING_FROZEN",
-                    $"A launched offering accepts only non-commercial changes ('{commercial}' is commercial); create a new version with POST {Resource.BasePath}/{after.Id}/newVersion.");
+                    $"An offering that has been Active or Launched accepts only non-commercial changes ('{commercial}' is commercial); create a new version with POST {Resource.BasePath}/{after.Id}/newVersion.");
             }
         }
     }
@@ -171,6 +181,10 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
 
     public override bool IsVisibleTo(ProductOffering representation, Caller caller, DateTimeOffset now) =>
         IsProductManager(caller) || IsOrderableAt(representation, now);
+
+    /// <summary>Created orderable, or moved into Active or Launched: the moment its parts and base plans must be orderable too.</summary>
+    private static bool BecomesOrderable(ProductOffering? before, ProductOffering after) =>
+        LifecycleStatus.IsOrderable(after.LifecycleStatus) && (before is null || !LifecycleStatus.IsOrderable(before.LifecycleStatus));
 
     /// <summary>The rule ordering uses: Active or Launched, and within validFor.</summary>
     public static bool IsOrderableAt(ProductOffering offering, DateTimeOffset now) =>

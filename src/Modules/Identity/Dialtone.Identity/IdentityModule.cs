@@ -1,0 +1,115 @@
+using Dialtone.Identity.Contracts;
+using Dialtone.Identity.Domain;
+using Dialtone.Identity.Features.Authorize;
+using Dialtone.Identity.Features.Login;
+using Dialtone.Identity.Features.Tokens;
+using Dialtone.Identity.Persistence;
+using Dialtone.Identity.Seeding;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using OpenIddict.Validation.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Dialtone.Identity;
+
+/// <summary>Identity (ASP.NET Core Identity + OpenIddict, in-process): its two doors.</summary>
+public static class IdentityModule
+{
+    public static IServiceCollection AddIdentityModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DialtoneIdentityOptions>().Bind(configuration.GetSection(DialtoneIdentityOptions.Section));
+        var settings = configuration.GetSection(DialtoneIdentityOptions.Section).Get<DialtoneIdentityOptions>() ?? new DialtoneIdentityOptions();
+        var requireHttps = configuration.GetValue("Dialtone:Identity:RequireHttps", true);
+
+        services.AddDbContext<SqliteIdentityStoreDbContext>((provider, options) =>
+            provider.GetRequiredService<DialtoneDatabase>().Configure(options.UseOpenIddict(), IdentityStoreDbContext.ModuleName));
+        services.AddDbContext<PostgresIdentityStoreDbContext>((provider, options) =>
+            provider.GetRequiredService<DialtoneDatabase>().Configure(options.UseOpenIddict(), IdentityStoreDbContext.ModuleName));
+        services.AddScoped<IdentityStoreDbContext>(provider => provider.GetRequiredService<DialtoneDatabase>().IsSqlite
+            ? provider.GetRequiredService<SqliteIdentityStoreDbContext>()
+            : provider.GetRequiredService<PostgresIdentityStoreDbContext>());
+
+        // The Data Protection key ring moves into the shared database, so every node decrypts what another protected.
+        services.AddDataProtection().PersistKeysToDbContext<IdentityStoreDbContext>();
+
+        services.AddIdentityCore<IdentityUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedEmail = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = settings.MaxFailedLogins;
+                options.Lockout.DefaultLockoutTimeSpan = settings.LockoutDuration;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
+                options.ClaimsIdentity.RoleClaimType = Claims.Role;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<IdentityStoreDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication().AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(cookie =>
+        {
+            cookie.LoginPath = LoginPage.Path;
+            cookie.Cookie.Name = "dialtone.login";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(1);
+        }));
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityStoreDbContext>())
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetEndSessionEndpointUris("connect/logout");
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange()
+                    .AllowClientCredentialsFlow()
+                    .AllowRefreshTokenFlow();
+                server.RegisterScopes([Scopes.OpenId, Scopes.OfflineAccess, Scopes.Email, Scopes.Profile, Scopes.Roles, .. DialtoneScopes.All]);
+                server.SetAccessTokenLifetime(settings.AccessTokenLifetime).SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
+                server.DisableAccessTokenEncryption();
+                var aspNetCore = server.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (!requireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
+            });
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, TokenKeyRing>();
+        services.Configure<DialtoneAuthenticationOptions>(options => options.BearerScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+
+        services.AddAntiforgery();
+        LoginRateLimit.Register(services);
+        services.AddScoped<IdentityAccounts>();
+        services.AddHostedService<IdentitySeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentity(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        var database = services.GetRequiredService<DialtoneDatabase>();
+        services.GetRequiredService<ModuleDatabases>().Add(database.IsSqlite ? typeof(SqliteIdentityStoreDbContext) : typeof(PostgresIdentityStoreDbContext));
+        endpoints.MapAuthorizeEndpoint();
+        endpoints.MapTokenEndpoint();
+        endpoints.MapLoginPage();
+        return endpoints;
+    }
+}
