@@ -27,6 +27,9 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
     /// <summary>An admin connection string to a PostgreSQL server; when set, every API test also runs on PostgreSQL.</summary>
     public const string PostgresConnectionVariable = "DIALTONE_TEST_POSTGRES";
 
+    /// <summary>Where the portal client may send authorization codes in tests.</summary>
+    public const string PortalRedirectUri = "http://127.0.0.1/callback";
+
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings;
     private readonly string? postgresDatabase;
@@ -51,6 +54,9 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             ["Dialtone:Hub:RecoveryPollingInterval"] = "00:00:00.250",
             ["Dialtone:Idempotency:InProgressLease"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Dialtone:Identity:RequireHttps"] = "false",
+            ["Dialtone:Identity:PortalRedirectUris:0"] = PortalRedirectUri,
+            ["Dialtone:Identity:RequestsPerWindow"] = "100000",
         };
         if (database == TestDatabase.Postgres)
         {
