@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Dialtone.Platform.Hub;
 
 /// <summary>One event on its way to one listener.</summary>
-public sealed record HubDelivery(string ApiName, string ListenerId, string EventId, string EventType, string ResourceId, string Body)
+public sealed record HubDelivery(string ApiName, string ListenerId, string EventId, string EventType, string ResourceId, long ResourceVersion, string Body)
 {
     public string PartitionKey => $"{ListenerId}/{ResourceId}";
 }
@@ -55,7 +55,7 @@ public static class TmfEventFanOutHandler
         var notification = JsonNode.Parse(message.Body)!;
         return listeners
             .Where(l => HubQuery.Parse(l.Query).Matches(notification))
-            .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.Body))
+            .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.ResourceVersion, message.Body))
             .ToList();
     }
 }
@@ -83,6 +83,8 @@ public static partial class HubDeliveryHandler
         request.Headers.Add(HubSignature.HeaderName, HubSignature.Sign(secret, delivery.Body, clock.GetUtcNow()));
         request.Headers.Add("X-Dialtone-Event-Id", delivery.EventId);
         request.Headers.Add("X-Dialtone-Event-Type", delivery.EventType);
+        // Lets a listener order events of one resource and drop a late one (a replayed dead letter, another node's delivery).
+        request.Headers.Add("X-Dialtone-Resource-Version", delivery.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -107,6 +107,13 @@ public static class TmfResourceEndpoints
     {
         var resource = rules.Resource;
         var query = TmfListQuery.Parse(http.Request.Query, resource);
+        var hidden = rules.HiddenAttributes(http.GetCaller());
+        var hiddenFilter = query.Filters.Select(f => f.Attribute.Path).FirstOrDefault(p => hidden.Contains(p.Split('.')[0]));
+        if (hiddenFilter is not null)
+        {
+            throw TmfProblemException.BadRequest("INVALID_FILTER", $"'{hiddenFilter}' is not a filterable attribute for this caller.");
+        }
+
         var entries = db.SearchEntries.AsNoTracking();
         var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, http.GetCaller(), clock.GetUtcNow());
         foreach (var filter in query.Filters)
@@ -117,7 +124,7 @@ public static class TmfResourceEndpoints
         var total = await documents.CountAsync(ct);
         var page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
         var baseUrl = BaseUrl(http, options);
-        var body = new JsonArray(page.Select(d => (JsonNode)TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields)).ToArray());
+        var body = new JsonArray(page.Select(d => (JsonNode)Without(TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields), hidden)).ToArray());
 
         http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["X-Result-Count"] = page.Count.ToString(CultureInfo.InvariantCulture);
@@ -161,9 +168,10 @@ public static class TmfResourceEndpoints
         }
 
         var baseUrl = BaseUrl(http, options);
-        return fields is null
+        var hidden = rules.HiddenAttributes(http.GetCaller());
+        return fields is null && hidden.Count == 0
             ? Results.Bytes(entry.Render(resource, baseUrl), "application/json; charset=utf-8")
-            : Results.Json(TmfRepresentation.ForCaller(entry.Document, resource, baseUrl, fields), TmfJson.Options, "application/json; charset=utf-8");
+            : Results.Json(Without(TmfRepresentation.ForCaller(entry.Document, resource, baseUrl, fields), hidden), TmfJson.Options, "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> CreateAsync<TDb, TRepresentation, TRules>(HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, IdempotencyGate gate, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
@@ -379,5 +387,15 @@ public static class TmfResourceEndpoints
 
         return header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Any(tag => tag == "*" || tag == etag || (weak && tag.StartsWith("W/", StringComparison.Ordinal) && tag[2..] == etag));
+    }
+
+    private static JsonObject Without(JsonObject view, IReadOnlySet<string> hidden)
+    {
+        foreach (var name in hidden)
+        {
+            view.Remove(name);
+        }
+
+        return view;
     }
 }

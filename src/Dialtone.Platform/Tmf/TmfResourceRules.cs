@@ -44,4 +44,7 @@ public interface ITmfResourceRules<TRepresentation>
 
     /// <summary>Whether the caller may see this one resource (the same rule as <see cref="VisibleTo"/>).</summary>
     bool IsVisibleTo(TRepresentation representation, Caller caller, DateTimeOffset now);
+
+    /// <summary>Top-level attributes this caller may neither read nor filter on (e.g. references to what they may not see).</summary>
+    IReadOnlySet<string> HiddenAttributes(Caller caller);
 }

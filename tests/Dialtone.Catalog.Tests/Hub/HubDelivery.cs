@@ -36,6 +36,7 @@ public sealed class HubDelivery(DialtoneApps apps) : IClassFixture<DialtoneApps>
         var received = (await listener.WaitForAsync(4)).Where(r => JsonNode.Parse(r.Body)!["event"]!["productOffering"]?["id"]?.GetValue<string>() == id).ToList();
         Assert.Equal(["ProductOfferingCreateEvent", "ProductOfferingStateChangeEvent", "ProductOfferingAttributeValueChangeEvent", "ProductOfferingDeleteEvent"],
             received.Select(r => JsonNode.Parse(r.Body)!["eventType"]!.GetValue<string>()));
+        Assert.Equal(["1", "2", "3", "4"], received.Select(r => r.Headers["X-Dialtone-Resource-Version"]));
         var first = JsonNode.Parse(received[0].Body)!;
         Assert.Equal(traceId, first["correlationId"]!.GetValue<string>());
         Assert.Equal("Hub plan", first["event"]!["productOffering"]!["name"]!.GetValue<string>());

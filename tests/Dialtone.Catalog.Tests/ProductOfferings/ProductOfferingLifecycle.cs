@@ -152,6 +152,16 @@ public sealed class ProductOfferingLifecycle(DialtoneApps apps) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"{Offerings}/{expired.Id()}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"{Offerings}/{launched.Id()}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await pm.GetAsync($"{Offerings}/{design.Id()}")).StatusCode);
+
+        var category = await pm.PostJsonAsync($"{TmfHttp.Catalog}/category", new JsonObject
+        {
+            ["name"] = $"{tag} category",
+            ["productOffering"] = new JsonArray(new JsonObject { ["id"] = design.Id() }),
+        });
+        Assert.Null((await anonymous.GetJsonAsync($"{TmfHttp.Catalog}/category/{category.Id()}"))["productOffering"]);
+        Assert.NotNull((await pm.GetJsonAsync($"{TmfHttp.Catalog}/category/{category.Id()}"))["productOffering"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.GetAsync($"{TmfHttp.Catalog}/category?productOffering.id={design.Id()}")).StatusCode);
+        Assert.DoesNotContain(design.Id(), await anonymous.GetStringAsync($"{TmfHttp.Catalog}/category?limit=1000"), StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(Databases))]

@@ -47,6 +47,10 @@ internal abstract class CatalogRules<T> : ITmfResourceRules<T>
 
     public virtual bool IsVisibleTo(T representation, Caller caller, DateTimeOffset now) => true;
 
+    public virtual IReadOnlySet<string> HiddenAttributes(Caller caller) => NothingHidden;
+
+    protected static readonly IReadOnlySet<string> NothingHidden = new HashSet<string>();
+
     protected abstract Task ValidateResourceAsync(T? before, T after, TmfWriteContext context, CancellationToken cancellationToken);
 
     /// <summary>Checks that a reference names an existing resource and fills its <c>href</c> (and <c>name</c> when absent).</summary>

@@ -29,9 +29,20 @@ internal sealed partial class DemoCatalogSeeder(
             return;
         }
 
-        var created = await DemoCatalog.LoadAsync(services, options.Value, stoppingToken);
-        LogSeeded(logger, created);
+        try
+        {
+            var created = await DemoCatalog.LoadAsync(services, options.Value, stoppingToken);
+            LogSeeded(logger, created);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Demo data is a convenience: a failure is logged and the node keeps serving; the next start tries again.
+            LogFailed(logger, e);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the demo catalog failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo catalog: {Count} resources created")]
     private static partial void LogSeeded(ILogger logger, int count);

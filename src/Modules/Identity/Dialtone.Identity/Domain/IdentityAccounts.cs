@@ -33,7 +33,18 @@ internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleMana
         {
             if (!await roles.RoleExistsAsync(role))
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                try
+                {
+                    await roles.CreateAsync(new IdentityRole(role));
+                }
+                catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+                {
+                    // Another node created it at the same moment; anything else fails the next check.
+                    if (!await roles.RoleExistsAsync(role))
+                    {
+                        throw;
+                    }
+                }
             }
         }
     }

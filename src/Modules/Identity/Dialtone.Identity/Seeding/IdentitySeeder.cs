@@ -33,31 +33,42 @@ internal sealed partial class IdentitySeeder(
             return;
         }
 
-        // Nodes starting together on one database take turns, so the second finds the roles and clients there.
-        await using var startupLock = await StartupLock.AcquireAsync(database, 0x4469616C49, stoppingToken);
-        await using var scope = scopes.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<IdentityAccounts>();
-        await accounts.EnsureRolesAsync();
-        await accounts.CreatePortalClientAsync("dialtone-portal", identity.Value.PortalRedirectUris);
-
-        var bootstrap = identity.Value.BootstrapAdmin;
-        if (bootstrap is { Email.Length: > 0, Password.Length: > 0 } && !await accounts.AnyInRoleAsync(DialtoneRoles.Admin))
+        try
         {
-            await accounts.CreateStaffAsync(bootstrap.Email, bootstrap.Password, DialtoneRoles.Admin);
-            LogBootstrapped(logger);
+            // Nodes starting together on one database take turns, so the second finds the roles and clients there.
+            await using var startupLock = await StartupLock.AcquireAsync(database, 0x4469616C49, stoppingToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<IdentityAccounts>();
+            await accounts.EnsureRolesAsync();
+            await accounts.CreatePortalClientAsync("dialtone-portal", identity.Value.PortalRedirectUris);
+
+            var bootstrap = identity.Value.BootstrapAdmin;
+            if (bootstrap is { Email.Length: > 0, Password.Length: > 0 } && !await accounts.AnyInRoleAsync(DialtoneRoles.Admin))
+            {
+                await accounts.CreateStaffAsync(bootstrap.Email, bootstrap.Password, DialtoneRoles.Admin);
+                LogBootstrapped(logger);
+            }
+
+            if (platform.Value.SeedDemoData)
+            {
+                await accounts.CreateStaffAsync("admin@dialtone.example", DemoPassword, DialtoneRoles.Admin);
+                await accounts.CreateStaffAsync("agent@dialtone.example", DemoPassword, DialtoneRoles.Agent);
+                await accounts.CreateStaffAsync("pm@dialtone.example", DemoPassword, DialtoneRoles.ProductManager);
+                await accounts.CreateMachineClientAsync("demo-partner", DemoPassword + "-partner", "Demo partner", DialtoneRoles.Partner);
+                await accounts.CreateMachineClientAsync("demo-network", DemoPassword + "-network", "Demo 5G core (SMF/CHF consumer)", DialtoneRoles.Network);
+                await accounts.CreateMachineClientAsync("demo-catalog-sync", DemoPassword + "-catalog", "Demo catalog integration", DialtoneRoles.ProductManager);
+                LogDemo(logger);
+            }
         }
-
-        if (platform.Value.SeedDemoData)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await accounts.CreateStaffAsync("admin@dialtone.example", DemoPassword, DialtoneRoles.Admin);
-            await accounts.CreateStaffAsync("agent@dialtone.example", DemoPassword, DialtoneRoles.Agent);
-            await accounts.CreateStaffAsync("pm@dialtone.example", DemoPassword, DialtoneRoles.ProductManager);
-            await accounts.CreateMachineClientAsync("demo-partner", DemoPassword + "-partner", "Demo partner", DialtoneRoles.Partner);
-            await accounts.CreateMachineClientAsync("demo-network", DemoPassword + "-network", "Demo 5G core (SMF/CHF consumer)", DialtoneRoles.Network);
-            await accounts.CreateMachineClientAsync("demo-catalog-sync", DemoPassword + "-catalog", "Demo catalog integration", DialtoneRoles.ProductManager);
-            LogDemo(logger);
+            // The node keeps serving; the next start tries again.
+            LogFailed(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Preparing roles, clients and accounts failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin from Dialtone:Identity:BootstrapAdmin; remove that setting now")]
     private static partial void LogBootstrapped(ILogger logger);

@@ -8,7 +8,12 @@ namespace Dialtone.Catalog.Features.Categories;
 /// <summary>Categories: a parent and sub-categories must exist; a category still used cannot be deleted.</summary>
 internal sealed class CategoryRules : CatalogRules<Category>
 {
+    /// <summary>A category lists offerings in every status; only product managers see that list (others filter offerings by category).</summary>
+    private static readonly IReadOnlySet<string> OfferingList = new HashSet<string>(StringComparer.Ordinal) { "productOffering" };
+
     public override TmfResourceDescriptor Resource => CatalogResources.Category;
+
+    public override IReadOnlySet<string> HiddenAttributes(Platform.Auth.Caller caller) => IsProductManager(caller) ? NothingHidden : OfferingList;
 
     public override void ApplyDefaults(Category created, TmfWriteContext context)
     {
