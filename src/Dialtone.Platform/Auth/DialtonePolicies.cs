@@ -19,9 +19,20 @@ public static class DialtonePolicies
     public static void AddTo(AuthorizationOptions options)
     {
         options.AddPolicy(PublicRead, policy => policy.RequireAssertion(_ => true));
-        options.AddPolicy(CatalogWrite, policy => policy.RequireAuthenticatedUser().RequireRole(DialtoneRoles.ProductManager, DialtoneRoles.Admin));
-        options.AddPolicy(Admin, policy => policy.RequireAuthenticatedUser().RequireRole(DialtoneRoles.Admin));
+        options.AddPolicy(CatalogWrite, policy => policy.RequireAuthenticatedUser()
+            .RequireRole(DialtoneRoles.ProductManager, DialtoneRoles.Admin)
+            .RequireAssertion(context => Caller.From(context.User).HasScope(DialtoneScopeNames.CatalogWrite)));
+        options.AddPolicy(Admin, policy => policy.RequireAuthenticatedUser()
+            .RequireRole(DialtoneRoles.Admin)
+            .RequireAssertion(context => Caller.From(context.User).HasScope(DialtoneScopeNames.Admin)));
     }
+}
+
+/// <summary>The OAuth scopes the platform's policies ask for (the identity module issues them).</summary>
+public static class DialtoneScopeNames
+{
+    public const string CatalogWrite = "catalog.write";
+    public const string Admin = "admin";
 }
 
 /// <summary>The roles of Dialtone's callers.</summary>
@@ -36,9 +47,15 @@ public static class DialtoneRoles
 }
 
 /// <summary>Who is calling, as every module sees it, whatever scheme authenticated them.</summary>
-public sealed record Caller(string? Subject, IReadOnlySet<string> Roles)
+/// <param name="Subject">The user id or client id; null when anonymous.</param>
+/// <param name="Roles">The caller's roles.</param>
+/// <param name="Scopes">The token's scopes; null when the caller was not authenticated by a token (the development scheme), which grants what its roles grant.</param>
+public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOnlySet<string>? Scopes = null)
 {
     public static readonly Caller Anonymous = new(null, new HashSet<string>());
+
+    /// <summary>Whether a token granted <paramref name="scope"/> (callers without a token have no scope limit).</summary>
+    public bool HasScope(string scope) => Scopes is null || Scopes.Contains(scope);
 
     public bool IsAuthenticated => Subject is not null;
 
@@ -56,7 +73,12 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles)
 
         var subject = user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.Identity.Name ?? "unknown";
         var roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).Concat(user.FindAll("role").Select(c => c.Value)).ToHashSet();
-        return new Caller(subject, roles);
+        var fromToken = user.Identity.AuthenticationType != DevelopmentAuthenticationHandler.SchemeName;
+        var scopes = fromToken
+            ? user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Concat(user.FindAll("oi_scp").Select(c => c.Value)).ToHashSet(StringComparer.Ordinal)
+            : null;
+        return new Caller(subject, roles, scopes);
     }
 }
 

@@ -1,5 +1,6 @@
 using Dialtone.Identity.Contracts;
 using Dialtone.Identity.Domain;
+using Dialtone.Identity.Features.Administration;
 using Dialtone.Identity.Features.Authorize;
 using Dialtone.Identity.Features.Login;
 using Dialtone.Identity.Features.Tokens;
@@ -47,8 +48,12 @@ public static class IdentityModule
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = settings.MaxFailedLogins;
                 options.Lockout.DefaultLockoutTimeSpan = settings.LockoutDuration;
+                // NIST SP 800-63B: length, not composition rules.
                 options.Password.RequiredLength = 10;
                 options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireDigit = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
                 options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 options.ClaimsIdentity.RoleClaimType = Claims.Role;
             })
@@ -110,6 +115,7 @@ public static class IdentityModule
         endpoints.MapAuthorizeEndpoint();
         endpoints.MapTokenEndpoint();
         endpoints.MapLoginPage();
+        endpoints.MapIdentityAdministration();
         return endpoints;
     }
 }
