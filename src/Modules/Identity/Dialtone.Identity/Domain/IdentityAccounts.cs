@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dialtone.Identity.Contracts;
 using Dialtone.Platform.Auth;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -11,7 +12,7 @@ namespace Dialtone.Identity.Domain;
 /// Creating people and clients: staff accounts with their role, and OAuth clients with the roles their tokens carry.
 /// The admin API, the admin bootstrap and the demo data all go through here.
 /// </summary>
-internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles, IOpenIddictApplicationManager applications)
+internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleManager<IdentityRole> roles, IOpenIddictApplicationManager applications, Persistence.IdentityStoreDbContext db)
 {
     /// <summary>The property of an OAuth client that lists the roles its client-credentials tokens carry.</summary>
     public const string ClientRolesProperty = "dialtone_roles";
@@ -37,10 +38,12 @@ internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleMana
                 {
                     await roles.CreateAsync(new IdentityRole(role));
                 }
-                catch (Microsoft.EntityFrameworkCore.DbUpdateException)
+                catch (DbUpdateException)
                 {
-                    // Another node created it at the same moment; anything else fails the next check.
-                    if (!await roles.RoleExistsAsync(role))
+                    // Another node created it at the same moment; asked of the database, anything else is rethrown.
+                    db.ChangeTracker.Clear();
+                    var normalized = role.ToUpperInvariant();
+                    if (!await db.Roles.AnyAsync(r => r.NormalizedName == normalized))
                     {
                         throw;
                     }
@@ -93,7 +96,7 @@ internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleMana
         }
 
         descriptor.Properties[ClientRolesProperty] = JsonSerializer.SerializeToElement(clientRoles);
-        await applications.CreateAsync(descriptor);
+        await CreateOnceAsync(descriptor);
     }
 
     /// <summary>The public web portal client: authorization code with PKCE and refresh tokens, no secret.</summary>
@@ -128,7 +131,27 @@ internal sealed class IdentityAccounts(UserManager<IdentityUser> users, RoleMana
             descriptor.RedirectUris.Add(new Uri(uri));
         }
 
-        await applications.CreateAsync(descriptor);
+        await CreateOnceAsync(descriptor);
+    }
+
+    /// <summary>Creates a client unless another node (or request) created the same client id a moment before.</summary>
+    private async Task CreateOnceAsync(OpenIddictApplicationDescriptor descriptor)
+    {
+        try
+        {
+            await applications.CreateAsync(descriptor);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The unique client id held because someone else created it a moment before; anything else is rethrown.
+            // Asked of the database itself: the manager's cache may still remember the client as missing.
+            db.ChangeTracker.Clear();
+            var clientId = descriptor.ClientId;
+            if (clientId is null || !await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().AnyAsync(a => a.ClientId == clientId))
+            {
+                throw;
+            }
+        }
     }
 
     /// <summary>The roles a client's client-credentials tokens carry.</summary>

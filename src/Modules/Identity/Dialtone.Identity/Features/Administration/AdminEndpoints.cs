@@ -13,23 +13,23 @@ using OpenIddict.Abstractions;
 namespace Dialtone.Identity.Features.Administration;
 
 /// <summary>A staff account to create: an agent, a product manager or another admin.</summary>
-public sealed record NewStaffAccount([property: JsonPropertyName("email"), JsonRequired] string Email, [property: JsonPropertyName("role"), JsonRequired] string Role);
+internal sealed record NewStaffAccount([property: JsonPropertyName("email"), JsonRequired] string Email, [property: JsonPropertyName("role"), JsonRequired] string Role);
 
 /// <summary>A created staff account; the initial password is shown once and must be changed at first use.</summary>
-public sealed record StaffAccount(
+internal sealed record StaffAccount(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("email")] string Email,
     [property: JsonPropertyName("role")] string Role,
     [property: JsonPropertyName("initialPassword")] string InitialPassword);
 
 /// <summary>An OAuth client to create for the client-credentials grant.</summary>
-public sealed record NewClient(
+internal sealed record NewClient(
     [property: JsonPropertyName("clientId"), JsonRequired] string ClientId,
     [property: JsonPropertyName("displayName"), JsonRequired] string DisplayName,
     [property: JsonPropertyName("roles"), JsonRequired] IReadOnlyList<string> Roles);
 
 /// <summary>A client and, once, its secret.</summary>
-public sealed record ClientCredentials(
+internal sealed record ClientCredentials(
     [property: JsonPropertyName("clientId")] string ClientId,
     [property: JsonPropertyName("displayName")] string? DisplayName,
     [property: JsonPropertyName("roles")] IReadOnlyList<string> Roles,
