@@ -62,6 +62,15 @@ public sealed class HubOptions
 
     public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Count > 0 ? RetryDelays : DefaultRetryDelays;
 
+    /// <summary>
+    /// Consecutive failed attempts after which a listener's circuit opens: while open, its deliveries go straight to the
+    /// dead letters (replayable) instead of holding the queue they share with other listeners.
+    /// </summary>
+    public int BreakAfterFailures { get; set; } = 3;
+
+    /// <summary>How long a listener's open circuit stays open before deliveries are tried again.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long one callback POST may take.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -66,8 +66,9 @@ public static partial class HubDeliveryHandler
     public const string HttpClientName = "dialtone-hub";
 
     public static async Task Handle(HubDelivery delivery, HubListenerDirectory directory, IHttpClientFactory clients,
-        IDataProtectionProvider protection, TimeProvider clock, ILogger<HubDelivery> logger, CancellationToken cancellationToken)
+        IDataProtectionProvider protection, ListenerCircuits circuits, TimeProvider clock, ILogger<HubDelivery> logger, CancellationToken cancellationToken)
     {
+        circuits.EnsureClosed(delivery.ListenerId);
         var listener = await directory.FindAsync(delivery.ApiName, delivery.ListenerId, cancellationToken);
         if (listener is null)
         {
@@ -86,12 +87,35 @@ public static partial class HubDeliveryHandler
         // Lets a listener order events of one resource and drop a late one (a replayed dead letter, another node's delivery).
         request.Headers.Add("X-Dialtone-Resource-Version", delivery.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        HttpResponseMessage response;
+        try
         {
-            throw new HubDeliveryException($"Listener {listener.Id} answered {(int)response.StatusCode} to event {delivery.EventId}.");
+            response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            if (circuits.Failed(listener.Id))
+            {
+                throw new ListenerUnavailableException(listener.Id, clock.GetUtcNow());
+            }
+
+            throw;
         }
 
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                if (circuits.Failed(listener.Id))
+                {
+                    throw new ListenerUnavailableException(listener.Id, clock.GetUtcNow());
+                }
+
+                throw new HubDeliveryException($"Listener {listener.Id} answered {(int)response.StatusCode} to event {delivery.EventId}.");
+            }
+        }
+
+        circuits.Succeeded(listener.Id);
         LogDelivered(logger, delivery.EventId, delivery.ListenerId);
     }
 

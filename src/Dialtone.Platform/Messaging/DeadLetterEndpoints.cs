@@ -40,7 +40,7 @@ public static class DeadLetterEndpoints
             .Produces<List<DeadLetter>>()
             .ProducesTmfErrors(401, 403);
 
-        group.MapPost("replay", async (HttpRequest request, IMessageStore store, CancellationToken ct) =>
+        group.MapPost("replay", async (HttpRequest request, IMessageStore store, Hub.ListenerCircuits circuits, CancellationToken ct) =>
             {
                 var body = await TmfBody.ReadObjectAsync(request, ct);
                 var replay = Tmf.Documents.TmfRepresentation.FromJson<DeadLetterReplay>(body);
@@ -49,11 +49,12 @@ public static class DeadLetterEndpoints
                     throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "'ids' names no dead letter.");
                 }
 
+                circuits.Reset();
                 await store.DeadLetters.ReplayAsync(new DeadLetterEnvelopeQuery([.. replay.Ids]), ct);
                 return Results.Accepted();
             })
             .WithName("replayDeadLetters")
-            .WithSummary("Send dead letters again; the durability agent picks them up at its next poll")
+            .WithSummary("Send dead letters again (closing every listener's circuit); the durability agent picks them up at its next poll")
             .Accepts<DeadLetterReplay>("application/json")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesTmfErrors(400, 401, 403, 415);

@@ -37,6 +37,7 @@ public static class MessagingHosting
 
         builder.Services.AddSingleton<HubListenerDirectory>();
         builder.Services.AddSingleton<CallbackPolicy>();
+        builder.Services.AddSingleton<ListenerCircuits>();
         // No redirects: a listener must not bounce a signed event to a host the allow-list would refuse.
         builder.Services.AddHttpClient(HubDeliveryHandler.HttpClientName, client => client.Timeout = hub.DeliveryTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
@@ -75,6 +76,7 @@ public static class MessagingHosting
                 });
 
             // Retried in place (not rescheduled) so that a later event of the same resource cannot overtake a failing one.
+            opts.Policies.OnException<ListenerUnavailableException>().MoveToErrorQueue();
             opts.Policies.OnException<HubDeliveryException>()
                 .RetryWithCooldown([.. hub.EffectiveRetryDelays])
                 .Then.MoveToErrorQueue();

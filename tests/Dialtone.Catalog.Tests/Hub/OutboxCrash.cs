@@ -24,6 +24,8 @@ public sealed class OutboxCrash(ITestOutputHelper output)
         {
             ["Dialtone__Hub__AllowedCallbackHosts__0"] = "127.0.0.1",
             ["Dialtone__Hub__RecoveryPollingInterval"] = "00:00:00.500",
+            // This test is about durability: keep retrying the refusing listener instead of opening its circuit.
+            ["Dialtone__Hub__BreakAfterFailures"] = "1000000",
         };
         for (var i = 0; i < 20; i++)
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dialtone.Platform.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,17 +14,27 @@ namespace Dialtone.Identity.Persistence;
 /// private keys are protected with ASP.NET Core Data Protection, whose key ring lives in the same database, so every
 /// node of a PostgreSQL cluster signs and validates with the same keys and a restart keeps them.
 /// </summary>
-internal sealed class TokenKeyRing(IServiceScopeFactory scopes) : IConfigureOptions<OpenIddictServerOptions>
+internal sealed class TokenKeyRing(IServiceScopeFactory scopes, DatabaseReadiness readiness) : IConfigureOptions<OpenIddictServerOptions>
 {
     private const string Purpose = "Dialtone.Identity.TokenKeys";
 
     public void Configure(OpenIddictServerOptions options)
     {
+        // Options are built on the first token request or validation, which can come while the host is still migrating:
+        // wait for the migrator (running Migrate here as well raced EF Core's model initialisation).
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!readiness.IsMigrated)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException("The identity tables are not migrated yet; try again when /health/ready answers.");
+            }
+
+            Thread.Sleep(50);
+        }
+
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityStoreDbContext>();
-        // Options are built on the first token request or validation, which may come before the host's migrator has
-        // run for this module; Migrate is idempotent and takes EF Core's migration lock.
-        db.Database.Migrate();
         var protector = scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector(Purpose);
 
         var signing = Load(db, protector, "signing");
