@@ -18,6 +18,9 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>The module's name: its schema on PostgreSQL, its table prefix on SQLite.</summary>
     protected abstract string Module { get; }
 
+    /// <summary>The module's name (see <see cref="Module"/>).</summary>
+    public string OwningModule => Module;
+
     public DbSet<TmfDocument> Documents => Set<TmfDocument>();
 
     public DbSet<TmfSearchEntry> SearchEntries => Set<TmfSearchEntry>();

@@ -199,6 +199,7 @@ public static class TmfResourceEndpoints
 
         try
         {
+            await using var transaction = await db.BeginSerializedWriteAsync(ct);
             var now = clock.GetUtcNow();
             var baseUrl = BaseUrl(http, options);
             var (document, view) = await CreateDocumentAsync<TDb, TRepresentation, TRules>(outbox, rules, body, new TmfWriteContext(db, http.GetCaller(), baseUrl, now), ct);
@@ -272,6 +273,7 @@ public static class TmfResourceEndpoints
             await using var scope = http.RequestServices.CreateAsyncScope();
             var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<TDb>>();
             var db = outbox.DbContext;
+            await using var transaction = await db.BeginSerializedWriteAsync(ct);
             var document = await db.Documents.Include(d => d.SearchEntries)
                 .FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
                 ?? throw TmfProblemException.NotFound(resource.TypeName, id);
@@ -339,6 +341,7 @@ public static class TmfResourceEndpoints
     {
         var resource = rules.Resource;
         var db = outbox.DbContext;
+        await using var transaction = await db.BeginSerializedWriteAsync(ct);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
                        ?? throw TmfProblemException.NotFound(resource.TypeName, id);
         CheckIfMatch(http.Request.Headers.IfMatch.ToString(), document);

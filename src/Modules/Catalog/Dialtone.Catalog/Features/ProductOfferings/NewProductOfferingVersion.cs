@@ -6,6 +6,7 @@ using Dialtone.Platform;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Hub;
 using Dialtone.Platform.Json;
+using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,7 @@ internal static class NewProductOfferingVersion
     {
         var resource = CatalogResources.ProductOffering;
         var db = outbox.DbContext;
+        await using var transaction = await db.BeginSerializedWriteAsync(ct);
         var predecessorDocument = await db.Documents.OfResource(resource).FirstOrDefaultAsync(d => d.Id == id, ct)
                                   ?? throw TmfProblemException.NotFound(resource.TypeName, id);
         var predecessor = TmfRepresentation.FromStored<ProductOffering>(predecessorDocument);
