@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dialtone.Identity.Domain;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -54,10 +52,9 @@ internal static partial class OAuthFlows
     public static async Task<JsonObject> SignInAsync(DialtoneApp app, string email, string password, string scope)
     {
         using var browser = Browser(app);
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var pkce = Pkce.Create();
         var authorize = $"/connect/authorize?response_type=code&client_id=dialtone-portal&redirect_uri={Uri.EscapeDataString(DialtoneApp.PortalRedirectUri)}" +
-                        $"&scope={Uri.EscapeDataString(scope)}&code_challenge={challenge}&code_challenge_method=S256&state=xyz";
+                        $"&scope={Uri.EscapeDataString(scope)}&code_challenge={pkce.Challenge}&code_challenge_method=S256&state=xyz";
 
         using var toLogin = await browser.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.Redirect, toLogin.StatusCode);
@@ -91,7 +88,7 @@ internal static partial class OAuthFlows
             ["code"] = query["code"].ToString(),
             ["redirect_uri"] = DialtoneApp.PortalRedirectUri,
             ["client_id"] = "dialtone-portal",
-            ["code_verifier"] = verifier,
+            ["code_verifier"] = pkce.Verifier,
         }));
         return (await token.ReadJsonAsync()).AsObject();
     }
@@ -101,8 +98,6 @@ internal static partial class OAuthFlows
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
-
-    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static (string Name, string Value) Hidden(string html, string name)
     {

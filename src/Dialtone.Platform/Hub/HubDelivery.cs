@@ -37,8 +37,17 @@ public sealed class HubListenerDirectory(IServiceScopeFactory scopes)
         return await db.HubListeners.AsNoTracking().Where(l => l.ApiName == apiName).ToListAsync(cancellationToken);
     }
 
-    public async Task<HubListener?> FindAsync(string apiName, string listenerId, CancellationToken cancellationToken) =>
-        (await ListenersAsync(apiName, cancellationToken)).FirstOrDefault(l => l.Id == listenerId);
+    public async Task<HubListener?> FindAsync(string apiName, string listenerId, CancellationToken cancellationToken)
+    {
+        if (!contexts.TryGetValue(apiName, out var type))
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(type);
+        return await db.HubListeners.AsNoTracking().FirstOrDefaultAsync(l => l.Id == listenerId && l.ApiName == apiName, cancellationToken);
+    }
 }
 
 /// <summary>Fans an event out to every listener of its API whose query it matches.</summary>

@@ -65,7 +65,7 @@ public static class HubEndpoints
     {
         var apiName = http.GetEndpoint()!.Metadata.GetMetadata<HubApiName>()!.Name;
         var body = await TmfBody.ReadObjectAsync(http.Request, ct);
-        var input = body.Deserialize<EventSubscriptionInput>();
+        var input = Tmf.Documents.TmfRepresentation.FromJson<EventSubscriptionInput>(body);
         if (string.IsNullOrWhiteSpace(input.Callback))
         {
             throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' is mandatory.");
@@ -92,9 +92,4 @@ public static class HubEndpoints
     }
 
     private sealed record HubApiName(string Name);
-}
-
-internal static class JsonObjectExtensions
-{
-    public static T Deserialize<T>(this System.Text.Json.Nodes.JsonObject body) => Tmf.Documents.TmfRepresentation.FromJson<T>(body);
 }

@@ -2,7 +2,6 @@ using Dialtone.Platform.Hub;
 using Dialtone.Platform.Persistence;
 using JasperFx.Resources;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Wolverine;
@@ -25,9 +24,7 @@ public static class MessagingHosting
     public static WebApplicationBuilder AddDialtoneMessaging(this WebApplicationBuilder builder, DialtoneOptions settings)
     {
         var provider = settings.Database.Provider;
-        var connectionString = provider == DatabaseProvider.Postgres
-            ? builder.Configuration.GetConnectionString("Dialtone") ?? throw new InvalidOperationException("Dialtone:Database:Provider is Postgres but ConnectionStrings:Dialtone is not set.")
-            : SqliteConnectionString(builder.Configuration, settings);
+        var connectionString = new DialtoneDatabase(settings, builder.Configuration).ConnectionString;
         var hub = settings.Hub;
 
         if (provider == DatabaseProvider.Sqlite)
@@ -89,18 +86,5 @@ public static class MessagingHosting
         });
 
         return builder;
-    }
-
-    private static string SqliteConnectionString(IConfiguration configuration, DialtoneOptions settings)
-    {
-        var configured = configuration.GetConnectionString("Dialtone");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured;
-        }
-
-        var directory = Path.GetFullPath(settings.DataDirectory);
-        Directory.CreateDirectory(directory);
-        return new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "dialtone.db"), Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 }

@@ -61,4 +61,19 @@ public sealed class DatabaseReadiness
     public bool IsMigrated => migrated;
 
     public void MarkMigrated() => migrated = true;
+
+    /// <summary>
+    /// For start-up work that writes (seeding): waits until the host has started, then says whether the database was
+    /// migrated (false when migrating failed, so there is nothing to write into).
+    /// </summary>
+    public async Task<bool> WhenStartedAsync(IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(cancellationToken);
+        }
+
+        return migrated;
+    }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dialtone.Platform.Persistence;
@@ -10,8 +11,13 @@ namespace Dialtone.Platform.Persistence;
 public sealed class DialtoneDatabase
 {
     public DialtoneDatabase(IOptions<DialtoneOptions> options, IConfiguration configuration)
+        : this(options.Value, configuration)
     {
-        var settings = options.Value;
+    }
+
+    /// <summary>For configuration time, before the container exists (Wolverine's message storage).</summary>
+    public DialtoneDatabase(DialtoneOptions settings, IConfiguration configuration)
+    {
         Provider = settings.Database.Provider;
         DataDirectory = Path.GetFullPath(settings.DataDirectory);
         var configured = configuration.GetConnectionString("Dialtone");
@@ -43,6 +49,11 @@ public sealed class DialtoneDatabase
 
     public bool IsSqlite => Provider == DatabaseProvider.Sqlite;
 
+    /// <summary>Which of a module's two DbContexts (one migration set per provider) this database uses.</summary>
+    public Type ContextFor<TSqlite, TPostgres>()
+        where TSqlite : DbContext
+        where TPostgres : DbContext => IsSqlite ? typeof(TSqlite) : typeof(TPostgres);
+
     /// <summary>Points a module's DbContext at this database, its migrations kept apart per module and provider.</summary>
     public void Configure(DbContextOptionsBuilder builder, string module)
     {
@@ -57,3 +68,18 @@ public sealed class DialtoneDatabase
         }
     }
 }
+
+public static class ProviderDbContexts
+{
+    /// <summary>
+    /// Resolves a module's DbContext base type to its provider-specific subclass (registered by the module, each with
+    /// its own migrations), so the module's code asks only for <typeparamref name="TContext"/>.
+    /// </summary>
+    public static IServiceCollection AddProviderSpecificDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services)
+        where TContext : DbContext
+        where TSqlite : TContext
+        where TPostgres : TContext =>
+        services.AddScoped<TContext>(provider =>
+            (TContext)provider.GetRequiredService(provider.GetRequiredService<DialtoneDatabase>().ContextFor<TSqlite, TPostgres>()));
+}
+

@@ -123,7 +123,8 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
         return value;
     }
 
-    private static HashSet<string>? ParseFields(IQueryCollection query, TmfResourceDescriptor resource)
+    /// <summary>The <c>fields</c> parameter alone (a GET by id takes no other list parameter).</summary>
+    public static HashSet<string>? ParseFields(IQueryCollection query, TmfResourceDescriptor resource)
     {
         if (!query.TryGetValue("fields", out var raw))
         {

@@ -107,7 +107,8 @@ public static class TmfResourceEndpoints
     {
         var resource = rules.Resource;
         var query = TmfListQuery.Parse(http.Request.Query, resource);
-        var hidden = rules.HiddenAttributes(http.GetCaller());
+        var caller = http.GetCaller();
+        var hidden = rules.HiddenAttributes(caller);
         var hiddenFilter = query.Filters.Select(f => f.Attribute.Path).FirstOrDefault(p => hidden.Contains(p.Split('.')[0]));
         if (hiddenFilter is not null)
         {
@@ -115,7 +116,7 @@ public static class TmfResourceEndpoints
         }
 
         var entries = db.SearchEntries.AsNoTracking();
-        var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, http.GetCaller(), clock.GetUtcNow());
+        var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, caller, clock.GetUtcNow());
         foreach (var filter in query.Filters)
         {
             documents = documents.WhereMatches(entries, filter);
@@ -138,9 +139,7 @@ public static class TmfResourceEndpoints
         where TRules : ITmfResourceRules<TRepresentation>
     {
         var resource = rules.Resource;
-        var fields = http.Request.Query.ContainsKey("fields")
-            ? TmfListQuery.Parse(new QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues> { ["fields"] = http.Request.Query["fields"] }), resource).Fields
-            : null;
+        var fields = TmfListQuery.ParseFields(http.Request.Query, resource);
 
         if (!cache.TryGet(resource.Resource, id, out var entry))
         {
@@ -155,7 +154,8 @@ public static class TmfResourceEndpoints
             entry = cache.Add(resource.Resource, document, TmfRepresentation.FromStored<TRepresentation>(document));
         }
 
-        if (!rules.IsVisibleTo((TRepresentation)entry!.Representation, http.GetCaller(), clock.GetUtcNow()))
+        var caller = http.GetCaller();
+        if (!rules.IsVisibleTo((TRepresentation)entry!.Representation, caller, clock.GetUtcNow()))
         {
             throw TmfProblemException.NotFound(resource.TypeName, id);
         }
@@ -168,7 +168,7 @@ public static class TmfResourceEndpoints
         }
 
         var baseUrl = BaseUrl(http, options);
-        var hidden = rules.HiddenAttributes(http.GetCaller());
+        var hidden = rules.HiddenAttributes(caller);
         return fields is null && hidden.Count == 0
             ? Results.Bytes(entry.Render(resource, baseUrl), "application/json; charset=utf-8")
             : Results.Json(Without(TmfRepresentation.ForCaller(entry.Document, resource, baseUrl, fields), hidden), TmfJson.Options, "application/json; charset=utf-8");

@@ -44,7 +44,7 @@ public sealed class TokenIssuance(DialtoneApps apps) : IClassFixture<DialtoneApp
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
 
         var parts = catalogToken.Split('.');
-        var tampered = $"{parts[0]}.{OAuthFlows.Base64Url(System.Text.Encoding.UTF8.GetBytes("{\"sub\":\"catalog-sync\",\"role\":\"admin\"}"))}.{parts[2]}";
+        var tampered = $"{parts[0]}.{Pkce.Base64Url(System.Text.Encoding.UTF8.GetBytes("{\"sub\":\"catalog-sync\",\"role\":\"admin\"}"))}.{parts[2]}";
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().WithBearer(tampered).PostAsync(Categories, TmfHttp.Json("""{"name":"x"}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsync(Categories, TmfHttp.Json("""{"name":"x"}"""))).StatusCode);
     }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Deque.AxeCore.Playwright;
 using Dialtone.Identity.Domain;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -57,11 +55,10 @@ public sealed class LoginPageInChromium : IAsyncLifetime
             await route.FulfillAsync(new RouteFulfillOptions { Status = 200, Body = "signed in" });
         });
 
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var pkce = Pkce.Create();
         await page.GotoAsync($"{baseUrl}/connect/authorize?response_type=code&client_id=dialtone-portal" +
                              $"&redirect_uri={Uri.EscapeDataString(DialtoneApp.PortalRedirectUri)}&scope=openid%20care" +
-                             $"&code_challenge={challenge}&code_challenge_method=S256&state=browser");
+                             $"&code_challenge={pkce.Challenge}&code_challenge_method=S256&state=browser");
 
         Assert.Equal("Sign in — Dialtone", await page.TitleAsync());
         var accessibility = await page.RunAxe();
@@ -86,7 +83,7 @@ public sealed class LoginPageInChromium : IAsyncLifetime
             ["code"] = query["code"].ToString(),
             ["redirect_uri"] = DialtoneApp.PortalRedirectUri,
             ["client_id"] = "dialtone-portal",
-            ["code_verifier"] = verifier,
+            ["code_verifier"] = pkce.Verifier,
         }));
         var tokens = await token.ReadJsonAsync();
         Assert.Contains("care", tokens["scope"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -34,9 +34,7 @@ public static class CatalogModule
             provider.GetRequiredService<DialtoneDatabase>().Configure(options, CatalogDbContext.ModuleName));
         services.AddDbContextWithWolverineIntegration<PostgresCatalogDbContext>((provider, options) =>
             provider.GetRequiredService<DialtoneDatabase>().Configure(options, CatalogDbContext.ModuleName));
-        services.AddScoped<CatalogDbContext>(provider => provider.GetRequiredService<DialtoneDatabase>().IsSqlite
-            ? provider.GetRequiredService<SqliteCatalogDbContext>()
-            : provider.GetRequiredService<PostgresCatalogDbContext>());
+        services.AddProviderSpecificDbContext<CatalogDbContext, SqliteCatalogDbContext, PostgresCatalogDbContext>();
 
         services.AddHostedService<DemoCatalogSeeder>();
         return services;
@@ -46,7 +44,7 @@ public static class CatalogModule
     {
         var services = endpoints.ServiceProvider;
         var database = services.GetRequiredService<DialtoneDatabase>();
-        services.GetRequiredService<ModuleDatabases>().Add(database.IsSqlite ? typeof(SqliteCatalogDbContext) : typeof(PostgresCatalogDbContext));
+        services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteCatalogDbContext, PostgresCatalogDbContext>());
         services.GetRequiredService<HubListenerDirectory>().Register<CatalogDbContext>(CatalogResources.ApiName);
 
         endpoints.MapTmfResource<CatalogDbContext, Domain.Representation.Catalog, CatalogEntityRules>(DialtonePolicies.PublicRead, DialtonePolicies.CatalogWrite);

@@ -34,9 +34,7 @@ public static class IdentityModule
             provider.GetRequiredService<DialtoneDatabase>().Configure(options.UseOpenIddict(), IdentityStoreDbContext.ModuleName));
         services.AddDbContext<PostgresIdentityStoreDbContext>((provider, options) =>
             provider.GetRequiredService<DialtoneDatabase>().Configure(options.UseOpenIddict(), IdentityStoreDbContext.ModuleName));
-        services.AddScoped<IdentityStoreDbContext>(provider => provider.GetRequiredService<DialtoneDatabase>().IsSqlite
-            ? provider.GetRequiredService<SqliteIdentityStoreDbContext>()
-            : provider.GetRequiredService<PostgresIdentityStoreDbContext>());
+        services.AddProviderSpecificDbContext<IdentityStoreDbContext, SqliteIdentityStoreDbContext, PostgresIdentityStoreDbContext>();
 
         // The Data Protection key ring moves into the shared database, so every node decrypts what another protected.
         services.AddDataProtection().PersistKeysToDbContext<IdentityStoreDbContext>();
@@ -111,7 +109,7 @@ public static class IdentityModule
     {
         var services = endpoints.ServiceProvider;
         var database = services.GetRequiredService<DialtoneDatabase>();
-        services.GetRequiredService<ModuleDatabases>().Add(database.IsSqlite ? typeof(SqliteIdentityStoreDbContext) : typeof(PostgresIdentityStoreDbContext));
+        services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteIdentityStoreDbContext, PostgresIdentityStoreDbContext>());
         endpoints.MapAuthorizeEndpoint();
         endpoints.MapTokenEndpoint();
         endpoints.MapLoginPage();

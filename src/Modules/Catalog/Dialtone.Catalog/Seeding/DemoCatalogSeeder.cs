@@ -18,13 +18,7 @@ internal sealed partial class DemoCatalogSeeder(
             return;
         }
 
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
-
-        if (!readiness.IsMigrated)
+        if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
         {
             return;
         }

@@ -22,13 +22,7 @@ internal sealed partial class IdentitySeeder(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(stoppingToken);
-        }
-
-        if (!readiness.IsMigrated)
+        if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
         {
             return;
         }
