@@ -10,8 +10,11 @@ public sealed class DialtoneOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
-    /// <summary>Loads the demo catalog (and later demo customers) on first start.</summary>
+    /// <summary>Loads the demo catalog, staff, clients and subscribers on first start.</summary>
     public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>How many demo subscribers sign up on first start (demo mode only).</summary>
+    public int DemoSubscribers { get; set; } = 300;
 
     /// <summary>Public base URL used for absolute <c>href</c>s when set; otherwise the request's own scheme and host.</summary>
     public string? PublicBaseUrl { get; set; }

@@ -1,5 +1,7 @@
+using Dialtone.Accounts;
 using Dialtone.Catalog;
 using Dialtone.Identity;
+using Dialtone.Parties;
 using Dialtone.Platform.Hosting;
 
 // appsettings*.json travel with the binaries, so `dotnet run --project src/Dialtone.Server` from the repository root
@@ -12,11 +14,15 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddDialtonePlatform();
 builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog();
+builder.Services.AddParties();
+builder.Services.AddAccounts();
 
 var app = builder.Build();
 app.UseDialtonePlatform();
 app.MapIdentity();
 app.MapCatalog();
+app.MapParties();
+app.MapAccounts();
 
 await app.RunAsync();
 

@@ -10,6 +10,9 @@ public sealed class CapturedErrors : ILoggerProvider
 
     public IReadOnlyCollection<string> Entries => entries;
 
+    /// <summary>Requests that ended in a 500 (the platform's exception handler logged them).</summary>
+    public IReadOnlyList<string> UnhandledRequests => [.. entries.Where(e => e.StartsWith("Dialtone.Platform.Tmf.TmfExceptionHandler", StringComparison.Ordinal))];
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
 
     public void Dispose()

@@ -7,13 +7,18 @@ decimal (money is exact), date-times as DateTimeOffset, `Any` as JsonElement. At
 spec marks required on a reference (`id` of a ...Ref) or on create (`name`) are [JsonRequired]
 so that the deserializer itself rejects a body without them.
 
-usage: generate.py <swagger.json> <namespace> <output.cs> <RootType>...
+usage: generate.py <swagger.json> <namespace> <output.cs> <RootType>... [-Type.attribute]...
+
+A "-Type.attribute" argument keeps an attribute the spec requires optional, for attributes Dialtone fills in
+itself when a client leaves them out (e.g. -Customer.name: the customer number names the customer).
 """
 import json
 import re
 import sys
 
-spec_path, namespace, out_path, *roots = sys.argv[1:]
+spec_path, namespace, out_path, *args = sys.argv[1:]
+roots = [a for a in args if not a.startswith("-")]
+optional = {a[1:] for a in args if a.startswith("-")}
 spec = json.load(open(spec_path))
 defs = spec["definitions"]
 
@@ -44,10 +49,17 @@ def pascal(name):
     return name[0].upper() + name[1:]
 
 
+def is_string_enum(name):
+    return defs[name].get("type") == "string"
+
+
 def cs_type(p):
     if "$ref" in p:
         r = p["$ref"].split("/")[-1]
-        return "JsonElement?" if r == "Any" else r + "?"
+        if r == "Any":
+            return "JsonElement?"
+        # A named string enumeration (e.g. IndividualStateType) travels as its string value.
+        return "string?" if is_string_enum(r) else r + "?"
     t = p.get("type")
     if t == "array":
         inner = cs_type(p["items"]).rstrip("?")
@@ -80,7 +92,7 @@ lines = [
     "",
 ]
 for name in seen:
-    if name == "Any":
+    if name == "Any" or is_string_enum(name):
         continue
     d = defs[name]
     required = set(d.get("required") or [])
@@ -99,7 +111,7 @@ for name in seen:
             cs_name += "Value"
         if p.get("description"):
             lines.append("    /// <summary>" + summary(p["description"]) + "</summary>")
-        if prop in required:
+        if prop in required and f"{name}.{prop}" not in optional:
             lines.append("    [JsonRequired]")
         lines.append(f'    [JsonPropertyName("{prop}")]')
         lines.append(f"    public {cs_type(p)} {cs_name} {{ get; set; }}")

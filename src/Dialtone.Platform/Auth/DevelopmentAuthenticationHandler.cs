@@ -26,14 +26,20 @@ public sealed class DevelopmentAuthenticationHandler(
         }
 
         var value = header[(SchemeName.Length + 1)..].Trim();
-        var parts = value.Split(':', 2);
+        // "subject:role,role" or "subject:role,role:party" (a customer acting as their party).
+        var parts = value.Split(':', 3);
         if (parts[0].Length == 0)
         {
             return Task.FromResult(AuthenticateResult.Fail("The Dev credential names no subject."));
         }
 
         var claims = new List<Claim> { new("sub", parts[0]), new(ClaimTypes.NameIdentifier, parts[0]) };
-        if (parts.Length == 2)
+        if (parts.Length == 3 && parts[2].Length > 0)
+        {
+            claims.Add(new Claim(Caller.PartyClaim, parts[2]));
+        }
+
+        if (parts.Length >= 2)
         {
             claims.AddRange(parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(role => new Claim(ClaimTypes.Role, role)));

@@ -16,8 +16,31 @@ public static class DialtonePolicies
     /// <summary>Operating the platform: dead letters, clients, settings.</summary>
     public const string Admin = "admin";
 
+    /// <summary>
+    /// Reading and changing customer data (parties, customers, accounts): a customer with <c>selfservice</c> (their own data),
+    /// an agent with <c>care</c>, a partner with <c>partner</c> (what it created), an admin with <c>admin</c>.
+    /// Object-level rules then narrow what each one sees.
+    /// </summary>
+    public const string CustomerData = "customer-data";
+
+    /// <summary>Creating and deleting customer data: agents, partners and admins (customers sign up instead).</summary>
+    public const string CustomerDataManage = "customer-data-manage";
+
+    /// <summary>The role and token scope each kind of caller needs to touch customer data.</summary>
+    public static readonly IReadOnlyDictionary<string, string> CustomerDataScopes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [DialtoneRoles.Customer] = DialtoneScopeNames.SelfService,
+        [DialtoneRoles.Agent] = DialtoneScopeNames.Care,
+        [DialtoneRoles.Partner] = DialtoneScopeNames.Partner,
+        [DialtoneRoles.Admin] = DialtoneScopeNames.Admin,
+    };
+
     public static void AddTo(AuthorizationOptions options)
     {
+        options.AddPolicy(CustomerData, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), CustomerDataScopes.Keys)));
+        options.AddPolicy(CustomerDataManage, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), [DialtoneRoles.Agent, DialtoneRoles.Partner, DialtoneRoles.Admin])));
         options.AddPolicy(PublicRead, policy => policy.RequireAssertion(_ => true));
         options.AddPolicy(CatalogWrite, policy => policy.RequireAuthenticatedUser()
             .RequireRole(DialtoneRoles.ProductManager, DialtoneRoles.Admin)
@@ -26,6 +49,10 @@ public static class DialtonePolicies
             .RequireRole(DialtoneRoles.Admin)
             .RequireAssertion(context => Caller.From(context.User).HasScope(DialtoneScopeNames.Admin)));
     }
+
+    /// <summary>Whether the caller holds one of <paramref name="roles"/> together with the scope that role needs for customer data.</summary>
+    public static bool HasRoleWithScope(Caller caller, IEnumerable<string> roles) =>
+        roles.Any(role => caller.IsInRole(role) && caller.HasScope(CustomerDataScopes[role]));
 }
 
 /// <summary>The OAuth scopes the platform's policies ask for (the identity module issues them).</summary>
@@ -33,6 +60,9 @@ public static class DialtoneScopeNames
 {
     public const string CatalogWrite = "catalog.write";
     public const string Admin = "admin";
+    public const string SelfService = "selfservice";
+    public const string Care = "care";
+    public const string Partner = "partner";
 }
 
 /// <summary>The roles of Dialtone's callers.</summary>
@@ -52,7 +82,22 @@ public static class DialtoneRoles
 /// <param name="Scopes">The token's scopes; null when the caller was not authenticated by a token (the development scheme), which grants what its roles grant.</param>
 public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOnlySet<string>? Scopes = null)
 {
+    /// <summary>The claim that names the party (TMF632 individual) a customer's account belongs to.</summary>
+    public const string PartyClaim = "dialtone_party";
+
     public static readonly Caller Anonymous = new(null, new HashSet<string>());
+
+    /// <summary>The party a customer acts as; null for staff, clients and anonymous callers.</summary>
+    public string? PartyId { get; init; }
+
+    /// <summary>Staff who may see every customer's data: agents (care) and admins.</summary>
+    public bool IsCustomerCare => DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Agent, DialtoneRoles.Admin]);
+
+    /// <summary>A partner client acting with its partner scope: it sees what it created.</summary>
+    public bool IsPartner => DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Partner]);
+
+    /// <summary>A customer acting for themself: they see what belongs to their party.</summary>
+    public bool IsSelfService => PartyId is not null && DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Customer]);
 
     /// <summary>Whether a token granted <paramref name="scope"/> (callers without a token have no scope limit).</summary>
     public bool HasScope(string scope) => Scopes is null || Scopes.Contains(scope);
@@ -78,7 +123,7 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
             ? user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .Concat(user.FindAll("oi_scp").Select(c => c.Value)).ToHashSet(StringComparer.Ordinal)
             : null;
-        return new Caller(subject, roles, scopes);
+        return new Caller(subject, roles, scopes) { PartyId = user.FindFirstValue(PartyClaim) };
     }
 }
 

@@ -24,14 +24,18 @@ public sealed class ModuleDatabases
 }
 
 /// <summary>
-/// Applies every module's EF Core migrations before the host serves requests. EF Core's <c>Migrate</c> takes a
-/// database-wide lock (a lock table on SQLite, an advisory lock on PostgreSQL), so nodes starting together do not race.
+/// Applies every module's EF Core migrations before the host serves requests. On PostgreSQL, nodes starting together
+/// take turns through an advisory lock: EF Core's own migration lock did not stop two nodes from both applying a
+/// second migration of one module (measured: "column already exists").
 /// </summary>
-public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDatabases modules, DatabaseReadiness readiness, ILogger<DatabaseMigrator> logger)
+public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDatabases modules, DatabaseReadiness readiness, DialtoneDatabase database, ILogger<DatabaseMigrator> logger)
     : IHostedService
 {
+    private const long MigrationLock = 0x4469616C4D;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using var migrationLock = await StartupLock.AcquireAsync(database, MigrationLock, cancellationToken);
         await using var scope = services.CreateAsyncScope();
         foreach (var type in modules.Contexts)
         {

@@ -24,7 +24,10 @@ public static class TmfResourceEndpoints
 {
     public const int MaxConcurrentRetries = 5;
 
-    public static RouteGroupBuilder MapTmfResource<TDb, TRepresentation, TRules>(this IEndpointRouteBuilder endpoints, string readPolicy, string writePolicy)
+    /// <param name="readPolicy">Lists and reads.</param>
+    /// <param name="writePolicy">Updates (and creates and deletes unless <paramref name="createDeletePolicy"/> is given).</param>
+    /// <param name="createDeletePolicy">Creates and deletes, when fewer callers may do them than may update (customers update their own data but do not create it).</param>
+    public static RouteGroupBuilder MapTmfResource<TDb, TRepresentation, TRules>(this IEndpointRouteBuilder endpoints, string readPolicy, string writePolicy, string? createDeletePolicy = null)
         where TDb : ModuleDbContext
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
@@ -61,13 +64,13 @@ public static class TmfResourceEndpoints
             .Accepts<TRepresentation>("application/json")
             .Produces<TRepresentation>(StatusCodes.Status201Created)
             .ProducesTmfErrors(400, 401, 403, 409, 413, 415, 422)
-            .RequireAuthorization(writePolicy);
+            .RequireAuthorization(createDeletePolicy ?? writePolicy);
 
         group.MapPatch("{id}", (string id, HttpContext http, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
                 PatchAsync<TDb, TRepresentation, TRules>(id, http, rules, clock, options.Value, ct))
             .WithName($"patch{name}")
             .WithSummary($"Update a {name} with a JSON merge patch")
-            .WithDescription("application/merge-patch+json or application/json, both applied as RFC 7396 merge patch. id, href, lastUpdate, @type and @baseType are read-only. If-Match with the ETag guards against lost updates (412 when stale).")
+            .WithDescription("application/merge-patch+json or application/json, both applied as RFC 7396 merge patch. id, href, the write timestamp (lastUpdate or lastModified), @type and @baseType are read-only. If-Match with the ETag guards against lost updates (412 when stale).")
             .Accepts<TRepresentation>(TmfBody.MergePatchMediaType, "application/json")
             .Produces<TRepresentation>(StatusCodes.Status200OK)
             .ProducesTmfErrors(400, 401, 403, 404, 409, 412, 413, 415)
@@ -79,7 +82,7 @@ public static class TmfResourceEndpoints
             .WithSummary($"Delete a {name}")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesTmfErrors(401, 403, 404, 409, 412)
-            .RequireAuthorization(writePolicy);
+            .RequireAuthorization(createDeletePolicy ?? writePolicy);
 
         return group;
     }
@@ -155,7 +158,7 @@ public static class TmfResourceEndpoints
         }
 
         var caller = http.GetCaller();
-        if (!rules.IsVisibleTo((TRepresentation)entry!.Representation, caller, clock.GetUtcNow()))
+        if (!rules.IsVisibleTo((TRepresentation)entry!.Representation, entry.Document, caller, clock.GetUtcNow()))
         {
             throw TmfProblemException.NotFound(resource.TypeName, id);
         }
@@ -182,7 +185,7 @@ public static class TmfResourceEndpoints
         var resource = rules.Resource;
         var db = outbox.DbContext;
         var body = await TmfBody.ReadObjectAsync(http.Request, ct);
-        foreach (var serverOwned in new[] { "id", "href", "lastUpdate" })
+        foreach (var serverOwned in resource.ServerOwned)
         {
             if (body.ContainsKey(serverOwned))
             {
@@ -226,17 +229,21 @@ public static class TmfResourceEndpoints
     /// <c>SaveChangesAndFlushMessagesAsync</c>. Used by the POST endpoint and by anything that must create exactly as an API client would (demo data, imports).
     /// </summary>
     public static async Task<(TmfDocument Document, JsonObject View)> CreateDocumentAsync<TDb, TRepresentation, TRules>(
-        IDbContextOutbox<TDb> outbox, TRules rules, JsonObject body, TmfWriteContext context, CancellationToken ct)
+        IDbContextOutbox<TDb> outbox, TRules rules, JsonObject body, TmfWriteContext context, CancellationToken ct, string? id = null)
         where TDb : ModuleDbContext
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
     {
         var resource = rules.Resource;
         var now = context.Now;
-        var id = Guid.CreateVersion7(now).ToString();
+        id ??= Guid.CreateVersion7(now).ToString();
         var stored = body.DeepClone().AsObject();
         stored["id"] = id;
-        stored["lastUpdate"] = UtcDateTimeOffsetConverter.Format(now);
+        if (resource.TimestampAttribute is { } stamped)
+        {
+            stored[stamped] = UtcDateTimeOffsetConverter.Format(now);
+        }
+
         stored["@type"] ??= resource.TypeName;
 
         var representation = TmfRepresentation.FromJson<TRepresentation>(stored);
@@ -245,7 +252,7 @@ public static class TmfResourceEndpoints
 
         var json = TmfRepresentation.ToJsonObject(representation);
         json.Remove("href");
-        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json));
+        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json), context.Caller.Subject);
         outbox.DbContext.Documents.Add(document);
 
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
@@ -260,7 +267,7 @@ public static class TmfResourceEndpoints
     {
         var resource = rules.Resource;
         var patch = await TmfBody.ReadMergePatchAsync(http.Request, ct);
-        var readOnly = patch.Select(p => p.Key).FirstOrDefault(TmfRepresentation.ReadOnlyOnPatch.Contains);
+        var readOnly = patch.Select(p => p.Key).FirstOrDefault(resource.ReadOnlyOnPatch.Contains);
         if (readOnly is not null)
         {
             throw TmfProblemException.BadRequest("READ_ONLY_ATTRIBUTE", $"'{readOnly}' is read-only and cannot be patched.");
@@ -277,13 +284,18 @@ public static class TmfResourceEndpoints
             var document = await db.Documents.Include(d => d.SearchEntries)
                 .FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
                 ?? throw TmfProblemException.NotFound(resource.TypeName, id);
+            var now = clock.GetUtcNow();
+            EnsureVisible(rules, document, http.GetCaller(), now);
             CheckIfMatch(ifMatch, document);
 
-            var now = clock.GetUtcNow();
             var baseUrl = BaseUrl(http, options);
             var beforeJson = JsonNode.Parse(document.Body)!.AsObject();
             var merged = TmfRepresentation.MergePatch(beforeJson, patch)!.AsObject();
-            merged["lastUpdate"] = UtcDateTimeOffsetConverter.Format(now);
+            if (resource.TimestampAttribute is { } stamped)
+            {
+                merged[stamped] = UtcDateTimeOffsetConverter.Format(now);
+            }
+
 
             var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
             var before = TmfRepresentation.FromJson<TRepresentation>(beforeJson);
@@ -292,8 +304,9 @@ public static class TmfResourceEndpoints
 
             var json = TmfRepresentation.ToJsonObject(after);
             json.Remove("href");
-            var stateChanged = beforeJson["lifecycleStatus"]?.ToString() != json["lifecycleStatus"]?.ToString();
-            var attributesChanged = TmfRepresentation.ChangedAttributes(beforeJson, json).Any(a => a is not ("lifecycleStatus" or "lastUpdate"));
+            var status = resource.StatusAttribute;
+            var stateChanged = beforeJson[status]?.ToString() != json[status]?.ToString();
+            var attributesChanged = TmfRepresentation.ChangedAttributes(beforeJson, json).Any(a => a != status && a != resource.TimestampAttribute);
             if (!stateChanged && !attributesChanged)
             {
                 // Nothing changes: no new version, no event.
@@ -344,9 +357,10 @@ public static class TmfResourceEndpoints
         await using var transaction = await db.BeginSerializedWriteAsync(ct);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.ResourceType == resource.Resource, ct)
                        ?? throw TmfProblemException.NotFound(resource.TypeName, id);
+        var now = clock.GetUtcNow();
+        EnsureVisible(rules, document, http.GetCaller(), now);
         CheckIfMatch(http.Request.Headers.IfMatch.ToString(), document);
 
-        var now = clock.GetUtcNow();
         var baseUrl = BaseUrl(http, options);
         var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
         await rules.EnsureDeletableAsync(TmfRepresentation.FromStored<TRepresentation>(document), context, ct);
@@ -365,6 +379,16 @@ public static class TmfResourceEndpoints
 
         http.RequestServices.GetRequiredService<TmfReadCache>().Invalidate(resource.Resource, id);
         return Results.NoContent();
+    }
+
+    /// <summary>A resource the caller may not see answers 404 to a change too, exactly as if it did not exist.</summary>
+    private static void EnsureVisible<TRepresentation>(ITmfResourceRules<TRepresentation> rules, TmfDocument document, Caller caller, DateTimeOffset now)
+        where TRepresentation : class
+    {
+        if (!rules.IsVisibleTo(TmfRepresentation.FromStored<TRepresentation>(document), document, caller, now))
+        {
+            throw TmfProblemException.NotFound(rules.Resource.TypeName, document.Id);
+        }
     }
 
     private static void CheckIfMatch(string ifMatch, TmfDocument document)

@@ -16,6 +16,20 @@ public sealed record TmfWriteContext(ModuleDbContext Db, Caller Caller, string B
         return document is null ? null : TmfRepresentation.FromStored<T>(document);
     }
 
+    /// <summary>
+    /// The next human-readable number of a resource (<c>C-1000234</c>): one more than the highest stored at <paramref name="path"/>.
+    /// Unique because a module's writes are serialised (see <see cref="SerializedWrites"/>); seven digits after the prefix,
+    /// starting at <paramref name="first"/>.
+    /// </summary>
+    public async Task<string> NextNumberAsync(TmfResourceDescriptor resource, string path, string prefix, long first, CancellationToken cancellationToken)
+    {
+        var highest = await Db.SearchEntries
+            .Where(e => e.ResourceType == resource.Resource && e.Path == path && e.Text!.StartsWith(prefix))
+            .MaxAsync(e => e.Text, cancellationToken);
+        var next = highest is not null && long.TryParse(highest.AsSpan(prefix.Length), out var number) ? number + 1 : first;
+        return prefix + next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Whether any resource of a kind names <paramref name="id"/> at <paramref name="path"/> (a declared attribute).</summary>
     public Task<bool> IsReferencedAsync(TmfResourceDescriptor by, string path, string id, CancellationToken cancellationToken) =>
         Db.SearchEntries.AnyAsync(e => e.ResourceType == by.Resource && e.Path == path && e.Text == id, cancellationToken);
@@ -43,7 +57,7 @@ public interface ITmfResourceRules<TRepresentation>
     IQueryable<TmfDocument> VisibleTo(IQueryable<TmfDocument> documents, IQueryable<TmfSearchEntry> entries, Caller caller, DateTimeOffset now);
 
     /// <summary>Whether the caller may see this one resource (the same rule as <see cref="VisibleTo"/>).</summary>
-    bool IsVisibleTo(TRepresentation representation, Caller caller, DateTimeOffset now);
+    bool IsVisibleTo(TRepresentation representation, TmfDocument stored, Caller caller, DateTimeOffset now);
 
     /// <summary>Top-level attributes this caller may neither read nor filter on (e.g. references to what they may not see).</summary>
     IReadOnlySet<string> HiddenAttributes(Caller caller);

@@ -25,14 +25,18 @@ public sealed class TmfDocument
 
     public DateTimeOffset LastUpdate { get; private set; }
 
+    /// <summary>The subject (user or client id) that created the resource: what a partner may see is what it created.</summary>
+    public string? CreatedBy { get; private set; }
+
     public List<TmfSearchEntry> SearchEntries { get; private set; } = [];
 
     public string ETag => $"\"{Version}\"";
 
-    internal static TmfDocument Create(string resourceType, string id, string body, DateTimeOffset now, IEnumerable<TmfSearchEntry> entries) =>
+    internal static TmfDocument Create(string resourceType, string id, string body, DateTimeOffset now, IEnumerable<TmfSearchEntry> entries, string? createdBy) =>
         new()
         {
             Id = id,
+            CreatedBy = createdBy,
             ResourceType = resourceType,
             Body = body,
             Version = 1,
@@ -79,9 +83,11 @@ internal sealed class TmfDocumentConfiguration : IEntityTypeConfiguration<TmfDoc
         builder.Property(d => d.Id).HasMaxLength(64);
         builder.Property(d => d.ResourceType).HasMaxLength(64).IsRequired();
         builder.Property(d => d.Body).IsRequired();
+        builder.Property(d => d.CreatedBy).HasMaxLength(128);
         builder.Property(d => d.Version).IsConcurrencyToken();
         builder.Ignore(d => d.ETag);
         builder.HasIndex(d => new { d.ResourceType, d.Id });
+        builder.HasIndex(d => new { d.ResourceType, d.CreatedBy });
         builder.HasMany(d => d.SearchEntries).WithOne().HasForeignKey(e => e.DocumentId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.SearchEntries).AutoInclude(false);
     }

@@ -8,9 +8,6 @@ namespace Dialtone.Platform.Tmf.Documents;
 /// <summary>Moving representations between their typed form, their stored JSON and what a caller sees.</summary>
 public static class TmfRepresentation
 {
-    /// <summary>Attributes the server owns; a PATCH naming one is refused.</summary>
-    public static readonly IReadOnlySet<string> ReadOnlyOnPatch = new HashSet<string>(StringComparer.Ordinal) { "id", "href", "lastUpdate", "@type", "@baseType" };
-
     public static JsonObject ToJsonObject<T>(T representation) =>
         JsonSerializer.SerializeToNode(representation, TmfJson.Options)?.AsObject() ?? throw new InvalidOperationException("A representation serialised to null.");
 

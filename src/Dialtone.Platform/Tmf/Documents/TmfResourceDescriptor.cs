@@ -28,9 +28,16 @@ public sealed record TmfAttribute(string Path, TmfAttributeKind Kind, bool Sorta
 /// </summary>
 public sealed class TmfResourceDescriptor
 {
-    public TmfResourceDescriptor(string apiName, string resource, Type representation, IEnumerable<TmfAttribute> attributes)
+    /// <param name="timestampAttribute">The attribute the server stamps on every write (<c>lastUpdate</c> in TMF620, <c>lastModified</c> in TMF666), or null when the spec has none.</param>
+    /// <param name="statusAttribute">The attribute whose change is a state change event (<c>lifecycleStatus</c>, <c>state</c>, <c>status</c>).</param>
+    public TmfResourceDescriptor(string apiName, string resource, Type representation, IEnumerable<TmfAttribute> attributes,
+        string? timestampAttribute = "lastUpdate", string statusAttribute = "lifecycleStatus")
     {
         ApiName = apiName;
+        TimestampAttribute = timestampAttribute;
+        StatusAttribute = statusAttribute;
+        ServerOwned = new HashSet<string>(["id", "href", .. timestampAttribute is null ? Array.Empty<string>() : [timestampAttribute]], StringComparer.Ordinal);
+        ReadOnlyOnPatch = new HashSet<string>([.. ServerOwned, "@type", "@baseType"], StringComparer.Ordinal);
         Resource = resource;
         Representation = representation;
         Attributes = attributes.ToDictionary(a => a.Path, StringComparer.Ordinal);
@@ -50,6 +57,18 @@ public sealed class TmfResourceDescriptor
     public string TypeName => char.ToUpperInvariant(Resource[0]) + Resource[1..];
 
     public Type Representation { get; }
+
+    /// <summary>The attribute stamped with the time of every write, or null.</summary>
+    public string? TimestampAttribute { get; }
+
+    /// <summary>The attribute whose change publishes a state change event.</summary>
+    public string StatusAttribute { get; }
+
+    /// <summary>Attributes only the server sets: refused on create.</summary>
+    public IReadOnlySet<string> ServerOwned { get; }
+
+    /// <summary>Attributes a PATCH may not name.</summary>
+    public IReadOnlySet<string> ReadOnlyOnPatch { get; }
 
     public IReadOnlyDictionary<string, TmfAttribute> Attributes { get; }
 

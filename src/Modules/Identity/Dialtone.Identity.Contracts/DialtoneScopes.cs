@@ -24,3 +24,10 @@ public static class DialtoneScopes
     /// <summary>Every scope Dialtone registers.</summary>
     public static readonly IReadOnlyList<string> All = [CatalogWrite, SelfService, Care, Partner, Admin, NchfConvergedCharging];
 }
+
+/// <summary>Rate limits the identity module registers and other modules' anonymous endpoints reuse.</summary>
+public static class IdentityRateLimits
+{
+    /// <summary>Per client IP, shared by login, token, sign-up and confirmation requests.</summary>
+    public const string Login = "dialtone-login";
+}

@@ -3,6 +3,7 @@ using Dialtone.Identity.Domain;
 using Dialtone.Identity.Features.Administration;
 using Dialtone.Identity.Features.Authorize;
 using Dialtone.Identity.Features.Login;
+using Dialtone.Identity.Features.SignUp;
 using Dialtone.Identity.Features.Tokens;
 using Dialtone.Identity.Persistence;
 using Dialtone.Identity.Seeding;
@@ -42,6 +43,8 @@ public static class IdentityModule
         services.AddIdentityCore<IdentityUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
+                // User names are email addresses (checked where they enter), which may hold any character RFC 5322 allows.
+                options.User.AllowedUserNameCharacters = "";
                 options.SignIn.RequireConfirmedEmail = true;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = settings.MaxFailedLogins;
@@ -59,6 +62,8 @@ public static class IdentityModule
             .AddEntityFrameworkStores<IdentityStoreDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // Email confirmation by a six-digit code (typed from the mail) rather than a long link token.
+        services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(options => options.Tokens.EmailConfirmationTokenProvider = TokenOptions.DefaultEmailProvider);
         services.AddAuthentication().AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(cookie =>
         {
             cookie.LoginPath = LoginPage.Path;
@@ -101,6 +106,8 @@ public static class IdentityModule
         services.AddAntiforgery();
         LoginRateLimit.Register(services);
         services.AddScoped<IdentityAccounts>();
+        services.AddScoped<SubscriberAccounts>();
+        services.AddScoped<ISubscriberAccounts>(provider => provider.GetRequiredService<SubscriberAccounts>());
         services.AddHostedService<IdentitySeeder>();
         return services;
     }
@@ -114,6 +121,7 @@ public static class IdentityModule
         endpoints.MapTokenEndpoint();
         endpoints.MapLoginPage();
         endpoints.MapIdentityAdministration();
+        endpoints.MapSignUpConfirmation();
         return endpoints;
     }
 }

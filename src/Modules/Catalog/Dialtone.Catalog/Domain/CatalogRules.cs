@@ -45,7 +45,7 @@ internal abstract class CatalogRules<T> : ITmfResourceRules<T>
 
     public virtual IQueryable<TmfDocument> VisibleTo(IQueryable<TmfDocument> documents, IQueryable<TmfSearchEntry> entries, Caller caller, DateTimeOffset now) => documents;
 
-    public virtual bool IsVisibleTo(T representation, Caller caller, DateTimeOffset now) => true;
+    public virtual bool IsVisibleTo(T representation, TmfDocument stored, Caller caller, DateTimeOffset now) => true;
 
     public virtual IReadOnlySet<string> HiddenAttributes(Caller caller) => NothingHidden;
 

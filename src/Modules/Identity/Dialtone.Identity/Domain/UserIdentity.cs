@@ -21,6 +21,12 @@ internal static class UserIdentity
         identity.SetClaim(Claims.Name, user.UserName);
         identity.SetClaim(Claims.Email, user.Email);
         identity.SetClaims(Claims.Role, [.. roles]);
+        if ((await users.GetClaimsAsync(user)).FirstOrDefault(c => c.Type == Dialtone.Platform.Auth.Caller.PartyClaim) is { } party)
+        {
+            // The party a customer acts as: every object-level rule compares against it.
+            identity.SetClaim(Dialtone.Platform.Auth.Caller.PartyClaim, party.Value);
+        }
+
         identity.SetScopes(requestedScopes.Where(allowed.Contains));
         identity.SetDestinations(claim => claim.Type switch
         {

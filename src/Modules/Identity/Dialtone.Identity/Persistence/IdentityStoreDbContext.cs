@@ -20,6 +20,8 @@ internal abstract class IdentityStoreDbContext(DbContextOptions options)
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<Domain.MailMessage> MailOutbox => Set<Domain.MailMessage>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         ModuleModel.ConfigureConventions(this, configurationBuilder);
 
@@ -36,6 +38,7 @@ internal abstract class IdentityStoreDbContext(DbContextOptions options)
             key.Property(k => k.Id).HasMaxLength(64);
             key.Property(k => k.Use).HasMaxLength(16);
         });
+        builder.ApplyConfiguration(new Domain.MailMessageConfiguration());
         ModuleModel.EndModel(this, builder, ModuleName);
     }
 }

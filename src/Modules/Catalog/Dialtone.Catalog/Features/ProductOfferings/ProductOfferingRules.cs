@@ -179,7 +179,7 @@ internal sealed class ProductOfferingRules : CatalogRules<ProductOffering>
         return documents.Where(d => orderable.Contains(d.Id) && !notYet.Contains(d.Id) && !ended.Contains(d.Id));
     }
 
-    public override bool IsVisibleTo(ProductOffering representation, Caller caller, DateTimeOffset now) =>
+    public override bool IsVisibleTo(ProductOffering representation, TmfDocument stored, Caller caller, DateTimeOffset now) =>
         IsProductManager(caller) || IsOrderableAt(representation, now);
 
     /// <summary>Created orderable, or moved into Active or Launched: the moment its parts and base plans must be orderable too.</summary>

@@ -14,7 +14,7 @@ namespace Dialtone.Identity.Features.Login;
 /// </summary>
 internal sealed class LoginRateLimit : IDisposable
 {
-    public const string Policy = "dialtone-login";
+    public const string Policy = Contracts.IdentityRateLimits.Login;
 
     private readonly PartitionedRateLimiter<string> perAccount;
 

@@ -120,6 +120,10 @@ namespace Dialtone.Catalog.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTimeOffset>("LastUpdate")
                         .HasColumnType("timestamp with time zone");
 
@@ -133,6 +137,8 @@ namespace Dialtone.Catalog.Persistence.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ResourceType", "CreatedBy");
 
                     b.HasIndex("ResourceType", "Id");
 

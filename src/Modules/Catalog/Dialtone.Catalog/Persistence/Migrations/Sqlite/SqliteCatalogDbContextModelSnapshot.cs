@@ -115,6 +115,10 @@ namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LastUpdate")
                         .HasColumnType("INTEGER");
 
@@ -128,6 +132,8 @@ namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ResourceType", "CreatedBy");
 
                     b.HasIndex("ResourceType", "Id");
 

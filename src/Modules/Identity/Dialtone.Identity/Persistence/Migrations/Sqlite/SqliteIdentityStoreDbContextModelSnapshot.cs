@@ -19,6 +19,36 @@ namespace Dialtone.Identity.Persistence.Migrations.Sqlite
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("WolverineEnabled", "true");
 
+            modelBuilder.Entity("Dialtone.Identity.Domain.MailMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("To", "CreatedAt");
+
+                    b.ToTable("identity_mail_outbox", (string)null);
+                });
+
             modelBuilder.Entity("Dialtone.Identity.Persistence.SigningKey", b =>
                 {
                     b.Property<string>("Id")

@@ -1,13 +1,16 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dialtone.Identity.Domain;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit;
 
-namespace Dialtone.Identity.Tests;
+namespace Dialtone.Testing;
 
 /// <summary>Real tokens from the real endpoints, the way a client gets them.</summary>
-internal static partial class OAuthFlows
+public static partial class OAuthFlows
 {
     public const string Password = "Correct-horse-battery-1";
 

@@ -1,0 +1,84 @@
+using System.Net.Mail;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dialtone.Parties.Domain.Representation.Customers;
+using Dialtone.Platform.Tmf;
+
+namespace Dialtone.Parties.Domain;
+
+/// <summary>
+/// How contact data is checked and normalised everywhere it enters (sign-up, TMF632 writes): emails trimmed and
+/// lower-cased, phone numbers in E.164 (<c>+</c>, country code, up to 15 digits) after dropping spaces, dashes, dots and brackets.
+/// </summary>
+internal static partial class ContactData
+{
+    public static string NormaliseEmail(string? email, string attribute)
+    {
+        var trimmed = (email ?? "").Trim().ToLowerInvariant();
+        if (trimmed.Length is 0 or > 254 || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !trimmed.Contains('.', StringComparison.Ordinal))
+        {
+            throw TmfProblemException.BadRequest("INVALID_EMAIL", $"'{attribute}' is not an email address.");
+        }
+
+        return trimmed;
+    }
+
+    public static string NormalisePhone(string? phone, string attribute)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in (phone ?? "").Trim())
+        {
+            if (c is ' ' or '-' or '.' or '(' or ')')
+            {
+                continue;
+            }
+
+            builder.Append(c);
+        }
+
+        var compact = builder.ToString();
+        if (compact.StartsWith("00", StringComparison.Ordinal))
+        {
+            compact = "+" + compact[2..];
+        }
+
+        if (!E164().IsMatch(compact))
+        {
+            throw TmfProblemException.BadRequest("INVALID_PHONE_NUMBER", $"'{attribute}' must be an international number in E.164 form, e.g. +353861234567.");
+        }
+
+        return compact;
+    }
+
+    /// <summary>Normalises every email and phone number of a contact medium list in place.</summary>
+    public static void Normalise(IEnumerable<IMediumCharacteristic?>? media, string attribute)
+    {
+        var i = -1;
+        foreach (var characteristic in media ?? [])
+        {
+            i++;
+            if (characteristic is null)
+            {
+                continue;
+            }
+
+            if (characteristic.EmailAddress is not null)
+            {
+                characteristic.EmailAddress = NormaliseEmail(characteristic.EmailAddress, $"{attribute}[{i}].characteristic.emailAddress");
+            }
+
+            if (characteristic.PhoneNumber is not null)
+            {
+                characteristic.PhoneNumber = NormalisePhone(characteristic.PhoneNumber, $"{attribute}[{i}].characteristic.phoneNumber");
+            }
+
+            if (characteristic.FaxNumber is not null)
+            {
+                characteristic.FaxNumber = NormalisePhone(characteristic.FaxNumber, $"{attribute}[{i}].characteristic.faxNumber");
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex E164();
+}

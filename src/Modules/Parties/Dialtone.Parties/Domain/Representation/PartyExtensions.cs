@@ -1,0 +1,3 @@
+namespace Dialtone.Parties.Domain.Representation;
+
+public sealed partial class MediumCharacteristic : Customers.IMediumCharacteristic;
