@@ -31,7 +31,8 @@ public static partial class Subscribers
     {
         var n = Interlocked.Increment(ref sequence);
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        return ($"{givenName}.{familyName}.{suffix}@example.com".ToLowerInvariant(), $"+35386{(1_000_000 + (n * 7919 % 8_999_999)).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        static string Local(string name) => new([.. name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter).Select(char.ToLowerInvariant)]);
+        return ($"{Local(givenName)}.{Local(familyName)}.{suffix}@example.com", $"+35386{(1_000_000 + (n * 7919 % 8_999_999)).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     public static async Task<Subscriber> SignUpAndSignInAsync(DialtoneApp app, string givenName, string familyName)
