@@ -24,6 +24,14 @@ public sealed class DialtoneOptions
     public IdempotencyOptions Idempotency { get; set; } = new();
 
     public ReadCacheOptions ReadCache { get; set; } = new();
+
+    public PersonalDataOptions PersonalData { get; set; } = new();
+}
+
+public sealed class PersonalDataOptions
+{
+    /// <summary>Where the keys that protect personal data live; default <c>{DataDirectory}/keys/personal-data</c>. Never inside the database; shared by every node.</summary>
+    public string? KeyDirectory { get; set; }
 }
 
 public sealed class ReadCacheOptions

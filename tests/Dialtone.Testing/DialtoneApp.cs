@@ -79,6 +79,9 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
     /// <summary>Everything the app logged at Error or above.</summary>
     public CapturedErrors Errors { get; } = new();
 
+    /// <summary>Every log line the app wrote (after redaction).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     public string DataDirectory => settings["Dialtone:DataDirectory"]!;
@@ -112,7 +115,7 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors).AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();

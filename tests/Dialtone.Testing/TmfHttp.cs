@@ -42,5 +42,17 @@ public static class TmfHttp
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    public static async Task<JsonArray> GetJsonArrayAsync(this HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonNode.Parse(text)!.AsArray();
+    }
+
     public static string Id(this JsonNode node) => node["id"]!.GetValue<string>();
 }

@@ -29,6 +29,7 @@ public static class PlatformHosting
         services.AddOptions<DialtoneOptions>().Bind(builder.Configuration.GetSection(DialtoneOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DialtoneDatabase>();
+        services.AddSingleton<PersonalData.PersonalDataProtector>();
         services.AddSingleton<ModuleDatabases>();
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<Idempotency.IdempotencyGate>();

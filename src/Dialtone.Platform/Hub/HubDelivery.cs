@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace Dialtone.Platform.Hub;
 
 /// <summary>One event on its way to one listener.</summary>
-public sealed record HubDelivery(string ApiName, string ListenerId, string EventId, string EventType, string ResourceId, long ResourceVersion, string Body)
+/// <param name="ProtectedBody">The notification, still encrypted: it is decrypted only to be sent.</param>
+public sealed record HubDelivery(string ApiName, string ListenerId, string EventId, string EventType, string ResourceId, long ResourceVersion, string ProtectedBody)
 {
     public string PartitionKey => $"{ListenerId}/{ResourceId}";
 }
@@ -53,7 +55,7 @@ public sealed class HubListenerDirectory(IServiceScopeFactory scopes)
 /// <summary>Fans an event out to every listener of its API whose query it matches.</summary>
 public static class TmfEventFanOutHandler
 {
-    public static async Task<IEnumerable<HubDelivery>> Handle(TmfEventMessage message, HubListenerDirectory directory, CancellationToken cancellationToken)
+    public static async Task<IEnumerable<HubDelivery>> Handle(TmfEventMessage message, HubListenerDirectory directory, PersonalDataProtector protector, CancellationToken cancellationToken)
     {
         var listeners = await directory.ListenersAsync(message.ApiName, cancellationToken);
         if (listeners.Count == 0)
@@ -61,10 +63,10 @@ public static class TmfEventFanOutHandler
             return [];
         }
 
-        var notification = JsonNode.Parse(message.Body)!;
+        var notification = JsonNode.Parse(protector.Unprotect(message.ProtectedBody))!;
         return listeners
             .Where(l => HubQuery.Parse(l.Query).Matches(notification))
-            .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.ResourceVersion, message.Body))
+            .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.ResourceVersion, message.ProtectedBody))
             .ToList();
     }
 }
@@ -75,7 +77,7 @@ public static partial class HubDeliveryHandler
     public const string HttpClientName = "dialtone-hub";
 
     public static async Task Handle(HubDelivery delivery, HubListenerDirectory directory, IHttpClientFactory clients,
-        IDataProtectionProvider protection, ListenerCircuits circuits, TimeProvider clock, ILogger<HubDelivery> logger, CancellationToken cancellationToken)
+        IDataProtectionProvider protection, PersonalDataProtector personalData, ListenerCircuits circuits, TimeProvider clock, ILogger<HubDelivery> logger, CancellationToken cancellationToken)
     {
         circuits.EnsureClosed(delivery.ListenerId);
         var listener = await directory.FindAsync(delivery.ApiName, delivery.ListenerId, cancellationToken);
@@ -86,11 +88,12 @@ public static partial class HubDeliveryHandler
         }
 
         var secret = protection.CreateProtector(HubEndpoints.ProtectorPurpose).Unprotect(listener.ProtectedSecret);
+        var body = personalData.Unprotect(delivery.ProtectedBody);
         using var request = new HttpRequestMessage(HttpMethod.Post, listener.Callback)
         {
-            Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json"),
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add(HubSignature.HeaderName, HubSignature.Sign(secret, delivery.Body, clock.GetUtcNow()));
+        request.Headers.Add(HubSignature.HeaderName, HubSignature.Sign(secret, body, clock.GetUtcNow()));
         request.Headers.Add("X-Dialtone-Event-Id", delivery.EventId);
         request.Headers.Add("X-Dialtone-Event-Type", delivery.EventType);
         // Lets a listener order events of one resource and drop a late one (a replayed dead letter, another node's delivery).

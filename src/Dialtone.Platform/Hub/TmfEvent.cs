@@ -8,7 +8,8 @@ namespace Dialtone.Platform.Hub;
 /// A TMF event, as written to the outbox in the transaction of the change that caused it and fanned out to the
 /// API's hub listeners. <see cref="Body"/> is the TMF688 notification exactly as listeners receive it.
 /// </summary>
-public sealed record TmfEventMessage(string ApiName, string EventId, string EventType, string ResourceType, string ResourceId, long ResourceVersion, string Body);
+/// <param name="ProtectedBody">The notification, encrypted (<see cref="PersonalData.PersonalDataProtector.Protect"/>): it may hold personal data and is stored in the outbox and the dead letters.</param>
+public sealed record TmfEventMessage(string ApiName, string EventId, string EventType, string ResourceType, string ResourceId, long ResourceVersion, string ProtectedBody);
 
 /// <summary>The kinds of events every TMF resource has.</summary>
 public enum TmfEventKind
@@ -22,7 +23,8 @@ public enum TmfEventKind
 public static class TmfEvents
 {
     /// <summary>Builds a TMF688 notification: <c>{eventId, eventTime, eventType, correlationId, domain, title, event: {resource: ...}}</c>.</summary>
-    public static TmfEventMessage Build(string apiName, string resource, string typeName, TmfEventKind kind, string resourceId, long version, JsonObject representation, DateTimeOffset now)
+    public static TmfEventMessage Build(string apiName, string resource, string typeName, TmfEventKind kind, string resourceId, long version, JsonObject representation, DateTimeOffset now,
+        PersonalData.PersonalDataProtector protector)
     {
         var eventType = $"{typeName}{kind}Event";
         var eventId = Guid.CreateVersion7(now).ToString();
@@ -37,6 +39,6 @@ public static class TmfEvents
             ["timeOcurred"] = UtcDateTimeOffsetConverter.Format(now),
             ["event"] = new JsonObject { [resource] = representation.DeepClone() },
         };
-        return new TmfEventMessage(apiName, eventId, eventType, resource, resourceId, version, body.ToJsonString(TmfJson.Options));
+        return new TmfEventMessage(apiName, eventId, eventType, resource, resourceId, version, protector.Protect(body.ToJsonString(TmfJson.Options)));
     }
 }

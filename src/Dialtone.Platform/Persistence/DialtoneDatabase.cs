@@ -57,8 +57,10 @@ public sealed class DialtoneDatabase
     /// <summary>Points a module's DbContext at this database, its migrations kept apart per module and provider.</summary>
     public void Configure(DbContextOptionsBuilder builder, string module)
     {
+        builder.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, PersonalData.ProtectorAwareModelCacheKeyFactory>();
         if (IsSqlite)
         {
+            builder.AddInterceptors(SecureDelete.Instance);
             builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable($"{module}___ef_migrations"))
                 .ConfigureWarnings(warnings => warnings.Ignore(SqliteEventId.SchemaConfiguredWarning));
         }

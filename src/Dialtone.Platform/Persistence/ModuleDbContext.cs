@@ -41,6 +41,11 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         modelBuilder.ApplyConfiguration(new TmfSearchEntryConfiguration());
         modelBuilder.ApplyConfiguration(new HubListenerConfiguration());
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
+
+        // Documents and remembered responses may hold personal data: encrypted at rest in every module (docs/decisions/0009).
+        var protector = PersonalData.ProtectedColumns.ProtectorOf(this);
+        PersonalData.ProtectedColumns.IsProtected(modelBuilder.Entity<TmfDocument>().Property(d => d.Body), protector);
+        PersonalData.ProtectedColumns.IsProtected(modelBuilder.Entity<IdempotencyRecord>().Property(r => r.ResponseBody), protector);
         OnModuleModelCreating(modelBuilder);
         ModuleModel.EndModel(this, modelBuilder, Module);
     }

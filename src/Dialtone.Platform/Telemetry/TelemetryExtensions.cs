@@ -33,6 +33,7 @@ public static class TelemetryExtensions
         });
         builder.Logging.Configure(options =>
             options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        PersonalData.PersonalDataLogging.AddPersonalDataRedaction(builder.Services, builder.Logging);
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))

@@ -91,6 +91,8 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
 
         switch (attribute.Kind)
         {
+            case TmfAttributeKind.Text when op != TmfFilterOperator.Equal && attribute.Personal is not null:
+                throw TmfProblemException.BadRequest("INVALID_FILTER", $"'{path}' is personal data, stored encrypted: it can only be searched for an exact value, not a range.");
             case TmfAttributeKind.Text when op != TmfFilterOperator.Equal:
                 throw TmfProblemException.BadRequest("INVALID_FILTER", $"'{path}' can only be compared for equality.");
             case TmfAttributeKind.Text:
@@ -158,6 +160,12 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
         {
             var descending = key.StartsWith('-');
             var path = key.TrimStart('-', '+');
+            if (resource.Attributes.TryGetValue(path, out var personal) && personal.Personal is not null)
+            {
+                throw TmfProblemException.BadRequest("INVALID_SORT",
+                    $"'{path}' is personal data, stored encrypted and indexed by a keyed hash: it can be searched for an exact value, not sorted.");
+            }
+
             if (!resource.Attributes.TryGetValue(path, out var attribute) || !attribute.Sortable)
             {
                 throw TmfProblemException.BadRequest("INVALID_SORT",

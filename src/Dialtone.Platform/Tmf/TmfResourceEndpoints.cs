@@ -5,6 +5,7 @@ using Dialtone.Platform.Hub;
 using Dialtone.Platform.Idempotency;
 using Dialtone.Platform.Json;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -120,9 +121,14 @@ public static class TmfResourceEndpoints
 
         var entries = db.SearchEntries.AsNoTracking();
         var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, caller, clock.GetUtcNow());
+        var protector = Protector(db);
         foreach (var filter in query.Filters)
         {
-            documents = documents.WhereMatches(entries, filter);
+            // Personal attributes are indexed by keyed hash: the filter compares hashes of the same normalised values.
+            var compared = filter.Attribute.Personal is { } personal
+                ? filter with { Texts = [.. filter.Texts.Select(v => TmfResourceDescriptor.SearchText(personal, v, protector))] }
+                : filter;
+            documents = documents.WhereMatches(entries, compared);
         }
 
         var total = await documents.CountAsync(ct);
@@ -252,11 +258,11 @@ public static class TmfResourceEndpoints
 
         var json = TmfRepresentation.ToJsonObject(representation);
         json.Remove("href");
-        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json), context.Caller.Subject);
+        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(outbox.DbContext)), context.Caller.Subject);
         outbox.DbContext.Documents.Add(document);
 
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
-        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now));
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext)));
         return (document, view);
     }
 
@@ -314,17 +320,17 @@ public static class TmfResourceEndpoints
                 return Results.Json(TmfRepresentation.ForCaller(document, resource, baseUrl), TmfJson.Options, "application/json; charset=utf-8");
             }
 
-            document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json));
+            document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(db)));
 
             var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
             if (attributesChanged || !stateChanged)
             {
-                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, id, document.Version, view, now));
+                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, id, document.Version, view, now, Protector(db)));
             }
 
             if (stateChanged)
             {
-                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, id, document.Version, view, now));
+                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, id, document.Version, view, now, Protector(db)));
             }
 
             try
@@ -367,7 +373,7 @@ public static class TmfResourceEndpoints
 
         var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
         db.Documents.Remove(document);
-        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Delete, id, document.Version + 1, view, now));
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Delete, id, document.Version + 1, view, now, Protector(db)));
         try
         {
             await outbox.SaveChangesAndFlushMessagesAsync(ct);
@@ -380,6 +386,9 @@ public static class TmfResourceEndpoints
         http.RequestServices.GetRequiredService<TmfReadCache>().Invalidate(resource.Resource, id);
         return Results.NoContent();
     }
+
+    private static PersonalDataProtector Protector(ModuleDbContext db) =>
+        ProtectedColumns.ProtectorOf(db) ?? throw new InvalidOperationException("The module's DbContext was not built by the host: no personal-data protector.");
 
     /// <summary>A resource the caller may not see answers 404 to a change too, exactly as if it did not exist.</summary>
     private static void EnsureVisible<TRepresentation>(ITmfResourceRules<TRepresentation> rules, TmfDocument document, Caller caller, DateTimeOffset now)

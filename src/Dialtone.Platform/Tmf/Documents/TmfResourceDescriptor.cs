@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Dialtone.Platform.PersonalData;
 
 namespace Dialtone.Platform.Tmf.Documents;
 
@@ -19,7 +20,11 @@ public enum TmfAttributeKind
 }
 
 /// <summary>An attribute a list may filter (and perhaps sort) on: a dotted path into the representation.</summary>
-public sealed record TmfAttribute(string Path, TmfAttributeKind Kind, bool Sortable = false);
+/// <param name="Personal">
+/// Set for personal data (names, emails, phone numbers): the index keeps only a keyed hash of the normalised value,
+/// so such an attribute can be searched for an exact value but never sorted or compared.
+/// </param>
+public sealed record TmfAttribute(string Path, TmfAttributeKind Kind, bool Sortable = false, PersonalValueKind? Personal = null);
 
 /// <summary>
 /// A TMF resource as the platform serves it: its API, its path segment, its representation type, and the
@@ -79,7 +84,8 @@ public sealed class TmfResourceDescriptor
     public string Href(string baseUrl, string id) => $"{baseUrl}{BasePath}/{Uri.EscapeDataString(id)}";
 
     /// <summary>The search entries of a representation: every value found at every declared path.</summary>
-    public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body)
+    /// <param name="protector">Hashes personal attributes; required when the resource declares any.</param>
+    public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body, PersonalDataProtector? protector)
     {
         foreach (var attribute in Attributes.Values)
         {
@@ -91,10 +97,20 @@ public sealed class TmfResourceDescriptor
                     continue;
                 }
 
+                if (attribute.Personal is { } personal)
+                {
+                    entry.Text = SearchText(personal, entry.Text!, protector);
+                }
+
                 yield return entry;
             }
         }
     }
+
+    /// <summary>What the index holds for a personal value (and so what a filter on it must compare with): its keyed hash.</summary>
+    public static string SearchText(PersonalValueKind kind, string value, PersonalDataProtector? protector) =>
+        (protector ?? throw new InvalidOperationException("Personal attributes cannot be indexed without the personal-data protector."))
+        .Hash(PersonalValues.Normalise(value, kind));
 
     private static bool TryFill(TmfSearchEntry entry, TmfAttributeKind kind, JsonValue value)
     {

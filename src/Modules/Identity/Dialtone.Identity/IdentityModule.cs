@@ -43,6 +43,8 @@ public static class IdentityModule
         services.AddIdentityCore<IdentityUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
+                // Emails and user names are personal data: stored encrypted (deterministically, so logins find them).
+                options.Stores.ProtectPersonalData = true;
                 // User names are email addresses (checked where they enter), which may hold any character RFC 5322 allows.
                 options.User.AllowedUserNameCharacters = "";
                 options.SignIn.RequireConfirmedEmail = true;
@@ -64,6 +66,10 @@ public static class IdentityModule
             .AddDefaultTokenProviders();
         // Email confirmation by a six-digit code (typed from the mail) rather than a long link token.
         services.Configure<Microsoft.AspNetCore.Identity.IdentityOptions>(options => options.Tokens.EmailConfirmationTokenProvider = TokenOptions.DefaultEmailProvider);
+        services.AddSingleton<PersonalDataLookup>();
+        services.AddSingleton<ILookupProtector>(provider => provider.GetRequiredService<PersonalDataLookup>());
+        services.AddSingleton<ILookupProtectorKeyRing>(provider => provider.GetRequiredService<PersonalDataLookup>());
+        services.AddSingleton<IPersonalDataProtector, DefaultPersonalDataProtector>();
         services.AddAuthentication().AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(cookie =>
         {
             cookie.LoginPath = LoginPage.Path;

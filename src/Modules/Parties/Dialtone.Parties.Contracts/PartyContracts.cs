@@ -2,14 +2,14 @@ namespace Dialtone.Parties.Contracts;
 
 /// <summary>
 /// Published (through the durable outbox) when a person signed up and became a customer: the accounts module opens
-/// their billing account. Carries ids and the display name the account's related party shows, nothing else.
+/// their billing account. Carries ids only: messages are stored in the outbox and the dead letters, so personal data
+/// (the name) is looked up through <see cref="IPartyDirectory"/> by whoever needs it.
 /// </summary>
 /// <param name="PartyId">The TMF632 individual.</param>
 /// <param name="CustomerId">The TMF629 customer.</param>
 /// <param name="CustomerNumber">The customer's human-readable number (C-…).</param>
-/// <param name="DisplayName">The individual's formatted name, for the account's related party.</param>
 /// <param name="CreatedBy">The subject that created the customer (the sign-up, or a partner client).</param>
-public sealed record CustomerRegistered(string PartyId, string CustomerId, string CustomerNumber, string DisplayName, string CreatedBy);
+public sealed record CustomerRegistered(string PartyId, string CustomerId, string CustomerNumber, string CreatedBy);
 
 /// <summary>A party as other modules may know it: enough to check and fill a reference.</summary>
 /// <param name="Id">The party id.</param>

@@ -1,4 +1,5 @@
 using Dialtone.Accounts.Domain.Representation;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf.Documents;
 
 namespace Dialtone.Accounts.Domain;
@@ -11,7 +12,7 @@ internal static class AccountResources
     private static TmfAttribute[] AccountAttributes =>
     [
         new("accountNumber", TmfAttributeKind.Text, Sortable: true),
-        new("name", TmfAttributeKind.Text, Sortable: true),
+        new("name", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
         new("state", TmfAttributeKind.Text),
         new("accountType", TmfAttributeKind.Text),
         new("relatedParty.id", TmfAttributeKind.Text),

@@ -35,6 +35,8 @@ public static class CustomerRegisteredHandler
             return;
         }
 
+        var party = await scope.ServiceProvider.GetRequiredService<IPartyDirectory>().FindAsync(partyId, cancellationToken)
+                    ?? throw new InvalidOperationException($"Party {partyId} of customer {message.CustomerNumber} does not exist.");
         var body = new JsonObject
         {
             ["name"] = "Main account",
@@ -44,7 +46,7 @@ public static class CustomerRegisteredHandler
             ["relatedParty"] = new JsonArray(new JsonObject
             {
                 ["id"] = partyId,
-                ["name"] = message.DisplayName,
+                ["name"] = party.Name,
                 ["role"] = "owner",
                 ["@referredType"] = "Individual",
             }),

@@ -26,7 +26,7 @@ internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMe
     {
         builder.ToTable("mail_outbox");
         builder.HasKey(m => m.Id);
-        builder.Property(m => m.To).HasMaxLength(320);
+        builder.Property(m => m.To).HasMaxLength(1024);
         builder.Property(m => m.Subject).HasMaxLength(200);
         builder.HasIndex(m => new { m.To, m.CreatedAt });
     }

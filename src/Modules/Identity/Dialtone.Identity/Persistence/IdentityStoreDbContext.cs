@@ -1,4 +1,5 @@
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -39,6 +40,9 @@ internal abstract class IdentityStoreDbContext(DbContextOptions options)
             key.Property(k => k.Use).HasMaxLength(16);
         });
         builder.ApplyConfiguration(new Domain.MailMessageConfiguration());
+        var protector = ProtectedColumns.ProtectorOf(this);
+        builder.Entity<Domain.MailMessage>().Property(m => m.To).IsProtectedDeterministically(protector);
+        builder.Entity<Domain.MailMessage>().Property(m => m.Body).IsProtected(protector);
         ModuleModel.EndModel(this, builder, ModuleName);
     }
 }

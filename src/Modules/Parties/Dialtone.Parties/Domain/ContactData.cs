@@ -1,7 +1,7 @@
 using System.Net.Mail;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dialtone.Parties.Domain.Representation.Customers;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
 
 namespace Dialtone.Parties.Domain;
@@ -12,10 +12,13 @@ namespace Dialtone.Parties.Domain;
 /// </summary>
 internal static partial class ContactData
 {
+    /// <summary>Longer addresses would not fit the identity store once encrypted (256 characters); real ones are far shorter.</summary>
+    public const int MaxEmailLength = 160;
+
     public static string NormaliseEmail(string? email, string attribute)
     {
         var trimmed = (email ?? "").Trim().ToLowerInvariant();
-        if (trimmed.Length is 0 or > 254 || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !trimmed.Contains('.', StringComparison.Ordinal))
+        if (trimmed.Length is 0 or > MaxEmailLength || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !trimmed.Contains('.', StringComparison.Ordinal))
         {
             throw TmfProblemException.BadRequest("INVALID_EMAIL", $"'{attribute}' is not an email address.");
         }
@@ -25,23 +28,7 @@ internal static partial class ContactData
 
     public static string NormalisePhone(string? phone, string attribute)
     {
-        var builder = new StringBuilder();
-        foreach (var c in (phone ?? "").Trim())
-        {
-            if (c is ' ' or '-' or '.' or '(' or ')')
-            {
-                continue;
-            }
-
-            builder.Append(c);
-        }
-
-        var compact = builder.ToString();
-        if (compact.StartsWith("00", StringComparison.Ordinal))
-        {
-            compact = "+" + compact[2..];
-        }
-
+        var compact = PersonalValues.CompactPhone(phone ?? "");
         if (!E164().IsMatch(compact))
         {
             throw TmfProblemException.BadRequest("INVALID_PHONE_NUMBER", $"'{attribute}' must be an international number in E.164 form, e.g. +353861234567.");

@@ -1,10 +1,14 @@
 using Dialtone.Parties.Domain.Representation;
 using Dialtone.Parties.Domain.Representation.Customers;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf.Documents;
 
 namespace Dialtone.Parties.Domain;
 
-/// <summary>The resources of TMF632 Party Management v4 and TMF629 Customer Management v4, and what lists filter on.</summary>
+/// <summary>
+/// The resources of TMF632 Party Management v4 and TMF629 Customer Management v4, and what lists filter on. Names,
+/// emails and phone numbers are personal: indexed as keyed hashes, searchable for an exact (normalised) value only.
+/// </summary>
 internal static class PartyResources
 {
     public const string PartyApi = "party";
@@ -12,15 +16,15 @@ internal static class PartyResources
 
     private static readonly TmfAttribute[] ContactAttributes =
     [
-        new("contactMedium.characteristic.emailAddress", TmfAttributeKind.Text),
-        new("contactMedium.characteristic.phoneNumber", TmfAttributeKind.Text),
+        new("contactMedium.characteristic.emailAddress", TmfAttributeKind.Text, Personal: PersonalValueKind.Email),
+        new("contactMedium.characteristic.phoneNumber", TmfAttributeKind.Text, Personal: PersonalValueKind.PhoneNumber),
     ];
 
     public static readonly TmfResourceDescriptor Individual = new(PartyApi, "individual", typeof(Individual),
     [
-        new("givenName", TmfAttributeKind.Text),
-        new("familyName", TmfAttributeKind.Text),
-        new("formattedName", TmfAttributeKind.Text),
+        new("givenName", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
+        new("familyName", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
+        new("formattedName", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
         new("status", TmfAttributeKind.Text),
         new("relatedParty.id", TmfAttributeKind.Text),
         .. ContactAttributes,
@@ -40,7 +44,7 @@ internal static class PartyResources
     public static readonly TmfResourceDescriptor Customer = new(CustomerApi, "customer", typeof(Customer),
     [
         new("customerNumber", TmfAttributeKind.Text, Sortable: true),
-        new("name", TmfAttributeKind.Text, Sortable: true),
+        new("name", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
         new("status", TmfAttributeKind.Text),
         new("engagedParty.id", TmfAttributeKind.Text),
         new("relatedParty.id", TmfAttributeKind.Text),

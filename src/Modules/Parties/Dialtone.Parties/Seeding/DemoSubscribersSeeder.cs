@@ -3,6 +3,8 @@ using Dialtone.Parties.Features.SignUp;
 using Dialtone.Parties.Persistence;
 using Dialtone.Platform;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf.Documents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -72,9 +74,9 @@ internal sealed partial class DemoSubscribersSeeder(
         await using (var check = scopes.CreateAsyncScope())
         {
             // The last demo subscriber exists: an earlier start finished the job.
-            var email = Subscriber(count - 1).Email;
-            if (await check.ServiceProvider.GetRequiredService<PartiesDbContext>().SearchEntries
-                    .AnyAsync(e => e.Path == "contactMedium.characteristic.emailAddress" && e.Text == email, cancellationToken))
+            var db = check.ServiceProvider.GetRequiredService<PartiesDbContext>();
+            var email = TmfResourceDescriptor.SearchText(PersonalValueKind.Email, Subscriber(count - 1).Email, ProtectedColumns.ProtectorOf(db));
+            if (await db.SearchEntries.AnyAsync(e => e.Path == "contactMedium.characteristic.emailAddress" && e.Text == email, cancellationToken))
             {
                 return 0;
             }

@@ -10,8 +10,10 @@ using Dialtone.Parties.Persistence;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Json;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Wolverine.EntityFrameworkCore;
 
 namespace Dialtone.Parties.Features.SignUp;
@@ -22,7 +24,8 @@ namespace Dialtone.Parties.Features.SignUp;
 /// accounts module opens their billing account). If the second step fails the login is removed again. The demo
 /// subscribers are created through here too.
 /// </summary>
-internal sealed class SignUpCommand(IServiceScopeFactory scopes, ISubscriberAccounts logins, IndividualRules individuals, CustomerRules customers, TimeProvider clock)
+internal sealed partial class SignUpCommand(
+    IServiceScopeFactory scopes, ISubscriberAccounts logins, IndividualRules individuals, CustomerRules customers, TimeProvider clock, ILogger<SignUpCommand> logger)
 {
     /// <summary>Who the records of a sign-up are created by.</summary>
     public static readonly Caller SignUpCaller = new("dialtone-signup", new HashSet<string>(StringComparer.Ordinal) { DialtoneRoles.Admin });
@@ -52,7 +55,7 @@ internal sealed class SignUpCommand(IServiceScopeFactory scopes, ISubscriberAcco
             var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<PartiesDbContext>>();
             await using var transaction = await outbox.DbContext.BeginSerializedWriteAsync(cancellationToken);
             var context = new TmfWriteContext(outbox.DbContext, SignUpCaller, baseUrl, now);
-            var (_, individualView) = await TmfResourceEndpoints.CreateDocumentAsync<PartiesDbContext, Individual, IndividualRules>(
+            await TmfResourceEndpoints.CreateDocumentAsync<PartiesDbContext, Individual, IndividualRules>(
                 outbox, individuals, individual, context, cancellationToken, partyId);
             var customer = new JsonObject
             {
@@ -61,9 +64,9 @@ internal sealed class SignUpCommand(IServiceScopeFactory scopes, ISubscriberAcco
             var (customerDocument, customerView) = await TmfResourceEndpoints.CreateDocumentAsync<PartiesDbContext, Domain.Representation.Customers.Customer, CustomerRules>(
                 outbox, customers, customer, context, cancellationToken);
             var number = customerView["customerNumber"]!.GetValue<string>();
-            var name = individualView["formattedName"]!.GetValue<string>();
-            await outbox.PublishAsync(new CustomerRegistered(partyId, customerDocument.Id, number, name, SignUpCaller.Subject!));
+            await outbox.PublishAsync(new CustomerRegistered(partyId, customerDocument.Id, number, SignUpCaller.Subject!));
             await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+            LogSignedUp(logger, email, number, partyId);
             return new SignUpResult(partyId, customerDocument.Id, number, "pending", login);
         }
         catch
@@ -72,6 +75,9 @@ internal sealed class SignUpCommand(IServiceScopeFactory scopes, ISubscriberAcco
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Email} signed up as customer {CustomerNumber}, party {PartyId}")]
+    private static partial void LogSignedUp(ILogger logger, [PersonalData] string email, string customerNumber, string partyId);
 
     private static JsonObject Individual(SignUpRequest input, string email, string phone)
     {

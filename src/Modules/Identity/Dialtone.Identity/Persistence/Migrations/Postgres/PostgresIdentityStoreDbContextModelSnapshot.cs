@@ -44,8 +44,8 @@ namespace Dialtone.Identity.Persistence.Migrations.Postgres
 
                     b.Property<string>("To")
                         .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)");
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
 
                     b.HasKey("Id");
 

@@ -39,7 +39,7 @@ namespace Dialtone.Identity.Persistence.Migrations.Sqlite
 
                     b.Property<string>("To")
                         .IsRequired()
-                        .HasMaxLength(320)
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

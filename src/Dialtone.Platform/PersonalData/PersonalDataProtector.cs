@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Platform.PersonalData;
+
+/// <summary>
+/// Protects personal data wherever it is stored, with keys that live outside the database (docs/decisions/0009):
+/// <list type="bullet">
+/// <item><see cref="Protect"/>: authenticated, randomised encryption (ASP.NET Core Data Protection: AES-256-CBC +
+/// HMAC-SHA256, a key ring that rotates every 90 days and keeps old keys for reading) for documents, messages,
+/// idempotency records and mails;</item>
+/// <item><see cref="Hash"/>: a keyed HMAC-SHA256 of a normalised value, for exact-match search;</item>
+/// <item><see cref="ProtectDeterministic"/>: authenticated deterministic encryption (a synthetic IV: the HMAC of the
+/// plaintext, then AES-256-CBC) for values that must be looked up by their encrypted form (the identity store's emails).</item>
+/// </list>
+/// The key ring and the secret for hashing live in <c>Dialtone:PersonalData:KeyDirectory</c> (default
+/// <c>{DataDirectory}/keys/personal-data</c>); every node must share that directory.
+/// </summary>
+public sealed class PersonalDataProtector
+{
+    public const string ProtectedPrefix = "pd1:";
+    public const string HashPrefix = "h1:";
+    public const string DeterministicPrefix = "sv1:";
+
+    private const int SecretLength = 64;
+
+    private readonly IDataProtector protector;
+    private readonly byte[] hashKey;
+    private readonly byte[] sivMacKey;
+    private readonly byte[] sivEncryptionKey;
+
+    public PersonalDataProtector(IOptions<DialtoneOptions> options)
+    {
+        var settings = options.Value;
+        var directory = settings.PersonalData.KeyDirectory is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(Path.GetFullPath(settings.DataDirectory), "keys", "personal-data");
+        KeyDirectory = directory;
+        Directory.CreateDirectory(directory);
+        protector = DataProtectionProvider.Create(new DirectoryInfo(directory), builder => builder.SetApplicationName("dialtone-personal-data"))
+            .CreateProtector("Dialtone.PersonalData.v1");
+
+        var secret = LoadOrCreateSecret(Path.Combine(directory, "search-and-lookup.key"));
+        hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone search hash v1"u8.ToArray());
+        sivMacKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv mac v1"u8.ToArray());
+        sivEncryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv aes v1"u8.ToArray());
+    }
+
+    /// <summary>Where the keys are (never inside the database).</summary>
+    public string KeyDirectory { get; }
+
+    public string Protect(string plaintext) => ProtectedPrefix + protector.Protect(plaintext);
+
+    /// <summary>Decrypts what <see cref="Protect"/> wrote; text stored before protection was switched on passes unchanged.</summary>
+    public string Unprotect(string stored) =>
+        stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal) ? protector.Unprotect(stored[ProtectedPrefix.Length..]) : stored;
+
+    /// <summary>The keyed hash of an already normalised value: equal inputs give equal hashes, nothing else can be learnt.</summary>
+    public string Hash(string normalized) => HashPrefix + Base64Url(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(normalized)));
+
+    public string ProtectDeterministic(string plaintext)
+    {
+        var data = Encoding.UTF8.GetBytes(plaintext);
+        var iv = HMACSHA256.HashData(sivMacKey, data).AsSpan(0, 16).ToArray();
+        using var aes = Aes.Create();
+        aes.Key = sivEncryptionKey;
+        var cipher = aes.EncryptCbc(data, iv);
+        return DeterministicPrefix + Base64Url([.. iv, .. cipher]);
+    }
+
+    public string UnprotectDeterministic(string stored)
+    {
+        if (!stored.StartsWith(DeterministicPrefix, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+
+        var bytes = FromBase64Url(stored[DeterministicPrefix.Length..]);
+        var iv = bytes.AsSpan(0, 16);
+        using var aes = Aes.Create();
+        aes.Key = sivEncryptionKey;
+        var data = aes.DecryptCbc(bytes.AsSpan(16), iv);
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(sivMacKey, data).AsSpan(0, 16), iv))
+        {
+            throw new CryptographicException("A deterministically protected value failed its integrity check.");
+        }
+
+        return Encoding.UTF8.GetString(data);
+    }
+
+    private static byte[] LoadOrCreateSecret(string path)
+    {
+        if (!File.Exists(path))
+        {
+            try
+            {
+                // CreateNew: when two nodes start together on one shared directory, one secret wins and both read it.
+                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                var fresh = Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretLength)));
+                file.Write(fresh);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+            }
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var text = File.ReadAllText(path).Trim();
+            if (text.Length > 0 || attempt >= 50)
+            {
+                var secret = Convert.FromBase64String(text);
+                return secret.Length == SecretLength ? secret : throw new InvalidOperationException($"{path} does not hold a {SecretLength}-byte secret.");
+            }
+
+            Thread.Sleep(20); // the node that created the file is still writing it
+        }
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
+    }
+}
