@@ -35,8 +35,13 @@ public static class DialtonePolicies
         [DialtoneRoles.Admin] = DialtoneScopeNames.Admin,
     };
 
+    /// <summary>A customer acting for themself (role customer, scope selfservice, a party in the token): the <c>/selfservice/me</c> endpoints.</summary>
+    public const string SelfService = "self-service";
+
     public static void AddTo(AuthorizationOptions options)
     {
+        options.AddPolicy(SelfService, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => Caller.From(context.User).IsSelfService));
         options.AddPolicy(CustomerData, policy => policy.RequireAuthenticatedUser()
             .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), CustomerDataScopes.Keys)));
         options.AddPolicy(CustomerDataManage, policy => policy.RequireAuthenticatedUser()
@@ -90,6 +95,9 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
     /// <summary>The party a customer acts as; null for staff, clients and anonymous callers.</summary>
     public string? PartyId { get; init; }
 
+    /// <summary>The OAuth client the token was issued to; null without a token.</summary>
+    public string? ClientId { get; init; }
+
     /// <summary>Staff who may see every customer's data: agents (care) and admins.</summary>
     public bool IsCustomerCare => DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Agent, DialtoneRoles.Admin]);
 
@@ -123,7 +131,7 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
             ? user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .Concat(user.FindAll("oi_scp").Select(c => c.Value)).ToHashSet(StringComparer.Ordinal)
             : null;
-        return new Caller(subject, roles, scopes) { PartyId = user.FindFirstValue(PartyClaim) };
+        return new Caller(subject, roles, scopes) { PartyId = user.FindFirstValue(PartyClaim), ClientId = user.FindFirstValue("client_id") ?? user.FindFirstValue("azp") };
     }
 }
 

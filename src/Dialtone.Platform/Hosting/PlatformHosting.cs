@@ -1,3 +1,4 @@
+using Dialtone.Platform.Audit;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Json;
 using Dialtone.Platform.Messaging;
@@ -87,6 +88,7 @@ public static class PlatformHosting
             .AllowAnonymous();
         app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
         app.MapDeadLetters();
+        app.MapAuditLog();
         return app;
     }
 }

@@ -46,6 +46,11 @@ public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDa
                 LogMigrating(logger, type.Name, pending.Count);
                 await context.Database.MigrateAsync(cancellationToken);
             }
+
+            if (context is ModuleDbContext)
+            {
+                await Audit.AppendOnly.EnsureAsync(context, cancellationToken);
+            }
         }
 
         readiness.MarkMigrated();

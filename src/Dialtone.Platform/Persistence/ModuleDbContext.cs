@@ -29,6 +29,8 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<Audit.AuditEntry> AuditLog => Set<Audit.AuditEntry>();
+
     protected bool IsSqlite => ModuleModel.IsSqlite(this);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -41,6 +43,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         modelBuilder.ApplyConfiguration(new TmfSearchEntryConfiguration());
         modelBuilder.ApplyConfiguration(new HubListenerConfiguration());
         modelBuilder.ApplyConfiguration(new IdempotencyRecordConfiguration());
+        modelBuilder.ApplyConfiguration(new Audit.AuditEntryConfiguration());
 
         // Documents and remembered responses may hold personal data: encrypted at rest in every module (docs/decisions/0009).
         var protector = PersonalData.ProtectedColumns.ProtectorOf(this);

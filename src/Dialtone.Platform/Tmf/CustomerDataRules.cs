@@ -84,6 +84,9 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
 
     public virtual IReadOnlySet<string> HiddenAttributes(Caller caller) => NothingHidden;
 
+    /// <summary>Customer data: every change, and every read by care or a partner, is audited.</summary>
+    public bool AuditsAccess => true;
+
     private void EnsureMayChange(T before, T after, Caller caller)
     {
         var changed = TmfRepresentation.ChangedAttributes(TmfRepresentation.ToJsonObject(before), TmfRepresentation.ToJsonObject(after))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Dialtone.Platform.Audit;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Hub;
 using Dialtone.Platform.Idempotency;
@@ -136,6 +137,12 @@ public static class TmfResourceEndpoints
         var baseUrl = BaseUrl(http, options);
         var body = new JsonArray(page.Select(d => (JsonNode)Without(TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields), hidden)).ToArray());
 
+        if (page.Count > 0)
+        {
+            await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "list", string.Join(',', page.Select(d => d.Id)),
+                string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct);
+        }
+
         http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["X-Result-Count"] = page.Count.ToString(CultureInfo.InvariantCulture);
         var status = query.Offset == 0 && page.Count == total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
@@ -169,6 +176,7 @@ public static class TmfResourceEndpoints
             throw TmfProblemException.NotFound(resource.TypeName, id);
         }
 
+        await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "read", id, null, ct);
         var etag = entry.Document.ETag;
         http.Response.Headers.ETag = etag;
         if (EntityTagMatches(http.Request.Headers.IfNoneMatch.ToString(), etag, weak: true))
@@ -211,7 +219,8 @@ public static class TmfResourceEndpoints
             await using var transaction = await db.BeginSerializedWriteAsync(ct);
             var now = clock.GetUtcNow();
             var baseUrl = BaseUrl(http, options);
-            var (document, view) = await CreateDocumentAsync<TDb, TRepresentation, TRules>(outbox, rules, body, new TmfWriteContext(db, http.GetCaller(), baseUrl, now), ct);
+            var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now) { OnBehalfOf = AuditTrail.OnBehalfOf(http) };
+            var (document, view) = await CreateDocumentAsync<TDb, TRepresentation, TRules>(outbox, rules, body, context, ct);
             var location = resource.Href(baseUrl, document.Id);
             var responseBody = view.ToJsonString(TmfJson.Options);
             IdempotencyGate.Complete(db, decision, StatusCodes.Status201Created, location, document.ETag, responseBody);
@@ -261,6 +270,11 @@ public static class TmfResourceEndpoints
         var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(outbox.DbContext)), context.Caller.Subject);
         outbox.DbContext.Documents.Add(document);
 
+        if (rules.AuditsAccess)
+        {
+            AuditTrail.Record(outbox.DbContext, context.Caller, context.OnBehalfOf, now, "create", resource.Resource, id, string.Join(',', body.Select(p => p.Key)));
+        }
+
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
         await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext)));
         return (document, view);
@@ -303,34 +317,19 @@ public static class TmfResourceEndpoints
             }
 
 
-            var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
+            var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now) { OnBehalfOf = AuditTrail.OnBehalfOf(http) };
             var before = TmfRepresentation.FromJson<TRepresentation>(beforeJson);
             var after = TmfRepresentation.FromJson<TRepresentation>(merged);
             await rules.ValidateAsync(before, after, context, ct);
 
             var json = TmfRepresentation.ToJsonObject(after);
             json.Remove("href");
-            var status = resource.StatusAttribute;
-            var stateChanged = beforeJson[status]?.ToString() != json[status]?.ToString();
-            var attributesChanged = TmfRepresentation.ChangedAttributes(beforeJson, json).Any(a => a != status && a != resource.TimestampAttribute);
-            if (!stateChanged && !attributesChanged)
+            var view = await UpdateDocumentAsync(outbox, resource, document, beforeJson, json, context, rules.AuditsAccess);
+            if (view is null)
             {
                 // Nothing changes: no new version, no event.
                 http.Response.Headers.ETag = document.ETag;
                 return Results.Json(TmfRepresentation.ForCaller(document, resource, baseUrl), TmfJson.Options, "application/json; charset=utf-8");
-            }
-
-            document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(db)));
-
-            var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
-            if (attributesChanged || !stateChanged)
-            {
-                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, id, document.Version, view, now, Protector(db)));
-            }
-
-            if (stateChanged)
-            {
-                await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, id, document.Version, view, now, Protector(db)));
             }
 
             try
@@ -353,6 +352,46 @@ public static class TmfResourceEndpoints
         }
     }
 
+    /// <summary>
+    /// Stores a new version of a document (already judged by its rules) with its search entries, its audit line and its
+    /// change events on the outbox; the caller commits. Returns the new view, or null when nothing changed (no version,
+    /// no event). Used by PATCH and by module commands that change a resource as the system (consents, erasure).
+    /// </summary>
+    public static async Task<JsonObject?> UpdateDocumentAsync<TDb>(IDbContextOutbox<TDb> outbox, TmfResourceDescriptor resource, TmfDocument document,
+        JsonObject beforeJson, JsonObject json, TmfWriteContext context, bool audited)
+        where TDb : ModuleDbContext
+    {
+        var db = outbox.DbContext;
+        var now = context.Now;
+        var status = resource.StatusAttribute;
+        var stateChanged = beforeJson[status]?.ToString() != json[status]?.ToString();
+        var changed = TmfRepresentation.ChangedAttributes(beforeJson, json).Where(a => a != resource.TimestampAttribute).ToList();
+        var attributesChanged = changed.Any(a => a != status);
+        if (!stateChanged && !attributesChanged)
+        {
+            return null;
+        }
+
+        document.Replace(json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(document.Id, json, Protector(db)));
+        if (audited)
+        {
+            AuditTrail.Record(db, context.Caller, context.OnBehalfOf, now, "update", resource.Resource, document.Id, string.Join(',', changed));
+        }
+
+        var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
+        if (attributesChanged)
+        {
+            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, document.Id, document.Version, view, now, Protector(db)));
+        }
+
+        if (stateChanged)
+        {
+            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, document.Id, document.Version, view, now, Protector(db)));
+        }
+
+        return view;
+    }
+
     private static async Task<IResult> DeleteAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, IDbContextOutbox<TDb> outbox, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
         where TDb : ModuleDbContext
         where TRepresentation : class
@@ -370,6 +409,10 @@ public static class TmfResourceEndpoints
         var baseUrl = BaseUrl(http, options);
         var context = new TmfWriteContext(db, http.GetCaller(), baseUrl, now);
         await rules.EnsureDeletableAsync(TmfRepresentation.FromStored<TRepresentation>(document), context, ct);
+        if (rules.AuditsAccess)
+        {
+            AuditTrail.Record(db, context.Caller, AuditTrail.OnBehalfOf(http), now, "delete", resource.Resource, id);
+        }
 
         var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
         db.Documents.Remove(document);
@@ -385,6 +428,23 @@ public static class TmfResourceEndpoints
 
         http.RequestServices.GetRequiredService<TmfReadCache>().Invalidate(resource.Resource, id);
         return Results.NoContent();
+    }
+
+    /// <summary>A read of personal data by anyone but its owner (care, a partner) is audited at once, in its own transaction.</summary>
+    private static async Task AuditReadAsync<TDb, TRepresentation>(HttpContext http, ITmfResourceRules<TRepresentation> rules, Caller caller, TimeProvider clock,
+        string action, string recordIds, string? details, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+    {
+        if (!rules.AuditsAccess || caller.IsSelfService)
+        {
+            return;
+        }
+
+        await using var scope = http.RequestServices.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        AuditTrail.Record(db, caller, AuditTrail.OnBehalfOf(http), clock.GetUtcNow(), action, rules.Resource.Resource, recordIds, details);
+        await db.SaveChangesAsync(ct);
     }
 
     private static PersonalDataProtector Protector(ModuleDbContext db) =>

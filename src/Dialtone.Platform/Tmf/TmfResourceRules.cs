@@ -8,6 +8,9 @@ namespace Dialtone.Platform.Tmf;
 /// <summary>What a rule needs to know about the write it judges.</summary>
 public sealed record TmfWriteContext(ModuleDbContext Db, Caller Caller, string BaseUrl, DateTimeOffset Now)
 {
+    /// <summary>The party an agent acts for, recorded in the audit log.</summary>
+    public string? OnBehalfOf { get; init; }
+
     /// <summary>Loads another resource of the same module, or null.</summary>
     public async Task<T?> FindAsync<T>(TmfResourceDescriptor resource, string id, CancellationToken cancellationToken)
         where T : class
@@ -61,4 +64,7 @@ public interface ITmfResourceRules<TRepresentation>
 
     /// <summary>Top-level attributes this caller may neither read nor filter on (e.g. references to what they may not see).</summary>
     IReadOnlySet<string> HiddenAttributes(Caller caller);
+
+    /// <summary>Whether the resource holds personal data whose every change, and every read by someone other than its owner, goes to the audit log.</summary>
+    bool AuditsAccess => false;
 }

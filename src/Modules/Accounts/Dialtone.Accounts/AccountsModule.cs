@@ -24,6 +24,7 @@ public static class AccountsModule
         services.AddSingleton<FinancialAccountRules>();
         services.AddSingleton<BillingCycleSpecificationRules>();
         services.AddSingleton<BillPresentationMediaRules>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.AccountsPersonalData>();
 
         services.AddDbContextWithWolverineIntegration<SqliteAccountsDbContext>((provider, options) =>
             provider.GetRequiredService<DialtoneDatabase>().Configure(options, AccountsDbContext.ModuleName));

@@ -113,6 +113,7 @@ public static class IdentityModule
         LoginRateLimit.Register(services);
         services.AddScoped<IdentityAccounts>();
         services.AddScoped<SubscriberAccounts>();
+        services.AddScoped<Dialtone.Platform.PersonalData.IPersonalDataHolder, IdentityPersonalData>();
         services.AddScoped<ISubscriberAccounts>(provider => provider.GetRequiredService<SubscriberAccounts>());
         services.AddHostedService<IdentitySeeder>();
         return services;

@@ -24,3 +24,9 @@ public interface IPartyDirectory
     /// <summary>The party with this id, or null.</summary>
     Task<PartyReference?> FindAsync(string partyId, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Published when a person's data was erased (pseudonymised) at their request, so that every other system that holds a
+/// copy (the legacy system of record, partners' systems through their adapters) erases it too.
+/// </summary>
+public sealed record PersonalDataErased(string PartyId, DateTimeOffset ErasedAt);

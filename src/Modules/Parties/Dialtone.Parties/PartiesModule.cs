@@ -6,6 +6,7 @@ using Dialtone.Parties.Domain.Representation.Customers;
 using Dialtone.Parties.Features.Customers;
 using Dialtone.Parties.Features.Individuals;
 using Dialtone.Parties.Features.Organizations;
+using Dialtone.Parties.Features.SelfService;
 using Dialtone.Parties.Features.SignUp;
 using Dialtone.Parties.Persistence;
 using Dialtone.Parties.Seeding;
@@ -29,6 +30,7 @@ public static class PartiesModule
         services.AddSingleton<CustomerRules>();
         services.AddScoped<SignUpCommand>();
         services.AddScoped<IPartyDirectory, PartyDirectory>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.SelfService.PartiesPersonalData>();
 
         services.AddDbContextWithWolverineIntegration<SqlitePartiesDbContext>((provider, options) =>
             provider.GetRequiredService<DialtoneDatabase>().Configure(options, PartiesDbContext.ModuleName));
@@ -55,6 +57,7 @@ public static class PartiesModule
         endpoints.MapTmfHub<PartiesDbContext>(PartyResources.PartyApi, DialtonePolicies.Admin);
         endpoints.MapTmfHub<PartiesDbContext>(PartyResources.CustomerApi, DialtonePolicies.Admin);
         endpoints.MapSignUp(IdentityRateLimits.Login);
+        endpoints.MapSelfService();
         return endpoints;
     }
 }

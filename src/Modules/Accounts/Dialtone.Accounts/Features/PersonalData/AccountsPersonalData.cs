@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dialtone.Accounts.Domain;
+using Dialtone.Accounts.Persistence;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Accounts.Features.PersonalData;
+
+/// <summary>
+/// The accounts that name a person: exported; erasure waits while any of them owes money (a positive balance), then
+/// closes them and replaces the person's name and contacts on them.
+/// </summary>
+internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> outbox, TmfReadCache cache) : IPersonalDataHolder
+{
+    private static readonly TmfResourceDescriptor[] Accounts = [AccountResources.BillingAccount, AccountResources.PartyAccount, AccountResources.FinancialAccount];
+
+    public string Module => AccountsDbContext.ModuleName;
+
+    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var export = new JsonObject();
+        foreach (var (resource, documents) in await AccountsOfAsync(subject, cancellationToken))
+        {
+            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
+        }
+
+        return export;
+    }
+
+    public async Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var blockers = new List<string>();
+        foreach (var (_, documents) in await AccountsOfAsync(subject, cancellationToken))
+        {
+            foreach (var account in documents.Select(d => JsonNode.Parse(d.Body)!))
+            {
+                foreach (var balance in account["accountBalance"]?.AsArray() ?? [])
+                {
+                    var amount = balance?["amount"];
+                    if (amount?["value"]?.GetValue<decimal>() is > 0 and var owed)
+                    {
+                        blockers.Add($"Account {account["accountNumber"]} owes {owed.ToString(CultureInfo.InvariantCulture)} {amount["unit"]}.");
+                    }
+                }
+            }
+        }
+
+        return blockers;
+    }
+
+    public async Task EraseAsync(DataSubject subject, TmfWriteContext context, CancellationToken cancellationToken)
+    {
+        var db = outbox.DbContext;
+        var own = context with { Db = db };
+        var accounts = await AccountsOfAsync(subject, cancellationToken);
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        foreach (var (resource, documents) in accounts)
+        {
+            await DocumentRewrites.RewriteAsync(outbox, resource, documents.Select(d => d.Id), account =>
+            {
+                foreach (var party in account["relatedParty"]?.AsArray() ?? [])
+                {
+                    if (party?["id"]?.GetValue<string>() == subject.PartyId)
+                    {
+                        party["name"] = "Erased person";
+                    }
+                }
+
+                account.Remove("contact");
+                account["state"] = "closed";
+            }, own, cancellationToken);
+        }
+
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
+        foreach (var (resource, documents) in accounts)
+        {
+            foreach (var document in documents)
+            {
+                cache.Invalidate(resource.Resource, document.Id);
+            }
+        }
+    }
+
+    private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> AccountsOfAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var db = outbox.DbContext;
+        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
+        foreach (var resource in Accounts)
+        {
+            var ids = await DocumentRewrites.IdsWithAsync(db, resource, "relatedParty.id", subject.PartyId, cancellationToken);
+            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
+        }
+
+        return found;
+    }
+}
