@@ -2,7 +2,8 @@
 # Load benchmark of the TMF620 catalog API (see bench/README.md).
 #
 # Publishes Dialtone.Server in Release, starts it from a fresh temporary directory (Development environment for the
-# Dev auth scheme, a new SQLite database seeded with the demo catalog, telemetry as the app configures it), waits until
+# Dev auth scheme, a new SQLite database seeded with the demo catalog but no demo subscribers, sign-up and login limits
+# lifted for the preparation of the self-service scenarios, telemetry as the app configures it), waits until
 # it is ready and the demo catalog is there, runs each scenario with the .NET load generator (and wrk when installed),
 # prints a table and stops the server. Optional extra passes: the same GET by id with OTEL_SDK_DISABLED=true, and a bare
 # ASP.NET Core JSON GET (the ceiling of this machine).
@@ -11,7 +12,8 @@
 #   DURATION=20            measured seconds per run
 #   WARMUP=5               seconds of unrecorded load before each run (same scenario, same tool)
 #   CONCURRENCY=32         connections (closed loop: one request in flight per connection)
-#   SCENARIOS="get-by-id list-filtered create"   in this order; create last, it grows the database
+#   SCENARIOS="get-by-id list-filtered create"   in this order; create last, it grows the database. Also:
+#                          selfservice-customer, selfservice-accounts (customer tokens; sign-ups in the preparation)
 #   TOOLS="dotnet wrk"     wrk is skipped when not installed (apt-get install -y wrk)
 #   WRK_THREADS=2
 #   COMPARE_NO_TELEMETRY=1 restart the server with OTEL_SDK_DISABLED=true and rerun get-by-id
@@ -127,6 +129,7 @@ start_server() {
     exec env ASPNETCORE_ENVIRONMENT=Development \
       "Dialtone__DataDirectory=$dir/data" \
       "Logging__LogLevel__Microsoft.AspNetCore=Warning" \
+      "Dialtone__DemoSubscribers=0" "Dialtone__Identity__RequestsPerWindow=1000000" \
       "$@" \
       dotnet "$SERVER_OUT/Dialtone.Server.dll" --urls "http://127.0.0.1:$PORT"
   ) >"$dir/server.log" 2>&1 &
@@ -158,14 +161,15 @@ run_one() {
   local out="$WORK/$label-$tool-$scenario.txt" ids="$WORK/ids.txt"
   local wrk_script="$BENCH/wrk/$scenario.lua"
   [[ "$scenario" == bare-json ]] && wrk_script="$BENCH/wrk/baseline.lua"
-  if [[ "$tool" == wrk && "$scenario" == get-by-id ]]; then
-    dotnet "$LOAD_OUT/Dialtone.Bench.Load.dll" "$base" get-by-id 0 1 --prepare-only --write-ids "$ids" >/dev/null
+  [[ "$scenario" == selfservice-* ]] && wrk_script="$BENCH/wrk/selfservice.lua"
+  if [[ "$tool" == wrk && ( "$scenario" == get-by-id || "$scenario" == selfservice-* ) ]]; then
+    dotnet "$LOAD_OUT/Dialtone.Bench.Load.dll" "$base" "$scenario" 0 1 --prepare-only --write-ids "$ids" >/dev/null
   fi
   wait_quiet
   log "$label: $tool $scenario, ${WARMUP}s warm-up + ${DURATION}s at $CONCURRENCY connections"
   # Warm-up: the same load from the same tool, not recorded, so that the measured window below holds only measured load.
   if [[ "$tool" == wrk ]]; then
-    WRK_IDS_FILE="$ids" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WARMUP}s" --timeout 10s -s "$wrk_script" "$base" >/dev/null
+    WRK_IDS_FILE="$ids" WRK_SCENARIO="$scenario" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${WARMUP}s" --timeout 10s -s "$wrk_script" "$base" >/dev/null
   else
     dotnet "$LOAD_OUT/Dialtone.Bench.Load.dll" "$base" "$scenario" "$WARMUP" "$CONCURRENCY" --warmup 0 >/dev/null || true
   fi
@@ -173,7 +177,7 @@ run_one() {
   server_before=$(proc_ticks "$pid"); busy_before=$(cpu_busy_ticks); start_ns=$(date +%s%N)
   local TIMEFORMAT='%U %S'
   if [[ "$tool" == wrk ]]; then
-    { time WRK_IDS_FILE="$ids" WRK_CONNECTIONS="$CONCURRENCY" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${DURATION}s" --latency --timeout 10s -s "$wrk_script" "$base" >"$out" 2>"$out.err"; } 2>"$out.time"
+    { time WRK_IDS_FILE="$ids" WRK_SCENARIO="$scenario" WRK_CONNECTIONS="$CONCURRENCY" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${DURATION}s" --latency --timeout 10s -s "$wrk_script" "$base" >"$out" 2>"$out.err"; } 2>"$out.time"
   else
     { time dotnet "$LOAD_OUT/Dialtone.Bench.Load.dll" "$base" "$scenario" "$DURATION" "$CONCURRENCY" --warmup 0 >"$out" 2>"$out.err" || true; } 2>"$out.time"
   fi

@@ -27,7 +27,9 @@ public abstract class Scenario
         "list-filtered" => new ListLaunchedOfferings(baseUri),
         "create" => new CreateSpecification(baseUri),
         "bare-json" => new BareJson(baseUri),
-        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create | bare-json."),
+        "selfservice-customer" => new GetOwnCustomer(baseUri),
+        "selfservice-accounts" => new ListOwnBillingAccounts(baseUri),
+        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create | bare-json | selfservice-customer | selfservice-accounts."),
     };
 
     protected static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)

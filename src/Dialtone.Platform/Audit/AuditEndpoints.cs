@@ -23,6 +23,7 @@ public sealed record AuditLine(
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("resourceType")] string ResourceType,
     [property: JsonPropertyName("recordId")] string RecordId,
+    [property: JsonPropertyName("listedIds")] string? ListedIds,
     [property: JsonPropertyName("details")] string? Details,
     [property: JsonPropertyName("traceId")] string? TraceId);
 
@@ -46,7 +47,7 @@ public static class AuditEndpoints
                     var query = db.AuditLog.AsNoTracking();
                     if (!string.IsNullOrEmpty(recordId))
                     {
-                        query = query.Where(e => e.RecordId.Contains(recordId));
+                        query = query.Where(e => e.RecordId == recordId || (e.ListedIds != null && e.ListedIds.Contains(recordId)));
                     }
 
                     if (!string.IsNullOrEmpty(subject))
@@ -66,7 +67,7 @@ public static class AuditEndpoints
 
                     var found = await query.OrderByDescending(e => e.At).Take(take).ToListAsync(ct);
                     lines.AddRange(found.Select(e => new AuditLine(e.Id, e.At, db.OwningModule, e.Subject, e.ClientId, e.Roles, e.OnBehalfOf, e.Action,
-                        e.ResourceType, e.RecordId, e.Details, e.TraceId)));
+                        e.ResourceType, e.RecordId, e.ListedIds, e.Details, e.TraceId)));
                 }
 
                 return Results.Json(lines.OrderByDescending(l => l.At).ThenByDescending(l => l.Id).Take(take).ToList(), TmfJson.Options);

@@ -34,8 +34,11 @@ public sealed class AuditEntry
 
     public string ResourceType { get; init; } = "";
 
-    /// <summary>The record acted on; for a list, the ids it returned.</summary>
+    /// <summary>The record acted on; <c>list</c> for a list (its ids are in <see cref="ListedIds"/>).</summary>
     public string RecordId { get; init; } = "";
+
+    /// <summary>For a list, every id it returned (comma-separated, not indexed).</summary>
+    public string? ListedIds { get; init; }
 
     /// <summary>Attribute names changed, or the filters of a list (names only, never their values).</summary>
     public string? Details { get; init; }
@@ -56,6 +59,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.Action).HasMaxLength(32);
         builder.Property(e => e.ResourceType).HasMaxLength(64);
         builder.Property(e => e.TraceId).HasMaxLength(32);
+        builder.Property(e => e.RecordId).HasMaxLength(64);
         builder.HasIndex(e => e.RecordId);
         builder.HasIndex(e => new { e.Subject, e.At });
         builder.HasIndex(e => new { e.OnBehalfOf, e.At });
@@ -70,12 +74,15 @@ public static class AuditTrail
     /// <summary>The header an agent sends when acting for a customer (a party id).</summary>
     public const string OnBehalfOfHeader = "Dialtone-On-Behalf-Of";
 
-    /// <summary>The party an agent says they act for, from the request's <see cref="OnBehalfOfHeader"/>.</summary>
+    /// <summary>The party an agent says they act for, from the request's <see cref="OnBehalfOfHeader"/>; ignored from anyone but care.</summary>
     public static string? OnBehalfOf(HttpContext? http) =>
-        http?.Request.Headers[OnBehalfOfHeader].ToString() is { Length: > 0 } value ? value[..Math.Min(value.Length, 64)] : null;
+        http is not null && http.GetCaller().IsCustomerCare && http.Request.Headers[OnBehalfOfHeader].ToString() is { Length: > 0 } value
+            ? value[..Math.Min(value.Length, 64)]
+            : null;
 
     /// <summary>Adds a line to <paramref name="db"/>; it commits with the caller's change.</summary>
-    public static void Record(DbContext db, Caller caller, string? onBehalfOf, DateTimeOffset now, string action, string resourceType, string recordId, string? details = null)
+    public static void Record(DbContext db, Caller caller, string? onBehalfOf, DateTimeOffset now, string action, string resourceType, string recordId,
+        string? details = null, string? listedIds = null)
     {
         db.Set<AuditEntry>().Add(new AuditEntry
         {
@@ -87,7 +94,8 @@ public static class AuditTrail
             OnBehalfOf = onBehalfOf,
             Action = action,
             ResourceType = resourceType,
-            RecordId = recordId.Length > 4000 ? recordId[..4000] : recordId,
+            RecordId = listedIds is null ? recordId : "list",
+            ListedIds = listedIds,
             Details = details is { Length: > 1000 } ? details[..1000] : details,
             TraceId = Activity.Current?.TraceId.ToString(),
         });

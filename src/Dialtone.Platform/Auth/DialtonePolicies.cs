@@ -117,6 +117,13 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
     /// <summary>The key that scopes what a caller owns or has sent (idempotency keys, later object-level rules).</summary>
     public string ScopeKey => Subject ?? "anonymous";
 
+    /// <summary>
+    /// Who created a record, as stored and compared for a partner's visibility: <c>client:{id}</c> for a client-credentials
+    /// token, <c>user:{id}</c> for a person (or a system caller built in code). Client ids are chosen by admins, user ids
+    /// by Identity, so a client can never be named like a user or like the sign-up.
+    /// </summary>
+    public string? OwnerKey => Subject is null ? null : (ClientId is not null && ClientId == Subject ? "client:" : "user:") + Subject;
+
     public static Caller From(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true)

@@ -30,7 +30,7 @@ public abstract record IdempotencyDecision
 /// key and canonical body within the lifetime replays the first response; another body is a 422; a duplicate while
 /// the first still runs is a 409. The record lives in the module's database and completes in the change's transaction.
 /// </summary>
-public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions> options)
+public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions> options, PersonalData.PersonalDataProtector protector)
 {
     public const string HeaderName = "Idempotency-Key";
 
@@ -74,7 +74,7 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
         {
             scope = "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(scope)));
         }
-        var hash = Hash(body);
+        var hash = Hash(body, protector);
         var now = clock.GetUtcNow();
 
         var existing = await db.IdempotencyRecords.FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
@@ -158,8 +158,11 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
     private static TmfProblemException Conflict() =>
         TmfProblemException.Conflict("IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still being processed.");
 
-    /// <summary>SHA-256 of the canonical JSON (object members sorted, no insignificant whitespace).</summary>
-    public static string Hash(JsonNode body)
+    /// <summary>
+    /// A keyed hash (HMAC, see <see cref="PersonalData.PersonalDataProtector.Hash"/>) of the canonical JSON (object members
+    /// sorted, no insignificant whitespace): a body full of personal data cannot be guessed back from it.
+    /// </summary>
+    public static string Hash(JsonNode body, PersonalData.PersonalDataProtector protector)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -167,7 +170,7 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
             WriteCanonical(writer, body);
         }
 
-        return Convert.ToHexString(SHA256.HashData(buffer.ToArray()));
+        return protector.Hash(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
     private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)

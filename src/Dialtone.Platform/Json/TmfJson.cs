@@ -18,6 +18,8 @@ public static class TmfJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.AllowDuplicateProperties = false;
+        // A null where the contract says "not null" ({"email": null}) is refused like a missing attribute, never a 500.
+        options.RespectNullableAnnotations = true;
         if (!options.Converters.OfType<UtcDateTimeOffsetConverter>().Any())
         {
             options.Converters.Add(new UtcDateTimeOffsetConverter());

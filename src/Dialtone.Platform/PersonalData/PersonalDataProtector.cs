@@ -81,8 +81,17 @@ public sealed class PersonalDataProtector
         var iv = bytes.AsSpan(0, 16);
         using var aes = Aes.Create();
         aes.Key = sivEncryptionKey;
-        var data = aes.DecryptCbc(bytes.AsSpan(16), iv);
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(sivMacKey, data).AsSpan(0, 16), iv))
+        byte[]? data;
+        try
+        {
+            data = aes.DecryptCbc(bytes.AsSpan(16), iv);
+        }
+        catch (CryptographicException)
+        {
+            data = null; // bad padding answers exactly like a bad tag: no padding oracle
+        }
+
+        if (data is null || !CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(sivMacKey, data).AsSpan(0, 16), iv))
         {
             throw new CryptographicException("A deterministically protected value failed its integrity check.");
         }
@@ -97,7 +106,13 @@ public sealed class PersonalDataProtector
             try
             {
                 // CreateNew: when two nodes start together on one shared directory, one secret wins and both read it.
-                using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // the secret is readable by the service account only
+                }
+
+                using var file = new FileStream(path, create);
                 var fresh = Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretLength)));
                 file.Write(fresh);
             }

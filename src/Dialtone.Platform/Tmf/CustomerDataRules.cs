@@ -70,8 +70,8 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
 
         if (caller.IsPartner)
         {
-            var subject = caller.Subject;
-            return documents.Where(d => d.CreatedBy == subject);
+            var owner = caller.OwnerKey;
+            return documents.Where(d => d.CreatedBy == owner);
         }
 
         return caller.IsSelfService ? OwnedBy(documents, entries, caller.PartyId!) : documents.Where(d => false);
@@ -79,7 +79,7 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
 
     public bool IsVisibleTo(T representation, TmfDocument stored, Caller caller, DateTimeOffset now) =>
         caller.IsCustomerCare
-        || (caller.IsPartner && stored.CreatedBy == caller.Subject)
+        || (caller.IsPartner && stored.CreatedBy == caller.OwnerKey)
         || (caller.IsSelfService && IsOwnedBy(representation, caller.PartyId!));
 
     public virtual IReadOnlySet<string> HiddenAttributes(Caller caller) => NothingHidden;

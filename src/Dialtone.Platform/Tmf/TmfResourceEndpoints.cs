@@ -132,15 +132,16 @@ public static class TmfResourceEndpoints
             documents = documents.WhereMatches(entries, compared);
         }
 
-        var total = await documents.CountAsync(ct);
         var page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
+        // A first page that is not full holds every match: the count is known without a second query.
+        var total = query.Offset == 0 && page.Count < query.Limit ? page.Count : await documents.CountAsync(ct);
         var baseUrl = BaseUrl(http, options);
         var body = new JsonArray(page.Select(d => (JsonNode)Without(TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields), hidden)).ToArray());
 
         if (page.Count > 0)
         {
-            await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "list", string.Join(',', page.Select(d => d.Id)),
-                string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct);
+            await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "list", "list",
+                string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct, listedIds: string.Join(',', page.Select(d => d.Id)));
         }
 
         http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
@@ -267,7 +268,7 @@ public static class TmfResourceEndpoints
 
         var json = TmfRepresentation.ToJsonObject(representation);
         json.Remove("href");
-        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(outbox.DbContext)), context.Caller.Subject);
+        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, Protector(outbox.DbContext)), context.Caller.OwnerKey);
         outbox.DbContext.Documents.Add(document);
 
         if (rules.AuditsAccess)
@@ -432,7 +433,7 @@ public static class TmfResourceEndpoints
 
     /// <summary>A read of personal data by anyone but its owner (care, a partner) is audited at once, in its own transaction.</summary>
     private static async Task AuditReadAsync<TDb, TRepresentation>(HttpContext http, ITmfResourceRules<TRepresentation> rules, Caller caller, TimeProvider clock,
-        string action, string recordIds, string? details, CancellationToken ct)
+        string action, string recordId, string? details, CancellationToken ct, string? listedIds = null)
         where TDb : ModuleDbContext
         where TRepresentation : class
     {
@@ -443,7 +444,7 @@ public static class TmfResourceEndpoints
 
         await using var scope = http.RequestServices.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
-        AuditTrail.Record(db, caller, AuditTrail.OnBehalfOf(http), clock.GetUtcNow(), action, rules.Resource.Resource, recordIds, details);
+        AuditTrail.Record(db, caller, AuditTrail.OnBehalfOf(http), clock.GetUtcNow(), action, rules.Resource.Resource, recordId, details, listedIds);
         await db.SaveChangesAsync(ct);
     }
 

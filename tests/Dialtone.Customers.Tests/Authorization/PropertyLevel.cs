@@ -35,7 +35,8 @@ public sealed class PropertyLevel(DialtoneApps apps) : IClassFixture<DialtoneApp
         await ExpectRefusal(me, billingAccount, new JsonObject { ["creditLimit"] = new JsonObject { ["unit"] = "EUR", ["value"] = 10000 } }, "creditLimit");
         await ExpectRefusal(me, billingAccount, new JsonObject { ["state"] = "closed" }, "state");
         await ExpectRefusal(me, billingAccount, new JsonObject { ["relatedParty"] = new JsonArray(new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = "x", ["@referredType"] = "Individual" }) }, "relatedParty");
-        await ExpectRefusal(me, customer, new JsonObject { ["engagedParty"] = new JsonObject { ["id"] = Guid.NewGuid().ToString() } }, "engagedParty");
+        var someoneElse = await app.Admin().PostJsonAsync($"{Subscribers.Party}/individual", new JsonObject { ["givenName"] = "Some", ["familyName"] = "One" });
+        await ExpectRefusal(me, customer, new JsonObject { ["engagedParty"] = new JsonObject { ["id"] = someoneElse.Id(), ["@referredType"] = "Individual" } }, "engagedParty");
         await ExpectRefusal(me, customer, new JsonObject { ["status"] = "Suspended" }, "status");
 
         // The server's numbers are nobody's to set, not even care's.
@@ -70,6 +71,7 @@ public sealed class PropertyLevel(DialtoneApps apps) : IClassFixture<DialtoneApp
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"PATCH {path} {patch.ToJsonString()}: {(int)response.StatusCode} {body}");
         Assert.Contains($"'{attribute}'", body, StringComparison.Ordinal);
+        Assert.Equal("ATTRIBUTE_NOT_WRITABLE", JsonNode.Parse(body)!["code"]!.GetValue<string>());
     }
 
     private static async Task<JsonNode?> PatchAsync(HttpClient client, string path, JsonObject patch, HttpStatusCode expected)

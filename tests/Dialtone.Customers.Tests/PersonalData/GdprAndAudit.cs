@@ -21,6 +21,24 @@ public sealed class GdprAndAudit(DialtoneApps apps) : IClassFixture<DialtoneApps
         var account = await Subscribers.BillingAccountOfAsync(me, gina.PartyId);
         var accountPath = $"{Subscribers.AccountApi}/billingAccount/{account.Id()}";
 
+        // She is also the contact on her employer's account: that one is not hers to close.
+        var employer = await agent.PostJsonAsync($"{Subscribers.Party}/individual", new JsonObject { ["givenName"] = "Employer", ["familyName"] = "Owner" });
+        var employerAccount = await agent.PostJsonAsync($"{Subscribers.AccountApi}/partyAccount", new JsonObject
+        {
+            ["name"] = "Employer account",
+            ["relatedParty"] = new JsonArray(
+                new JsonObject { ["id"] = employer.Id(), ["name"] = "Employer Owner", ["role"] = "owner", ["@referredType"] = "Individual" },
+                new JsonObject { ["id"] = gina.PartyId, ["name"] = "Gina Gallagher", ["role"] = "contact", ["@referredType"] = "Individual" }),
+        });
+
+        // A customer cannot claim to act on someone's behalf: the header counts from care only.
+        using (var renamed = new HttpRequestMessage(HttpMethod.Patch, $"{Subscribers.Party}/individual/{gina.PartyId}"))
+        {
+            renamed.Content = TmfHttp.Json("""{"middleName":"Grace"}""", "application/merge-patch+json");
+            renamed.Headers.Add("Dialtone-On-Behalf-Of", gina.PartyId);
+            Assert.Equal(HttpStatusCode.OK, (await me.SendAsync(renamed)).StatusCode);
+        }
+
         // Consents: as given at sign-up, then changed (an absent one keeps its value).
         Assert.Equal(new JsonObject { ["marketing"] = true, ["personalisedOffers"] = false }.ToJsonString(), (await me.GetJsonAsync("/selfservice/me/consents")).ToJsonString());
         using (var changed = await me.PutAsync("/selfservice/me/consents", TmfHttp.Json("""{"personalisedOffers": true}""")))
@@ -92,13 +110,18 @@ public sealed class GdprAndAudit(DialtoneApps apps) : IClassFixture<DialtoneApps
         var closed = await agent.GetJsonAsync(accountPath);
         Assert.Equal("closed", closed["state"]!.GetValue<string>());
         Assert.Equal("Erased person", closed["relatedParty"]![0]!["name"]!.GetValue<string>());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => OAuthFlows.SignInAsync(app, gina.Email, OAuthFlows.Password, Subscribers.SelfServiceScopes));
+        var stillOpen = await agent.GetJsonAsync($"{Subscribers.AccountApi}/partyAccount/{employerAccount.Id()}");
+        Assert.Equal("active", stillOpen["state"]!.GetValue<string>());
+        Assert.Equal([employer.Id()], stillOpen["relatedParty"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        var gone = await Assert.ThrowsAsync<InvalidOperationException>(() => OAuthFlows.SignInAsync(app, gina.Email, OAuthFlows.Password, Subscribers.SelfServiceScopes));
+        Assert.StartsWith("Login answered 400", gone.Message, StringComparison.Ordinal);
         Assert.Empty(await app.Admin().GetJsonArrayAsync($"/admin/mail?to={Uri.EscapeDataString(gina.Email)}"));
 
         // The audit log has it all: her consent change, care's read on her behalf, her export and erasure.
         var lines = await app.Admin().GetJsonArrayAsync($"/admin/audit?recordId={gina.PartyId}&limit=1000");
         string[] Actions(Func<JsonNode, bool> which) => [.. lines.Where(l => which(l!)).Select(l => l!["action"]!.GetValue<string>())];
         Assert.Contains("update", Actions(l => l["subject"]!.GetValue<string>() == SubjectOf(gina.Token) && l["details"]?.GetValue<string>() == "partyCharacteristic"));
+        Assert.Null(lines.Single(l => l!["details"]?.GetValue<string>() == "middleName")!["onBehalfOf"]);
         var onBehalf = lines.Single(l => l!["action"]!.GetValue<string>() == "read" && l["onBehalfOf"]?.GetValue<string>() == gina.PartyId)!;
         Assert.Contains("agent", onBehalf["roles"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("dialtone-portal", onBehalf["clientId"]?.GetValue<string>());
@@ -107,6 +130,25 @@ public sealed class GdprAndAudit(DialtoneApps apps) : IClassFixture<DialtoneApps
         Assert.Contains("erase", Actions(l => l["subject"]!.GetValue<string>() == SubjectOf(gina.Token)));
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/admin/audit")).StatusCode);
         Assert.Empty(app.Errors.UnhandledRequests);
+    }
+
+    [Theory, MemberData(nameof(Databases))]
+    public async Task AnAgentsListOfManyPeopleIsAuditedWithEveryId(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var admin = app.Admin();
+        var ids = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            ids.Add((await admin.PostJsonAsync($"{Subscribers.Party}/individual", new JsonObject { ["givenName"] = "Listed", ["familyName"] = $"Person {i}" })).Id());
+        }
+
+        var agent = app.ClientAs("agent-lists", "agent");
+        var listed = await agent.GetJsonArrayAsync($"{Subscribers.Party}/individual?limit=1000");
+        Assert.Superset(ids.ToHashSet(), listed.Select(p => p!.Id()).ToHashSet());
+        var line = Assert.Single(await app.Admin().GetJsonArrayAsync($"/admin/audit?recordId={ids[^1]}&subject=agent-lists"))!;
+        Assert.Equal("list", line["action"]!.GetValue<string>());
+        Assert.All(ids, id => Assert.Contains(id, line["listedIds"]!.GetValue<string>(), StringComparison.Ordinal));
     }
 
     [Theory, MemberData(nameof(Databases))]

@@ -19,9 +19,18 @@ public sealed class SignUpFlow(DialtoneApps apps) : IClassFixture<DialtoneApps>
         Assert.Equal("pending", signedUp["emailConfirmation"]!.GetValue<string>());
         Assert.EndsWith("/tmf-api/customerManagement/v4/customer/" + signedUp["customerId"], response.Headers.Location!.ToString(), StringComparison.Ordinal);
 
-        // Not before the email is confirmed; a wrong code is refused and counts as a failed sign-in.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => OAuthFlows.SignInAsync(app, email, OAuthFlows.Password, Subscribers.SelfServiceScopes));
+        // Not before the email is confirmed (the login page refuses it with 400, not a rate limit); a wrong code is refused and counts as a failed sign-in.
+        var early = await Assert.ThrowsAsync<InvalidOperationException>(() => OAuthFlows.SignInAsync(app, email, OAuthFlows.Password, Subscribers.SelfServiceScopes));
+        Assert.StartsWith("Login answered 400", early.Message, StringComparison.Ordinal);
+        // A new code retires the first one.
+        var first = await Subscribers.ConfirmationCodeAsync(app, email);
+        using (var resent = await app.CreateClient().PostAsync("/selfservice/signup/resend", TmfHttp.Json(new JsonObject { ["email"] = email })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
+        }
+
         var code = await Subscribers.ConfirmationCodeAsync(app, email);
+        Assert.NotEqual(first, code);
         var wrong = code == "000000" ? "111111" : "000000";
         using (var refused = await app.CreateClient().PostAsync("/selfservice/signup/confirm", TmfHttp.Json(new JsonObject { ["email"] = email, ["code"] = wrong })))
         {
@@ -92,6 +101,15 @@ public sealed class SignUpFlow(DialtoneApps apps) : IClassFixture<DialtoneApps>
         Assert.Equal((HttpStatusCode.BadRequest, "INVALID_PHONE_NUMBER"), await SignUp(TmfHttp.Json(Body(b => b["phoneNumber"] = "086 123"))));
         Assert.Equal((HttpStatusCode.BadRequest, "INVALID_ATTRIBUTE"), await SignUp(TmfHttp.Json(Body(b => b["address"]!["country"] = "Ireland"))));
         Assert.Equal((HttpStatusCode.BadRequest, "WEAK_PASSWORD"), await SignUp(TmfHttp.Json(Body(b => b["password"] = "short"))));
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignUp(TmfHttp.Json(Body(b => b["address"] = null)))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignUp(TmfHttp.Json(Body(b => b["password"] = null)))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignUp(TmfHttp.Json(Body(b => b["email"] = null)))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignUp(TmfHttp.Json(Body(b => b["address"]!["city"] = null)))).Status);
+        Assert.Equal((HttpStatusCode.BadRequest, "INVALID_EMAIL"), await SignUp(TmfHttp.Json(Body(b => b["email"] = new string('a', 140) + "@example.com"))));
+        using (var nullCode = await client.PostAsync("/selfservice/signup/confirm", TmfHttp.Json("""{"email": null, "code": null}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, nullCode.StatusCode);
+        }
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await SignUp(TmfHttp.Json(Body(_ => { }).ToJsonString(), "text/plain"))).Status);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await SignUp(TmfHttp.Json(Body(b => b["givenName"] = new string('x', 2 * 1024 * 1024))))).Status);
 

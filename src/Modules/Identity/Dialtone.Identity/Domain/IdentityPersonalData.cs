@@ -57,6 +57,11 @@ internal sealed class IdentityPersonalData(UserManager<IdentityUser> users, Iden
 
         var email = user.Email ?? "";
         await db.MailOutbox.Where(m => m.To == email).ExecuteDeleteAsync(cancellationToken);
-        await users.DeleteAsync(user);
+        var deleted = await users.DeleteAsync(user);
+        if (!deleted.Succeeded)
+        {
+            // Not a success: the endpoint fails, and asking again finishes the erasure.
+            throw new InvalidOperationException("The login could not be deleted: " + string.Join("; ", deleted.Errors.Select(e => e.Code)));
+        }
     }
 }

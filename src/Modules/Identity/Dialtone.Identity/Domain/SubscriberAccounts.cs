@@ -3,6 +3,7 @@ using Dialtone.Identity.Contracts;
 using Dialtone.Identity.Persistence;
 using Dialtone.Platform.Auth;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dialtone.Identity.Domain;
 
@@ -54,6 +55,8 @@ internal sealed class SubscriberAccounts(UserManager<IdentityUser> users, Identi
     {
         if (await users.FindByIdAsync(userId) is { } user)
         {
+            var email = user.Email ?? "";
+            await db.MailOutbox.Where(m => m.To == email).ExecuteDeleteAsync(cancellationToken);
             await users.DeleteAsync(user);
         }
     }

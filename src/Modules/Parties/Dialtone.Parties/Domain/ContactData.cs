@@ -12,15 +12,15 @@ namespace Dialtone.Parties.Domain;
 /// </summary>
 internal static partial class ContactData
 {
-    /// <summary>Longer addresses would not fit the identity store once encrypted (256 characters); real ones are far shorter.</summary>
-    public const int MaxEmailLength = 160;
+    /// <summary>In UTF-8 bytes: longer addresses would not fit the identity store once encrypted (256 characters); real ones are far shorter.</summary>
+    public const int MaxEmailBytes = 150;
 
     public static string NormaliseEmail(string? email, string attribute)
     {
         var trimmed = (email ?? "").Trim().ToLowerInvariant();
-        if (trimmed.Length is 0 or > MaxEmailLength || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !trimmed.Contains('.', StringComparison.Ordinal))
+        if (trimmed.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(trimmed) > MaxEmailBytes || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !trimmed.Contains('.', StringComparison.Ordinal))
         {
-            throw TmfProblemException.BadRequest("INVALID_EMAIL", $"'{attribute}' is not an email address.");
+            throw TmfProblemException.BadRequest("INVALID_EMAIL", $"'{attribute}' is not an email address (at most {MaxEmailBytes} bytes).");
         }
 
         return trimmed;

@@ -40,6 +40,6 @@ internal static class PartyReferences
 
     private static bool MayUse(TmfDocument party, TmfWriteContext context) =>
         context.Caller.IsCustomerCare
-        || (context.Caller.IsPartner && party.CreatedBy == context.Caller.Subject)
+        || (context.Caller.IsPartner && party.CreatedBy == context.Caller.OwnerKey)
         || (context.Caller.IsSelfService && party.Id == context.Caller.PartyId);
 }

@@ -64,7 +64,7 @@ internal abstract class AccountRules<T>(IServiceScopeFactory scopes) : CustomerD
     }
 
     private static bool MayUse(TmfDocument target, TmfWriteContext context) =>
-        context.Caller.IsCustomerCare || (context.Caller.IsPartner && target.CreatedBy == context.Caller.Subject);
+        context.Caller.IsCustomerCare || (context.Caller.IsPartner && target.CreatedBy == context.Caller.OwnerKey);
 
     private async Task ResolvePartiesAsync(T? before, T after, TmfWriteContext context, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ internal abstract class AccountRules<T>(IServiceScopeFactory scopes) : CustomerD
 
             var party = string.IsNullOrWhiteSpace(related.Id) ? null : await directory.FindAsync(related.Id, cancellationToken);
             var usable = party is not null
-                         && (context.Caller.IsCustomerCare || (context.Caller.IsPartner && party.CreatedBy == context.Caller.Subject));
+                         && (context.Caller.IsCustomerCare || (context.Caller.IsPartner && party.CreatedBy == context.Caller.OwnerKey));
             if (!usable)
             {
                 // The same answer whether the party does not exist or is not the caller's: ids cannot be probed.

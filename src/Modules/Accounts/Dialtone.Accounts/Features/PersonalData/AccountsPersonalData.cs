@@ -12,8 +12,9 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Accounts.Features.PersonalData;
 
 /// <summary>
-/// The accounts that name a person: exported; erasure waits while any of them owes money (a positive balance), then
-/// closes them and replaces the person's name and contacts on them.
+/// The accounts that name a person: exported. Accounts the person holds (owner, or the only related party) block the
+/// erasure while they owe money (a positive balance), then are closed with the person's name replaced and contacts
+/// removed; on anyone else's account (an employer's, a family member's) only the person's own entry is removed.
 /// </summary>
 internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> outbox, TmfReadCache cache) : IPersonalDataHolder
 {
@@ -37,7 +38,7 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
         var blockers = new List<string>();
         foreach (var (_, documents) in await AccountsOfAsync(subject, cancellationToken))
         {
-            foreach (var account in documents.Select(d => JsonNode.Parse(d.Body)!))
+            foreach (var account in documents.Select(d => JsonNode.Parse(d.Body)!.AsObject()).Where(a => IsHeldBy(a, subject.PartyId)))
             {
                 foreach (var balance in account["accountBalance"]?.AsArray() ?? [])
                 {
@@ -63,12 +64,20 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
         {
             await DocumentRewrites.RewriteAsync(outbox, resource, documents.Select(d => d.Id), account =>
             {
-                foreach (var party in account["relatedParty"]?.AsArray() ?? [])
+                var parties = account["relatedParty"]?.AsArray() ?? [];
+                if (!IsHeldBy(account, subject.PartyId))
                 {
-                    if (party?["id"]?.GetValue<string>() == subject.PartyId)
+                    foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId).ToList())
                     {
-                        party["name"] = "Erased person";
+                        parties.Remove(entry);
                     }
+
+                    return;
+                }
+
+                foreach (var party in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId))
+                {
+                    party!["name"] = "Erased person";
                 }
 
                 account.Remove("contact");
@@ -84,6 +93,13 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
                 cache.Invalidate(resource.Resource, document.Id);
             }
         }
+    }
+
+    /// <summary>The person holds the account: they are its owner, or the only party on it.</summary>
+    private static bool IsHeldBy(JsonObject account, string partyId)
+    {
+        var parties = (account["relatedParty"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return parties.Any(p => p["id"]?.GetValue<string>() == partyId && (p["role"]?.GetValue<string>() == "owner" || parties.Count == 1));
     }
 
     private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> AccountsOfAsync(DataSubject subject, CancellationToken cancellationToken)

@@ -53,7 +53,7 @@ internal static class AdminEndpoints
                     throw TmfProblemException.BadRequest("INVALID_ROLE", $"'role' must be one of: {string.Join(", ", StaffRoles)}.");
                 }
 
-                if (string.IsNullOrWhiteSpace(input.Email) || !input.Email.Contains('@', StringComparison.Ordinal) || input.Email.Length > 160)
+                if (string.IsNullOrWhiteSpace(input.Email) || !input.Email.Contains('@', StringComparison.Ordinal) || System.Text.Encoding.UTF8.GetByteCount(input.Email) > 150)
                 {
                     throw TmfProblemException.BadRequest("INVALID_EMAIL", "'email' must be an email address.");
                 }

@@ -18,6 +18,9 @@ internal sealed record EmailConfirmation(
     [property: JsonPropertyName("email"), JsonRequired] string Email,
     [property: JsonPropertyName("code"), JsonRequired] string Code);
 
+/// <summary>Whom to send a new confirmation code.</summary>
+internal sealed record CodeRequest([property: JsonPropertyName("email"), JsonRequired] string Email);
+
 /// <summary>A mail in the outbox, as an admin reads it.</summary>
 internal sealed record OutboxMail(
     [property: JsonPropertyName("id")] Guid Id,
@@ -36,6 +39,15 @@ internal static class SignUpConfirmation
     public static IEndpointRouteBuilder MapSignUpConfirmation(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/selfservice/signup").WithTags("Sign-up");
+        group.MapPost("resend", ResendAsync)
+            .WithSummary("Mail a new confirmation code (the old one stops working); always 202, whether or not the address has a pending sign-up")
+            .Accepts<CodeRequest>("application/json")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesTmfErrors(400, 413, 415, 429)
+            .AllowAnonymous()
+            .RequireRateLimiting(LoginRateLimit.Policy)
+            .DisableAntiforgery();
+
         group.MapPost("confirm", ConfirmAsync)
             .WithSummary("Confirm a new subscriber's email with the code from the confirmation mail")
             .Accepts<EmailConfirmation>("application/json")
@@ -65,10 +77,24 @@ internal static class SignUpConfirmation
         return endpoints;
     }
 
+    private static async Task<IResult> ResendAsync(HttpRequest request, UserManager<IdentityUser> users, SubscriberAccounts subscribers, CancellationToken ct)
+    {
+        var input = TmfRepresentation.FromJson<CodeRequest>(await TmfBody.ReadObjectAsync(request, ct));
+        var user = await users.FindByEmailAsync(input.Email.Trim().ToLowerInvariant());
+        if (user is { EmailConfirmed: false } && !await users.IsLockedOutAsync(user))
+        {
+            // A new security stamp retires the previous code.
+            await users.UpdateSecurityStampAsync(user);
+            await subscribers.SendConfirmationCodeAsync(user, ct);
+        }
+
+        return Results.Accepted();
+    }
+
     private static async Task<IResult> ConfirmAsync(HttpRequest request, UserManager<IdentityUser> users, CancellationToken ct)
     {
         var input = TmfRepresentation.FromJson<EmailConfirmation>(await TmfBody.ReadObjectAsync(request, ct));
-        var invalid = TmfProblemException.BadRequest("INVALID_CODE", "The code is wrong or has expired; ask for a new one by signing up again later or contact care.");
+        var invalid = TmfProblemException.BadRequest("INVALID_CODE", "The code is wrong or has expired; ask for a new one with POST /selfservice/signup/resend.");
         var user = await users.FindByEmailAsync(input.Email.Trim().ToLowerInvariant());
         if (user is null || user.EmailConfirmed || await users.IsLockedOutAsync(user))
         {

@@ -45,13 +45,17 @@ namespace Dialtone.Accounts.Persistence.Migrations.Postgres
                     b.Property<string>("Details")
                         .HasColumnType("text");
 
+                    b.Property<string>("ListedIds")
+                        .HasColumnType("text");
+
                     b.Property<string>("OnBehalfOf")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("RecordId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ResourceType")
                         .IsRequired()

@@ -40,12 +40,16 @@ namespace Dialtone.Accounts.Persistence.Migrations.Sqlite
                     b.Property<string>("Details")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ListedIds")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OnBehalfOf")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RecordId")
                         .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResourceType")

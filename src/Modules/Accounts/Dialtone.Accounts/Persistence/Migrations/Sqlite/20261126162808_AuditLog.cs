@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
+namespace Dialtone.Accounts.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AuditLog : Migration
@@ -12,7 +12,7 @@ namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
-                name: "catalog_audit_log",
+                name: "accounts_audit_log",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
@@ -23,28 +23,29 @@ namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
                     OnBehalfOf = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     Action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     ResourceType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    RecordId = table.Column<string>(type: "TEXT", nullable: false),
+                    RecordId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ListedIds = table.Column<string>(type: "TEXT", nullable: true),
                     Details = table.Column<string>(type: "TEXT", nullable: true),
                     TraceId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_catalog_audit_log", x => x.Id);
+                    table.PrimaryKey("PK_accounts_audit_log", x => x.Id);
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_catalog_audit_log_OnBehalfOf_At",
-                table: "catalog_audit_log",
+                name: "IX_accounts_audit_log_OnBehalfOf_At",
+                table: "accounts_audit_log",
                 columns: new[] { "OnBehalfOf", "At" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_catalog_audit_log_RecordId",
-                table: "catalog_audit_log",
+                name: "IX_accounts_audit_log_RecordId",
+                table: "accounts_audit_log",
                 column: "RecordId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_catalog_audit_log_Subject_At",
-                table: "catalog_audit_log",
+                name: "IX_accounts_audit_log_Subject_At",
+                table: "accounts_audit_log",
                 columns: new[] { "Subject", "At" });
         }
 
@@ -52,7 +53,7 @@ namespace Dialtone.Catalog.Persistence.Migrations.Sqlite
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "catalog_audit_log");
+                name: "accounts_audit_log");
         }
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Dialtone.Parties.Persistence.Migrations.Postgres
+namespace Dialtone.Catalog.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class AuditLog : Migration
@@ -13,7 +13,7 @@ namespace Dialtone.Parties.Persistence.Migrations.Postgres
         {
             migrationBuilder.CreateTable(
                 name: "audit_log",
-                schema: "parties",
+                schema: "catalog",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
@@ -24,7 +24,8 @@ namespace Dialtone.Parties.Persistence.Migrations.Postgres
                     OnBehalfOf = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     ResourceType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    RecordId = table.Column<string>(type: "text", nullable: false),
+                    RecordId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ListedIds = table.Column<string>(type: "text", nullable: true),
                     Details = table.Column<string>(type: "text", nullable: true),
                     TraceId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
@@ -35,19 +36,19 @@ namespace Dialtone.Parties.Persistence.Migrations.Postgres
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_OnBehalfOf_At",
-                schema: "parties",
+                schema: "catalog",
                 table: "audit_log",
                 columns: new[] { "OnBehalfOf", "At" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_RecordId",
-                schema: "parties",
+                schema: "catalog",
                 table: "audit_log",
                 column: "RecordId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_Subject_At",
-                schema: "parties",
+                schema: "catalog",
                 table: "audit_log",
                 columns: new[] { "Subject", "At" });
         }
@@ -57,7 +58,7 @@ namespace Dialtone.Parties.Persistence.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "audit_log",
-                schema: "parties");
+                schema: "catalog");
         }
     }
 }
