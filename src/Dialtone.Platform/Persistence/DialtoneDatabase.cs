@@ -58,6 +58,7 @@ public sealed class DialtoneDatabase
     public void Configure(DbContextOptionsBuilder builder, string module)
     {
         builder.ReplaceService<Microsoft.EntityFrameworkCore.Infrastructure.IModelCacheKeyFactory, PersonalData.ProtectorAwareModelCacheKeyFactory>();
+        builder.AddInterceptors(Tmf.Documents.TmfDocumentChanges.Instance);
         if (IsSqlite)
         {
             builder.AddInterceptors(SecureDelete.Instance);

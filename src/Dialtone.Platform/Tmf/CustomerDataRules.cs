@@ -87,6 +87,9 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
     /// <summary>Customer data: every change, and every read by care or a partner, is audited.</summary>
     public bool AuditsAccess => true;
 
+    /// <summary>What a caller sees depends on who they are and the stored data only.</summary>
+    public bool ListsMayBeCached => true;
+
     private void EnsureMayChange(T before, T after, Caller caller)
     {
         var changed = TmfRepresentation.ChangedAttributes(TmfRepresentation.ToJsonObject(before), TmfRepresentation.ToJsonObject(after))

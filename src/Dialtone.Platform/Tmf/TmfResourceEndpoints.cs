@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dialtone.Platform.Audit;
 using Dialtone.Platform.Auth;
@@ -38,8 +39,8 @@ public static class TmfResourceEndpoints
         var name = resource.TypeName;
         var group = endpoints.MapGroup(resource.BasePath).WithTags(name);
 
-        group.MapGet("", (HttpContext http, TDb db, TRules rules, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
-                ListAsync<TDb, TRepresentation, TRules>(http, db, rules, clock, options.Value, ct))
+        group.MapGet("", (HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                ListAsync<TDb, TRepresentation, TRules>(http, rules, cache, clock, options.Value, ct))
             .WithName($"list{name}")
             .WithSummary($"List or find {name} objects")
             .WithDescription("TMF630 paging (offset, limit ≤ 1000), attribute selection (fields), attribute filters (equality, comma-separated OR, .gt/.gte/.lt/.lte on numbers and dates) and sort (name, -lastUpdate). 206 when the page is partial.")
@@ -105,7 +106,7 @@ public static class TmfResourceEndpoints
         return $"{http.Request.Scheme}://{host}{http.Request.PathBase}";
     }
 
-    private static async Task<IResult> ListAsync<TDb, TRepresentation, TRules>(HttpContext http, TDb db, TRules rules, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
+    private static async Task<IResult> ListAsync<TDb, TRepresentation, TRules>(HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
         where TDb : ModuleDbContext
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
@@ -120,6 +121,39 @@ public static class TmfResourceEndpoints
             throw TmfProblemException.BadRequest("INVALID_FILTER", $"'{hiddenFilter}' is not a filterable attribute for this caller.");
         }
 
+        var baseUrl = BaseUrl(http, options);
+        var cacheKey = rules.ListsMayBeCached && cache.Enabled ? cache.ListKey(resource.Resource, caller, baseUrl, http.Request.QueryString.Value) : null;
+        if (cacheKey is null || !cache.TryGetList(cacheKey, out var list))
+        {
+            list = await QueryListAsync<TDb, TRepresentation>(http, rules, query, caller, hidden, baseUrl, clock, ct);
+            if (cacheKey is not null)
+            {
+                cache.AddList(cacheKey, list);
+            }
+        }
+
+        if (list!.Ids.Count > 0)
+        {
+            await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "list", "list",
+                string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct, listedIds: string.Join(',', list.Ids));
+        }
+
+        http.Response.Headers["X-Total-Count"] = list.Total.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Result-Count"] = list.Ids.Count.ToString(CultureInfo.InvariantCulture);
+        http.Response.StatusCode = list.Offset == 0 && list.Ids.Count == list.Total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await http.Response.Body.WriteAsync(list.Body, ct);
+        return Results.Empty;
+    }
+
+    /// <summary>The list in SQL: visibility, filters (personal ones by keyed hash), sort, page; rendered for this caller.</summary>
+    private static async Task<CachedList> QueryListAsync<TDb, TRepresentation>(HttpContext http, ITmfResourceRules<TRepresentation> rules, TmfListQuery query,
+        Caller caller, IReadOnlySet<string> hidden, string baseUrl, TimeProvider clock, CancellationToken ct)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+    {
+        var resource = rules.Resource;
+        var db = http.RequestServices.GetRequiredService<TDb>();
         var entries = db.SearchEntries.AsNoTracking();
         var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, caller, clock.GetUtcNow());
         var protector = Protector(db);
@@ -135,19 +169,8 @@ public static class TmfResourceEndpoints
         var page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
         // A first page that is not full holds every match: the count is known without a second query.
         var total = query.Offset == 0 && page.Count < query.Limit ? page.Count : await documents.CountAsync(ct);
-        var baseUrl = BaseUrl(http, options);
         var body = new JsonArray(page.Select(d => (JsonNode)Without(TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields), hidden)).ToArray());
-
-        if (page.Count > 0)
-        {
-            await AuditReadAsync<TDb, TRepresentation>(http, rules, caller, clock, "list", "list",
-                string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct, listedIds: string.Join(',', page.Select(d => d.Id)));
-        }
-
-        http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Result-Count"] = page.Count.ToString(CultureInfo.InvariantCulture);
-        var status = query.Offset == 0 && page.Count == total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
-        return Results.Json(body, TmfJson.Options, "application/json; charset=utf-8", status);
+        return new CachedList(total, query.Offset, [.. page.Select(d => d.Id)], JsonSerializer.SerializeToUtf8Bytes(body, TmfJson.Options));
     }
 
     private static async Task<IResult> GetAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, DialtoneOptions options, CancellationToken ct)

@@ -67,4 +67,10 @@ public interface ITmfResourceRules<TRepresentation>
 
     /// <summary>Whether the resource holds personal data whose every change, and every read by someone other than its owner, goes to the audit log.</summary>
     bool AuditsAccess => false;
+
+    /// <summary>
+    /// Whether a list answer may be served from the read cache: only when what a caller sees depends on the caller and the
+    /// stored data alone, not on the time (the catalog's validity periods do; customer data does not).
+    /// </summary>
+    bool ListsMayBeCached => false;
 }

@@ -18,6 +18,9 @@ public sealed class CachedDocument(TmfDocument document, object representation)
         rendered.GetOrAdd(baseUrl, url => Encoding.UTF8.GetBytes(TmfRepresentation.ForCaller(Document, resource, url).ToJsonString(Json.TmfJson.Options)));
 }
 
+/// <summary>A list answer as the read path keeps it: the matching count, the ids of the page (for the audit) and the rendered bytes.</summary>
+public sealed record CachedList(int Total, int Offset, IReadOnlyList<string> Ids, byte[] Body);
+
 /// <summary>
 /// GET by id served from memory: documents read recently, invalidated on this node when a write commits, and
 /// expiring after <c>Dialtone:ReadCache:TimeToLive</c> so that a write on another node (or a read that raced a
@@ -27,6 +30,7 @@ public sealed class TmfReadCache : IDisposable
 {
     private readonly MemoryCache cache;
     private readonly TimeSpan timeToLive;
+    private readonly ConcurrentDictionary<string, long> generations = new(StringComparer.Ordinal);
 
     public TmfReadCache(IOptions<DialtoneOptions> options)
     {
@@ -54,8 +58,36 @@ public sealed class TmfReadCache : IDisposable
         return entry;
     }
 
-    /// <summary>Called after a write to a document commits.</summary>
-    public void Invalidate(string resource, string id) => cache.Remove((resource, id));
+    /// <summary>Called after a write to a document commits: the document, and every cached list of its resource, are forgotten.</summary>
+    public void Invalidate(string resource, string id)
+    {
+        cache.Remove((resource, id));
+        generations.AddOrUpdate(resource, 1, (_, generation) => generation + 1);
+    }
+
+    /// <summary>
+    /// The cache key of a list answer: the resource's generation (bumped by every committed write of it on this node, so
+    /// a list read before a write can never be served after it), the caller (what they may see), and the request.
+    /// </summary>
+    public string ListKey(string resource, Auth.Caller caller, string baseUrl, string? queryString)
+    {
+        var who = $"{caller.OwnerKey}|{caller.PartyId}|{string.Join(',', caller.Roles.Order(StringComparer.Ordinal))}|{(caller.Scopes is null ? "*" : string.Join(',', caller.Scopes.Order(StringComparer.Ordinal)))}";
+        return $"{resource}|{generations.GetValueOrDefault(resource)}|{who}|{baseUrl}|{queryString}";
+    }
+
+    public bool TryGetList(string key, out CachedList? list)
+    {
+        list = null;
+        return Enabled && cache.TryGetValue(key, out list);
+    }
+
+    public void AddList(string key, CachedList list)
+    {
+        if (Enabled)
+        {
+            cache.Set(key, list, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = timeToLive });
+        }
+    }
 
     public void Dispose() => cache.Dispose();
 }
