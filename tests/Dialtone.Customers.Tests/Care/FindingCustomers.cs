@@ -31,6 +31,15 @@ public sealed class FindingCustomers(DialtoneApps apps) : IClassFixture<Dialtone
         Assert.Equal(dara.CustomerId, await OnlyId($"{Subscribers.CustomerApi}/customer?engagedParty.id={dara.PartyId}"));
         Assert.Equal(account.Id(), await OnlyId($"{Subscribers.AccountApi}/billingAccount?accountNumber={account["accountNumber"]!.GetValue<string>()}"));
 
+        // Personal attributes are stored encrypted and indexed by keyed hash: exact search only, and the 400 says why.
+        foreach (var refused in new[] { "sort=familyName", "sort=-contactMedium.characteristic.emailAddress", "familyName.gt=A" })
+        {
+            using var response = await agent.GetAsync($"{Subscribers.Party}/individual?{refused}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{refused}: {(int)response.StatusCode} {body}");
+            Assert.Contains("personal data", body, StringComparison.Ordinal);
+        }
+
         // Numbers are unique and increase: a second customer got the next one.
         using var byNumber = await agent.GetAsync($"{Subscribers.CustomerApi}/customer?sort=customerNumber&limit=1000");
         var numbers = (await byNumber.ReadJsonAsync()).AsArray().Select(c => c!["customerNumber"]!.GetValue<string>()).ToList();
