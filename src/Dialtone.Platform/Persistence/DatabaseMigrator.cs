@@ -62,10 +62,34 @@ public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDa
     private static partial void LogMigrating(ILogger logger, string context, int count);
 }
 
-/// <summary>Whether the database has been migrated; the readiness probe waits for it.</summary>
+/// <summary>Whether the database has been migrated; the readiness probe waits for it. Also orders start-up data: reference data first.</summary>
 public sealed class DatabaseReadiness
 {
+    private readonly TaskCompletionSource referenceDataLoaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int referenceDataPending;
     private volatile bool migrated;
+
+    /// <summary>
+    /// A seeder of reference data (the demo catalog, roles and clients) says so when it is constructed, and completes
+    /// the ticket when it is done (loaded, skipped or failed): seeders of customer data wait for all of them, so a
+    /// newcomer finds the catalog seconds after start, not after hundreds of demo sign-ups.
+    /// </summary>
+    public Action RegisterReferenceDataSeeder()
+    {
+        Interlocked.Increment(ref referenceDataPending);
+        var done = 0;
+        return () =>
+        {
+            if (Interlocked.Exchange(ref done, 1) == 0 && Interlocked.Decrement(ref referenceDataPending) == 0)
+            {
+                referenceDataLoaded.TrySetResult();
+            }
+        };
+    }
+
+    /// <summary>Completes when every registered reference-data seeder is done (at once when there is none).</summary>
+    public Task WhenReferenceDataLoadedAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref referenceDataPending) == 0 ? Task.CompletedTask : referenceDataLoaded.Task.WaitAsync(cancellationToken);
 
     public bool IsMigrated => migrated;
 

@@ -11,20 +11,17 @@ internal sealed partial class DemoCatalogSeeder(
     IServiceProvider services, IHostApplicationLifetime lifetime, DatabaseReadiness readiness,
     IOptions<DialtoneOptions> options, ILogger<DemoCatalogSeeder> logger) : BackgroundService
 {
+    private readonly Action done = readiness.RegisterReferenceDataSeeder();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.SeedDemoData)
-        {
-            return;
-        }
-
-        if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
-        {
-            return;
-        }
-
         try
         {
+            if (!options.Value.SeedDemoData || !await readiness.WhenStartedAsync(lifetime, stoppingToken))
+            {
+                return;
+            }
+
             var created = await DemoCatalog.LoadAsync(services, options.Value, stoppingToken);
             LogSeeded(logger, created);
         }
@@ -32,6 +29,10 @@ internal sealed partial class DemoCatalogSeeder(
         {
             // Demo data is a convenience: a failure is logged and the node keeps serving; the next start tries again.
             LogFailed(logger, e);
+        }
+        finally
+        {
+            done();
         }
     }
 

@@ -20,15 +20,17 @@ internal sealed partial class IdentitySeeder(
     /// <summary>The demo password of every demo account and the secret prefix of demo clients: demo mode only.</summary>
     public const string DemoPassword = "Dialtone-demo-2026";
 
+    private readonly Action done = readiness.RegisterReferenceDataSeeder();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
-        {
-            return;
-        }
-
         try
         {
+            if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
+            {
+                return;
+            }
+
             // Nodes starting together on one database take turns, so the second finds the roles and clients there.
             await using var startupLock = await StartupLock.AcquireAsync(database, 0x4469616C49, stoppingToken);
             await using var scope = scopes.CreateAsyncScope();
@@ -58,6 +60,10 @@ internal sealed partial class IdentitySeeder(
         {
             // The node keeps serving; the next start tries again.
             LogFailed(logger, e);
+        }
+        finally
+        {
+            done();
         }
     }
 

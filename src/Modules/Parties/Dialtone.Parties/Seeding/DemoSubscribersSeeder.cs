@@ -54,6 +54,9 @@ internal sealed partial class DemoSubscribersSeeder(
             return;
         }
 
+        // The catalog, roles and clients first: a newcomer should not wait for hundreds of sign-ups to see the catalog.
+        await readiness.WhenReferenceDataLoadedAsync(stoppingToken);
+
         try
         {
             var created = await SeedAsync(settings.DemoSubscribers, stoppingToken);
