@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
 
 namespace Dialtone.Platform.Persistence;
 
@@ -74,6 +75,21 @@ public sealed class DialtoneDatabase
 
 public static class ProviderDbContexts
 {
+    /// <summary>
+    /// Registers a module's DbContext the way every module needs it: one subclass per provider (each with its own
+    /// migrations), both wired to Wolverine's EF Core outbox and pointed at this database under the module's name, and the
+    /// base type resolving to the one the configured provider uses.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string module)
+        where TContext : ModuleDbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        services.AddDbContextWithWolverineIntegration<TSqlite>((provider, options) => provider.GetRequiredService<DialtoneDatabase>().Configure(options, module));
+        services.AddDbContextWithWolverineIntegration<TPostgres>((provider, options) => provider.GetRequiredService<DialtoneDatabase>().Configure(options, module));
+        return services.AddProviderSpecificDbContext<TContext, TSqlite, TPostgres>();
+    }
+
     /// <summary>
     /// Resolves a module's DbContext base type to its provider-specific subclass (registered by the module, each with
     /// its own migrations), so the module's code asks only for <typeparamref name="TContext"/>.

@@ -26,11 +26,7 @@ public static class AccountsModule
         services.AddSingleton<BillPresentationMediaRules>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.AccountsPersonalData>();
 
-        services.AddDbContextWithWolverineIntegration<SqliteAccountsDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, AccountsDbContext.ModuleName));
-        services.AddDbContextWithWolverineIntegration<PostgresAccountsDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, AccountsDbContext.ModuleName));
-        services.AddProviderSpecificDbContext<AccountsDbContext, SqliteAccountsDbContext, PostgresAccountsDbContext>();
+        services.AddModuleDbContext<AccountsDbContext, SqliteAccountsDbContext, PostgresAccountsDbContext>(AccountsDbContext.ModuleName);
 
         services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(AccountsModule).Assembly));
         return services;

@@ -30,11 +30,7 @@ public static class CatalogModule
         services.AddSingleton<CategoryRules>();
         services.AddSingleton<CatalogEntityRules>();
 
-        services.AddDbContextWithWolverineIntegration<SqliteCatalogDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, CatalogDbContext.ModuleName));
-        services.AddDbContextWithWolverineIntegration<PostgresCatalogDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, CatalogDbContext.ModuleName));
-        services.AddProviderSpecificDbContext<CatalogDbContext, SqliteCatalogDbContext, PostgresCatalogDbContext>();
+        services.AddModuleDbContext<CatalogDbContext, SqliteCatalogDbContext, PostgresCatalogDbContext>(CatalogDbContext.ModuleName);
 
         services.AddHostedService<DemoCatalogSeeder>();
         return services;

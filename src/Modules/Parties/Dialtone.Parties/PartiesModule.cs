@@ -32,11 +32,7 @@ public static class PartiesModule
         services.AddScoped<IPartyDirectory, PartyDirectory>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.SelfService.PartiesPersonalData>();
 
-        services.AddDbContextWithWolverineIntegration<SqlitePartiesDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, PartiesDbContext.ModuleName));
-        services.AddDbContextWithWolverineIntegration<PostgresPartiesDbContext>((provider, options) =>
-            provider.GetRequiredService<DialtoneDatabase>().Configure(options, PartiesDbContext.ModuleName));
-        services.AddProviderSpecificDbContext<PartiesDbContext, SqlitePartiesDbContext, PostgresPartiesDbContext>();
+        services.AddModuleDbContext<PartiesDbContext, SqlitePartiesDbContext, PostgresPartiesDbContext>(PartiesDbContext.ModuleName);
 
         services.AddHostedService<DemoSubscribersSeeder>();
         return services;
