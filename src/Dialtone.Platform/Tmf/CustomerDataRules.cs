@@ -78,9 +78,7 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
     }
 
     public bool IsVisibleTo(T representation, TmfDocument stored, Caller caller, DateTimeOffset now) =>
-        caller.IsCustomerCare
-        || (caller.IsPartner && stored.CreatedBy == caller.OwnerKey)
-        || (caller.IsSelfService && IsOwnedBy(representation, caller.PartyId!));
+        CustomerDataAccess.MayUseAsStaffOrCreator(stored.CreatedBy, caller) || (caller.IsSelfService && IsOwnedBy(representation, caller.PartyId!));
 
     public virtual IReadOnlySet<string> HiddenAttributes(Caller caller) => NothingHidden;
 
@@ -126,4 +124,12 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
 
     /// <summary>The JSON form of a representation, for rules that compare attributes generically.</summary>
     protected static JsonObject Json(T representation) => TmfRepresentation.ToJsonObject(representation);
+}
+
+/// <summary>The staff and partner half of the object-level rule, for references checked outside a resource's own rules.</summary>
+public static class CustomerDataAccess
+{
+    /// <summary>Care may use any record, a partner the records it created (<paramref name="createdBy"/> is the record's <see cref="TmfDocument.CreatedBy"/>).</summary>
+    public static bool MayUseAsStaffOrCreator(string? createdBy, Caller caller) =>
+        caller.IsCustomerCare || (caller.IsPartner && createdBy == caller.OwnerKey);
 }

@@ -56,7 +56,7 @@ internal sealed class IdentityPersonalData(UserManager<IdentityUser> users, Iden
         }
 
         var email = user.Email ?? "";
-        await db.MailOutbox.Where(m => m.To == email).ExecuteDeleteAsync(cancellationToken);
+        await db.DeleteMailsToAsync(email, cancellationToken);
         var deleted = await users.DeleteAsync(user);
         if (!deleted.Succeeded)
         {

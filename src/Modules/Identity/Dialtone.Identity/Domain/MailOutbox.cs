@@ -20,6 +20,13 @@ internal sealed class MailMessage
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+internal static class MailOutbox
+{
+    /// <summary>Deletes every mail to <paramref name="email"/> (a compensated sign-up, an erasure).</summary>
+    public static Task<int> DeleteMailsToAsync(this Persistence.IdentityStoreDbContext db, string email, CancellationToken cancellationToken) =>
+        db.MailOutbox.Where(m => m.To == email).ExecuteDeleteAsync(cancellationToken);
+}
+
 internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMessage>
 {
     public void Configure(EntityTypeBuilder<MailMessage> builder)

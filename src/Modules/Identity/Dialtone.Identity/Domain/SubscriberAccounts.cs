@@ -56,7 +56,7 @@ internal sealed class SubscriberAccounts(UserManager<IdentityUser> users, Identi
         if (await users.FindByIdAsync(userId) is { } user)
         {
             var email = user.Email ?? "";
-            await db.MailOutbox.Where(m => m.To == email).ExecuteDeleteAsync(cancellationToken);
+            await db.DeleteMailsToAsync(email, cancellationToken);
             await users.DeleteAsync(user);
         }
     }

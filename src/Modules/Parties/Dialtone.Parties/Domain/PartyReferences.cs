@@ -39,7 +39,6 @@ internal static class PartyReferences
     }
 
     private static bool MayUse(TmfDocument party, TmfWriteContext context) =>
-        context.Caller.IsCustomerCare
-        || (context.Caller.IsPartner && party.CreatedBy == context.Caller.OwnerKey)
+        CustomerDataAccess.MayUseAsStaffOrCreator(party.CreatedBy, context.Caller)
         || (context.Caller.IsSelfService && party.Id == context.Caller.PartyId);
 }

@@ -49,7 +49,7 @@ internal abstract class AccountRules<T>(IServiceScopeFactory scopes) : CustomerD
         {
             var id = financial.Id ?? "";
             var target = await context.Db.Documents.OfResource(AccountResources.FinancialAccount).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-            if (target is null || !MayUse(target, context))
+            if (target is null || !CustomerDataAccess.MayUseAsStaffOrCreator(target.CreatedBy, context.Caller))
             {
                 throw TmfProblemException.BadRequest("REFERENCE_NOT_FOUND", $"'financialAccount' names financial account '{financial.Id}', which does not exist.");
             }
@@ -62,9 +62,6 @@ internal abstract class AccountRules<T>(IServiceScopeFactory scopes) : CustomerD
             after.AccountNumber = await context.NextNumberAsync(Resource, "accountNumber", NumberPrefix, FirstNumber, cancellationToken);
         }
     }
-
-    private static bool MayUse(TmfDocument target, TmfWriteContext context) =>
-        context.Caller.IsCustomerCare || (context.Caller.IsPartner && target.CreatedBy == context.Caller.OwnerKey);
 
     private async Task ResolvePartiesAsync(T? before, T after, TmfWriteContext context, CancellationToken cancellationToken)
     {
@@ -84,8 +81,7 @@ internal abstract class AccountRules<T>(IServiceScopeFactory scopes) : CustomerD
             }
 
             var party = string.IsNullOrWhiteSpace(related.Id) ? null : await directory.FindAsync(related.Id, cancellationToken);
-            var usable = party is not null
-                         && (context.Caller.IsCustomerCare || (context.Caller.IsPartner && party.CreatedBy == context.Caller.OwnerKey));
+            var usable = party is not null && CustomerDataAccess.MayUseAsStaffOrCreator(party.CreatedBy, context.Caller);
             if (!usable)
             {
                 // The same answer whether the party does not exist or is not the caller's: ids cannot be probed.

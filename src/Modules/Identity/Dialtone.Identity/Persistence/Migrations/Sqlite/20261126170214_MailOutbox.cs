@@ -16,7 +16,7 @@ namespace Dialtone.Identity.Persistence.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    To = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     Subject = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     Body = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)

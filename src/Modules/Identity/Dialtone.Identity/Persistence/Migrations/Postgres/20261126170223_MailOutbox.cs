@@ -17,7 +17,7 @@ namespace Dialtone.Identity.Persistence.Migrations.Postgres
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    To = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    To = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
                     Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Body = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)

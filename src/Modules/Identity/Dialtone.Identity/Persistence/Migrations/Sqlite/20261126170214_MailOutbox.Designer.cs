@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dialtone.Identity.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteIdentityStoreDbContext))]
-    [Migration("20261126155155_ProtectedMailOutbox")]
-    partial class ProtectedMailOutbox
+    [Migration("20261126170214_MailOutbox")]
+    partial class MailOutbox
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
