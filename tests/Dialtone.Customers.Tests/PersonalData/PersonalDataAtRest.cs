@@ -5,7 +5,7 @@ namespace Dialtone.Customers.Tests.PersonalData;
 /// <summary>
 /// Personal data never lands in clear: after sign-ups, logins, profile changes by the customer and by care, searches,
 /// an idempotent create, hub events and a dead letter, no file of the data folder (database, WAL, keys) and no log line
-/// holds any of the emails, phone numbers or family names.
+/// holds any of the emails, phone numbers, given or family names or the street address.
 /// </summary>
 public sealed class PersonalDataAtRest
 {
@@ -15,7 +15,8 @@ public sealed class PersonalDataAtRest
         // Logs at the levels production runs with (appsettings.json), not the tests' quieter default.
         var app = new DialtoneApp(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
         await using var listener = await CallbackListener.StartAsync();
-        var secrets = new List<string>();
+        // The street and post code every test sign-up uses (Subscribers.SignUpBody), besides each person's own data below.
+        var secrets = new List<string> { "Harbour View", "H91 X2P4" };
         try
         {
             // Every change to a party goes to a listener that never answers well: the events end in the dead letters.
@@ -27,7 +28,7 @@ public sealed class PersonalDataAtRest
             {
                 var person = await Subscribers.SignUpAndSignInAsync(app, given, family);
                 people.Add(person);
-                secrets.AddRange([person.Email, person.Phone, family]);
+                secrets.AddRange([person.Email, person.Phone, family, given]);
             }
 
             var agentEmail = $"agent.{Guid.NewGuid():N}@dialtone.example";
