@@ -43,7 +43,6 @@ public abstract partial class SelfServiceScenario(Uri baseUri) : Scenario
             };
             using var created = await client.PostAsync(new Uri(baseUri, "selfservice/signup"), new StringContent(signUp.ToJsonString(), Encoding.UTF8, "application/json"), ct);
             await EnsureSuccessAsync(created, "POST /selfservice/signup", ct);
-            var ids = JsonNode.Parse(await created.Content.ReadAsStringAsync(ct))!;
 
             using var mail = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, $"admin/mail?to={Uri.EscapeDataString(email)}"));
             mail.Headers.TryAddWithoutValidation("Authorization", "Dev bench:admin");
@@ -55,7 +54,12 @@ public abstract partial class SelfServiceScenario(Uri baseUri) : Scenario
             await EnsureSuccessAsync(confirmed, "POST /selfservice/signup/confirm", ct);
 
             var token = await SignInAsync(email, ct);
-            targets.Add((token, new Uri(baseUri, PathFor(ids["individualId"]!.GetValue<string>(), ids["customerId"]!.GetValue<string>()))));
+            using var mine = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, "tmf-api/customerManagement/v4/customer"));
+            mine.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var customers = await client.SendAsync(mine, ct);
+            await EnsureSuccessAsync(customers, "GET customer (own)", ct);
+            var customer = JsonNode.Parse(await customers.Content.ReadAsStringAsync(ct))![0]!;
+            targets.Add((token, new Uri(baseUri, PathFor(customer["engagedParty"]!["id"]!.GetValue<string>(), customer["id"]!.GetValue<string>()))));
         }
 
         Targets = [.. targets];

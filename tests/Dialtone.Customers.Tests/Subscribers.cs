@@ -39,11 +39,12 @@ public static partial class Subscribers
     {
         await OAuthFlows.EnsurePortalAsync(app);
         var (email, phone) = NewContact(givenName, familyName);
-        var signedUp = await app.CreateClient().PostJsonAsync("/selfservice/signup", SignUpBody(givenName, familyName, email, phone));
+        await app.CreateClient().PostJsonAsync("/selfservice/signup", SignUpBody(givenName, familyName, email, phone), expectedStatus: 202);
         await ConfirmAsync(app, email);
-        var tokens = await OAuthFlows.SignInAsync(app, email, OAuthFlows.Password, SelfServiceScopes);
-        return new Subscriber(email, phone, familyName, signedUp["individualId"]!.GetValue<string>(), signedUp["customerId"]!.GetValue<string>(),
-            signedUp["customerNumber"]!.GetValue<string>(), tokens["access_token"]!.GetValue<string>());
+        var token = (await OAuthFlows.SignInAsync(app, email, OAuthFlows.Password, SelfServiceScopes))["access_token"]!.GetValue<string>();
+        var customer = (await app.Bearer(token).GetJsonArrayAsync($"{CustomerApi}/customer")).Single()!;
+        return new Subscriber(email, phone, familyName, customer["engagedParty"]!["id"]!.GetValue<string>(), customer.Id(),
+            customer["customerNumber"]!.GetValue<string>(), token);
     }
 
     public static async Task ConfirmAsync(DialtoneApp app, string email)

@@ -6,7 +6,7 @@ public abstract record SubscriberRegistration
     /// <summary>The login exists, unconfirmed; a confirmation code was written to the mail outbox.</summary>
     public sealed record Registered(string UserId) : SubscriberRegistration;
 
-    /// <summary>Another login already uses this email.</summary>
+    /// <summary>Another login already uses this email; its owner was mailed about the attempt.</summary>
     public sealed record EmailTaken : SubscriberRegistration;
 
     /// <summary>The password does not meet the policy; the reasons say why.</summary>

@@ -14,6 +14,25 @@ internal sealed class SubscriberAccounts(UserManager<IdentityUser> users, Identi
     {
         await accounts.EnsureRolesAsync();
         var user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = false, LockoutEnabled = true };
+
+        // The password first, whoever owns the address: a weak password is refused the same way for every address.
+        foreach (var validator in users.PasswordValidators)
+        {
+            var checkedPassword = await validator.ValidateAsync(users, user, password);
+            if (!checkedPassword.Succeeded)
+            {
+                return new SubscriberRegistration.PasswordRejected([.. checkedPassword.Errors.Select(e => e.Description)]);
+            }
+        }
+
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            await MailAsync(email, "Someone tried to sign up with your address",
+                "Somebody (perhaps you) tried to open a Dialtone account with this address, which already has one. If it was you, sign in, or reset your password. If not, you can ignore this mail.",
+                cancellationToken);
+            return new SubscriberRegistration.EmailTaken();
+        }
+
         IdentityResult created;
         try
         {
@@ -73,14 +92,14 @@ internal sealed class SubscriberAccounts(UserManager<IdentityUser> users, Identi
     public async Task SendConfirmationCodeAsync(IdentityUser user, CancellationToken cancellationToken)
     {
         var code = await users.GenerateEmailConfirmationTokenAsync(user);
-        db.MailOutbox.Add(new MailMessage
-        {
-            Id = Guid.CreateVersion7(clock.GetUtcNow()),
-            To = user.Email!,
-            Subject = "Your Dialtone confirmation code",
-            Body = $"Welcome to Dialtone. Your confirmation code is {code}. It expires in a few minutes; if you did not sign up, ignore this mail.",
-            CreatedAt = clock.GetUtcNow(),
-        });
+        await MailAsync(user.Email!, "Your Dialtone confirmation code",
+            $"Welcome to Dialtone. Your confirmation code is {code}. It expires in a few minutes; if you did not sign up, ignore this mail.",
+            cancellationToken);
+    }
+
+    private async Task MailAsync(string to, string subject, string body, CancellationToken cancellationToken)
+    {
+        db.MailOutbox.Add(new MailMessage { Id = Guid.CreateVersion7(clock.GetUtcNow()), To = to, Subject = subject, Body = body, CreatedAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -89,16 +89,14 @@ internal sealed partial class DemoSubscribersSeeder(
         for (var i = 0; i < count; i++)
         {
             await using var scope = scopes.CreateAsyncScope();
-            try
+            var result = await scope.ServiceProvider.GetRequiredService<SignUpCommand>().ExecuteAsync(Subscriber(i), options.Value.PublicBaseUrl ?? "http://localhost:5080", cancellationToken);
+            if (result is null)
             {
-                var result = await scope.ServiceProvider.GetRequiredService<SignUpCommand>().ExecuteAsync(Subscriber(i), options.Value.PublicBaseUrl ?? "http://localhost:5080", cancellationToken);
-                await scope.ServiceProvider.GetRequiredService<ISubscriberAccounts>().ConfirmWithoutCodeAsync(result.UserId, cancellationToken);
-                created++;
+                continue; // signed up on an earlier start (or by another node starting at the same time)
             }
-            catch (Platform.Tmf.TmfProblemException e) when (e.Status == 409)
-            {
-                // Signed up on an earlier start (or by another node starting at the same time).
-            }
+
+            await scope.ServiceProvider.GetRequiredService<ISubscriberAccounts>().ConfirmWithoutCodeAsync(result.UserId, cancellationToken);
+            created++;
         }
 
         return created;

@@ -33,7 +33,8 @@ internal sealed partial class SignUpCommand(
     public const string MarketingConsent = "marketingConsent";
     public const string PersonalisedOffersConsent = "personalisedOffersConsent";
 
-    public async Task<SignUpResult> ExecuteAsync(SignUpRequest input, string baseUrl, CancellationToken cancellationToken)
+    /// <summary>Signs the person up; null when the address already had an account (its owner was mailed instead).</summary>
+    public async Task<SignUpResult?> ExecuteAsync(SignUpRequest input, string baseUrl, CancellationToken cancellationToken)
     {
         var email = ContactData.NormaliseEmail(input.Email, "email");
         var phone = ContactData.NormalisePhone(input.PhoneNumber, "phoneNumber");
@@ -41,10 +42,15 @@ internal sealed partial class SignUpCommand(
         var now = clock.GetUtcNow();
         var partyId = Guid.CreateVersion7(now).ToString();
 
-        var login = await logins.RegisterAsync(email, input.Password, partyId, cancellationToken) switch
+        var registration = await logins.RegisterAsync(email, input.Password, partyId, cancellationToken);
+        if (registration is SubscriberRegistration.EmailTaken)
+        {
+            return null;
+        }
+
+        var login = registration switch
         {
             SubscriberRegistration.Registered registered => registered.UserId,
-            SubscriberRegistration.EmailTaken => throw TmfProblemException.Conflict("EMAIL_TAKEN", "An account with this email already exists; sign in or reset the password."),
             SubscriberRegistration.PasswordRejected rejected => throw TmfProblemException.BadRequest("WEAK_PASSWORD", string.Join(" ", rejected.Reasons)),
             _ => throw new InvalidOperationException("Unknown registration outcome."),
         };

@@ -18,16 +18,17 @@ internal static class SignUpEndpoint
             {
                 var input = TmfRepresentation.FromJson<SignUpRequest>(await TmfBody.ReadObjectAsync(http.Request, ct));
                 var baseUrl = TmfResourceEndpoints.BaseUrl(http, options.Value);
-                var result = await command.ExecuteAsync(input, baseUrl, ct);
-                return Results.Created(PartyResources.Customer.Href(baseUrl, result.CustomerId), result);
+                await command.ExecuteAsync(input, baseUrl, ct);
+                return Results.Json(new SignUpAnswer("pending", "A confirmation code was sent to the address, unless it already has an account (then its owner was told)."),
+                    statusCode: StatusCodes.Status202Accepted);
             })
             .WithTags("Sign-up")
             .WithName("signUp")
             .WithSummary("Sign a new subscriber up: creates their individual, customer and login; a confirmation code goes to the mail outbox")
-            .WithDescription("Then POST /selfservice/signup/confirm with the code; after that the subscriber signs in through /connect/authorize (authorization code + PKCE).")
+            .WithDescription("Answers 202 the same way whether or not the address already has an account (addresses cannot be probed; an existing owner is mailed). Then POST /selfservice/signup/confirm with the code; after that the subscriber signs in through /connect/authorize (authorization code + PKCE) and finds their customer with GET /tmf-api/customerManagement/v4/customer.")
             .Accepts<SignUpRequest>("application/json")
-            .Produces<SignUpResult>(StatusCodes.Status201Created)
-            .ProducesTmfErrors(400, 409, 413, 415, 429)
+            .Produces<SignUpAnswer>(StatusCodes.Status202Accepted)
+            .ProducesTmfErrors(400, 413, 415, 429)
             .AllowAnonymous()
             .RequireRateLimiting(rateLimitPolicy)
             .DisableAntiforgery();

@@ -27,7 +27,15 @@ internal sealed record SignUpConsents(
     [property: JsonPropertyName("marketing")] bool Marketing = false,
     [property: JsonPropertyName("personalisedOffers")] bool PersonalisedOffers = false);
 
-/// <summary>The answer to a sign-up: the new party and customer; the login works once the emailed code is confirmed.</summary>
+/// <summary>
+/// The answer to a sign-up, the same whether or not the address already had an account (so addresses cannot be probed):
+/// a code (or, for an existing account, a warning) went to the address.
+/// </summary>
+internal sealed record SignUpAnswer(
+    [property: JsonPropertyName("emailConfirmation")] string EmailConfirmation,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>What a sign-up created (kept inside Dialtone: the demo data uses it; the API answers <see cref="SignUpAnswer"/>).</summary>
 internal sealed record SignUpResult(
     [property: JsonPropertyName("individualId")] string IndividualId,
     [property: JsonPropertyName("customerId")] string CustomerId,
