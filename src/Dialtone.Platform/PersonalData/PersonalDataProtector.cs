@@ -37,7 +37,6 @@ public sealed class PersonalDataProtector
         var directory = settings.PersonalData.KeyDirectory is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(Path.GetFullPath(settings.DataDirectory), "keys", "personal-data");
-        KeyDirectory = directory;
         Directory.CreateDirectory(directory);
         protector = DataProtectionProvider.Create(new DirectoryInfo(directory), builder => builder.SetApplicationName("dialtone-personal-data"))
             .CreateProtector("Dialtone.PersonalData.v1");
@@ -47,9 +46,6 @@ public sealed class PersonalDataProtector
         sivMacKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv mac v1"u8.ToArray());
         sivEncryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv aes v1"u8.ToArray());
     }
-
-    /// <summary>Where the keys are (never inside the database).</summary>
-    public string KeyDirectory { get; }
 
     public string Protect(string plaintext) => ProtectedPrefix + protector.Protect(plaintext);
 

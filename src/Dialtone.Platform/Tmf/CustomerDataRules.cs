@@ -121,9 +121,6 @@ public abstract class CustomerDataRules<T> : ITmfResourceRules<T>
         var matching = entries.Where(e => e.Path == path && e.Text == partyId).Select(e => e.DocumentId);
         return documents.Where(d => matching.Contains(d.Id));
     }
-
-    /// <summary>The JSON form of a representation, for rules that compare attributes generically.</summary>
-    protected static JsonObject Json(T representation) => TmfRepresentation.ToJsonObject(representation);
 }
 
 /// <summary>The staff and partner half of the object-level rule, for references checked outside a resource's own rules.</summary>

@@ -370,7 +370,6 @@ public static class TmfResourceEndpoints
                 throw TmfProblemException.PreconditionFailed($"{resource.TypeName} '{id}' was changed by another request; read it again and retry.");
             }
 
-            http.RequestServices.GetRequiredService<TmfReadCache>().Invalidate(resource.Resource, id);
             http.Response.Headers.ETag = document.ETag;
             return Results.Json(view, TmfJson.Options, "application/json; charset=utf-8");
         }
@@ -450,7 +449,6 @@ public static class TmfResourceEndpoints
             throw TmfProblemException.PreconditionFailed($"{resource.TypeName} '{id}' was changed while it was being deleted; read it again and retry.");
         }
 
-        http.RequestServices.GetRequiredService<TmfReadCache>().Invalidate(resource.Resource, id);
         return Results.NoContent();
     }
 

@@ -58,7 +58,10 @@ public sealed class TmfReadCache : IDisposable
         return entry;
     }
 
-    /// <summary>Called after a write to a document commits: the document, and every cached list of its resource, are forgotten.</summary>
+    /// <summary>
+    /// Called (by <see cref="TmfDocumentChanges"/>, for every write path) after a write to a document commits: the document,
+    /// and every cached list of its resource, are forgotten.
+    /// </summary>
     public void Invalidate(string resource, string id)
     {
         cache.Remove((resource, id));

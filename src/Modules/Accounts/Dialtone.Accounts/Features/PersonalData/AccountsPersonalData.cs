@@ -16,7 +16,7 @@ namespace Dialtone.Accounts.Features.PersonalData;
 /// erasure while they owe money (a positive balance), then are closed with the person's name replaced and contacts
 /// removed; on anyone else's account (an employer's, a family member's) only the person's own entry is removed.
 /// </summary>
-internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> outbox, TmfReadCache cache) : IPersonalDataHolder
+internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> outbox) : IPersonalDataHolder
 {
     private static readonly TmfResourceDescriptor[] Accounts = [AccountResources.BillingAccount, AccountResources.PartyAccount, AccountResources.FinancialAccount];
 
@@ -86,13 +86,6 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
         }
 
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
-        foreach (var (resource, documents) in accounts)
-        {
-            foreach (var document in documents)
-            {
-                cache.Invalidate(resource.Resource, document.Id);
-            }
-        }
     }
 
     /// <summary>The person holds the account: they are its owner, or the only party on it.</summary>

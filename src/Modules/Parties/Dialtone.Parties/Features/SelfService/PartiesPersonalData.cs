@@ -11,7 +11,7 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Parties.Features.SelfService;
 
 /// <summary>What the parties module holds about a person (their individual, their customer records, the organizations naming them), exported and erased.</summary>
-internal sealed class PartiesPersonalData(IDbContextOutbox<PartiesDbContext> outbox, TmfReadCache cache) : IPersonalDataHolder
+internal sealed class PartiesPersonalData(IDbContextOutbox<PartiesDbContext> outbox) : IPersonalDataHolder
 {
     public const string ErasedStatus = "erased";
 
@@ -73,12 +73,6 @@ internal sealed class PartiesPersonalData(IDbContextOutbox<PartiesDbContext> out
         }, own, cancellationToken);
         await outbox.PublishAsync(new Contracts.PersonalDataErased(subject.PartyId, context.Now));
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
-        foreach (var (resource, id) in new[] { (PartyResources.Individual.Resource, subject.PartyId) }
-                     .Concat(customers.Select(c => (PartyResources.Customer.Resource, c)))
-                     .Concat(organizations.Select(o => (PartyResources.Organization.Resource, o))))
-        {
-            cache.Invalidate(resource, id);
-        }
     }
 
     private static async Task<JsonArray> DocumentsAsync(PartiesDbContext db, TmfResourceDescriptor resource, IReadOnlyList<string> ids, CancellationToken cancellationToken)

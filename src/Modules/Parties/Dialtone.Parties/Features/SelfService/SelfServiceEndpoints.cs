@@ -51,7 +51,7 @@ internal static class SelfServiceEndpoints
             .Produces<Consents>()
             .ProducesTmfErrors(401, 403);
 
-        group.MapPut("consents", async (HttpContext http, IDbContextOutbox<PartiesDbContext> outbox, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+        group.MapPut("consents", async (HttpContext http, IDbContextOutbox<PartiesDbContext> outbox, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
             {
                 var input = TmfRepresentation.FromJson<Consents>(await TmfBody.ReadObjectAsync(http.Request, ct));
                 var caller = http.GetCaller();
@@ -66,7 +66,6 @@ internal static class SelfServiceEndpoints
                     Set(characteristics, SignUpCommand.PersonalisedOffersConsent, input.PersonalisedOffers);
                 }, context, ct);
                 await outbox.SaveChangesAndFlushMessagesAsync(ct);
-                cache.Invalidate(PartyResources.Individual.Resource, caller.PartyId!);
                 return Results.Json(ConsentsOf(await IndividualAsync(db, caller, ct)), TmfJson.Options);
             })
             .WithName("setMyConsents")
