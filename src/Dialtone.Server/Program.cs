@@ -1,6 +1,8 @@
 using Dialtone.Accounts;
 using Dialtone.Catalog;
 using Dialtone.Identity;
+using Dialtone.Inventory;
+using Dialtone.Ordering;
 using Dialtone.Parties;
 using Dialtone.Platform.Hosting;
 
@@ -16,6 +18,8 @@ builder.Services.AddIdentityModule(builder.Configuration);
 builder.Services.AddCatalog();
 builder.Services.AddParties();
 builder.Services.AddAccounts();
+builder.Services.AddInventory();
+builder.Services.AddOrdering(builder.Configuration);
 
 var app = builder.Build();
 app.UseDialtonePlatform();
@@ -23,6 +27,8 @@ app.MapIdentity();
 app.MapCatalog();
 app.MapParties();
 app.MapAccounts();
+app.MapInventory();
+app.MapOrdering();
 
 await app.RunAsync();
 

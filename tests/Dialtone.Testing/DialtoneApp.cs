@@ -33,12 +33,15 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> settings;
     private readonly string? postgresDatabase;
+    private readonly Action<IServiceCollection>? testServices;
 
     /// <param name="database">SQLite or PostgreSQL.</param>
     /// <param name="overrides">Settings over the test defaults (another node of the same database passes its data directory or connection string).</param>
     /// <param name="ownsDatabase">False for a second node on another app's database: it neither creates nor drops one.</param>
-    public DialtoneApp(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? overrides = null, bool ownsDatabase = true)
+    /// <param name="services">Replaces services for the test (a double for what cannot exist here).</param>
+    public DialtoneApp(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? overrides = null, bool ownsDatabase = true, Action<IServiceCollection>? services = null)
     {
+        testServices = services;
         Database = database;
         Directory.CreateDirectory(directory);
         settings = new Dictionary<string, string?>
@@ -120,6 +123,7 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            testServices?.Invoke(services);
         });
     }
 

@@ -124,6 +124,17 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
     /// </summary>
     public string? OwnerKey => Subject is null ? null : (ClientId is not null && ClientId == Subject ? "client:" : "user:") + Subject;
 
+    /// <summary>
+    /// The system acting for whoever created a record (<paramref name="ownerKey"/> as in <see cref="OwnerKey"/>), with
+    /// <paramref name="roles"/>: what it writes is owned, for a partner's visibility, by the same creator.
+    /// </summary>
+    public static Caller ActingFor(string ownerKey, params string[] roles)
+    {
+        var isClient = ownerKey.StartsWith("client:", StringComparison.Ordinal);
+        var subject = ownerKey[(ownerKey.IndexOf(':') + 1)..];
+        return new Caller(subject, new HashSet<string>(roles, StringComparer.Ordinal)) { ClientId = isClient ? subject : null };
+    }
+
     public static Caller From(ClaimsPrincipal user)
     {
         if (user.Identity?.IsAuthenticated != true)

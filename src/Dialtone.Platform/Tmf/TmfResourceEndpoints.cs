@@ -35,29 +35,9 @@ public static class TmfResourceEndpoints
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
     {
+        var group = endpoints.MapTmfResourceReads<TDb, TRepresentation, TRules>(readPolicy);
         var resource = endpoints.ServiceProvider.GetRequiredService<TRules>().Resource;
         var name = resource.TypeName;
-        var group = endpoints.MapGroup(resource.BasePath).WithTags(name);
-
-        group.MapGet("", (HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
-                ListAsync<TDb, TRepresentation, TRules>(http, rules, cache, clock, options.Value, ct))
-            .WithName($"list{name}")
-            .WithSummary($"List or find {name} objects")
-            .WithDescription("TMF630 paging (offset, limit ≤ 1000), attribute selection (fields), attribute filters (equality, comma-separated OR, .gt/.gte/.lt/.lte on numbers and dates) and sort (name, -lastUpdate). 206 when the page is partial.")
-            .Produces<List<TRepresentation>>(StatusCodes.Status200OK)
-            .Produces<List<TRepresentation>>(StatusCodes.Status206PartialContent)
-            .WithMetadata(new TmfListParameters(resource))
-            .ProducesTmfErrors(400, 401, 403)
-            .RequireAuthorization(readPolicy);
-
-        group.MapGet("{id}", (string id, HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
-                GetAsync<TDb, TRepresentation, TRules>(id, http, rules, cache, clock, options.Value, ct))
-            .WithName($"retrieve{name}")
-            .WithSummary($"Retrieve a {name} by id")
-            .Produces<TRepresentation>(StatusCodes.Status200OK)
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesTmfErrors(400, 401, 403, 404)
-            .RequireAuthorization(readPolicy);
 
         group.MapPost("", (HttpContext http, TDb db, IDbContextOutbox<TDb> outbox, TRules rules, IdempotencyGate gate, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
                 CreateAsync<TDb, TRepresentation, TRules>(http, outbox, rules, gate, clock, options.Value, ct))
@@ -86,6 +66,42 @@ public static class TmfResourceEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesTmfErrors(401, 403, 404, 409, 412)
             .RequireAuthorization(createDeletePolicy ?? writePolicy);
+
+        return group;
+    }
+
+    /// <summary>
+    /// The list and retrieve operations alone, for resources that only the module itself writes (inventory, which only
+    /// completed orders change).
+    /// </summary>
+    public static RouteGroupBuilder MapTmfResourceReads<TDb, TRepresentation, TRules>(this IEndpointRouteBuilder endpoints, string readPolicy)
+        where TDb : ModuleDbContext
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var resource = endpoints.ServiceProvider.GetRequiredService<TRules>().Resource;
+        var name = resource.TypeName;
+        var group = endpoints.MapGroup(resource.BasePath).WithTags(name);
+
+        group.MapGet("", (HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                ListAsync<TDb, TRepresentation, TRules>(http, rules, cache, clock, options.Value, ct))
+            .WithName($"list{name}")
+            .WithSummary($"List or find {name} objects")
+            .WithDescription("TMF630 paging (offset, limit ≤ 1000), attribute selection (fields), attribute filters (equality, comma-separated OR, .gt/.gte/.lt/.lte on numbers and dates) and sort (name, -lastUpdate). 206 when the page is partial.")
+            .Produces<List<TRepresentation>>(StatusCodes.Status200OK)
+            .Produces<List<TRepresentation>>(StatusCodes.Status206PartialContent)
+            .WithMetadata(new TmfListParameters(resource))
+            .ProducesTmfErrors(400, 401, 403)
+            .RequireAuthorization(readPolicy);
+
+        group.MapGet("{id}", (string id, HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+                GetAsync<TDb, TRepresentation, TRules>(id, http, rules, cache, clock, options.Value, ct))
+            .WithName($"retrieve{name}")
+            .WithSummary($"Retrieve a {name} by id")
+            .Produces<TRepresentation>(StatusCodes.Status200OK)
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesTmfErrors(400, 401, 403, 404)
+            .RequireAuthorization(readPolicy);
 
         return group;
     }
@@ -301,6 +317,11 @@ public static class TmfResourceEndpoints
 
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
         await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext)));
+        if (rules is ITmfCreateEffects<TDb, TRepresentation> effects)
+        {
+            await effects.OnCreatedAsync(representation, document, context, outbox, ct);
+        }
+
         return (document, view);
     }
 
@@ -385,6 +406,11 @@ public static class TmfResourceEndpoints
         where TDb : ModuleDbContext
     {
         var db = outbox.DbContext;
+        if (db.Entry(document).State == EntityState.Detached)
+        {
+            throw new InvalidOperationException($"{resource.TypeName} '{document.Id}' was read without tracking; load it with ForUpdate so that the change is saved.");
+        }
+
         var now = context.Now;
         var status = resource.StatusAttribute;
         var stateChanged = beforeJson[status]?.ToString() != json[status]?.ToString();

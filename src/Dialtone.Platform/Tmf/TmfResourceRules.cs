@@ -2,6 +2,7 @@ using Dialtone.Platform.Auth;
 using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.EntityFrameworkCore;
 
 namespace Dialtone.Platform.Tmf;
 
@@ -73,4 +74,15 @@ public interface ITmfResourceRules<TRepresentation>
     /// stored data alone, not on the time (the catalog's validity periods do; customer data does not).
     /// </summary>
     bool ListsMayBeCached => false;
+}
+
+/// <summary>
+/// What creating a resource causes besides the resource and its create event, staged in the same transaction: rows of
+/// the module's own (number reservations, a process) and messages on the same outbox (the work the resource starts).
+/// </summary>
+public interface ITmfCreateEffects<TDb, TRepresentation>
+    where TDb : ModuleDbContext
+    where TRepresentation : class
+{
+    Task OnCreatedAsync(TRepresentation created, TmfDocument document, TmfWriteContext context, IDbContextOutbox<TDb> outbox, CancellationToken cancellationToken);
 }

@@ -6,8 +6,13 @@ namespace Dialtone.Platform.Tmf.Documents;
 /// <summary>Turns TMF630 filters and sorting into SQL over the search index: nothing is filtered in memory.</summary>
 public static class TmfDocumentQueries
 {
+    /// <summary>The documents of one resource, for reading (not tracked: changes to them are not saved).</summary>
     public static IQueryable<TmfDocument> OfResource(this DbSet<TmfDocument> documents, TmfResourceDescriptor resource) =>
         documents.AsNoTracking().Where(d => d.ResourceType == resource.Resource);
+
+    /// <summary>The documents of one resource with their search entries, tracked, for a change through <c>UpdateDocumentAsync</c>.</summary>
+    public static IQueryable<TmfDocument> ForUpdate(this DbSet<TmfDocument> documents, TmfResourceDescriptor resource) =>
+        documents.Include(d => d.SearchEntries).Where(d => d.ResourceType == resource.Resource);
 
     public static IQueryable<TmfDocument> WhereMatches(this IQueryable<TmfDocument> documents, IQueryable<TmfSearchEntry> entries, TmfFilter filter)
     {

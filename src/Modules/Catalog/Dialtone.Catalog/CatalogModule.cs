@@ -30,6 +30,8 @@ public static class CatalogModule
         services.AddSingleton<CategoryRules>();
         services.AddSingleton<CatalogEntityRules>();
 
+        services.AddScoped<Contracts.IOfferingCatalog, OfferingCatalog>();
+
         services.AddModuleDbContext<CatalogDbContext, SqliteCatalogDbContext, PostgresCatalogDbContext>(CatalogDbContext.ModuleName);
 
         services.AddHostedService<DemoCatalogSeeder>();

@@ -1,6 +1,9 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Xunit;
 using System.Text.RegularExpressions;
 
-namespace Dialtone.Customers.Tests;
+namespace Dialtone.Testing;
 
 /// <summary>A signed-up, confirmed, signed-in subscriber and their token.</summary>
 public sealed record Subscriber(string Email, string Phone, string FamilyName, string PartyId, string CustomerId, string CustomerNumber, string Token);

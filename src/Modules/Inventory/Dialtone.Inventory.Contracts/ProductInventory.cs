@@ -1,0 +1,87 @@
+using System.Text.Json;
+
+namespace Dialtone.Inventory.Contracts;
+
+/// <summary>
+/// The inventory module's door (TMF637 products): what a customer owns, read by ordering to judge modify and delete
+/// items and by charging and billing to learn a line's allowances and prices; and the one way products change, the
+/// changes of a completed order.
+/// </summary>
+public interface IProductInventory
+{
+    /// <summary>One product, or null when no product has this id.</summary>
+    Task<InventoryProduct?> FindAsync(string productId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies the changes of a completed order, once: a change already applied (the same order and order item) is
+    /// skipped, so a retried or resumed order cannot create or change a product twice.
+    /// </summary>
+    Task ApplyAsync(InventoryChangeSet changes, CancellationToken cancellationToken);
+}
+
+/// <summary>A product as other modules read it; <c>Characteristics</c> hold identifiers (MSISDN, IMSI, ICCID) and allowances: personal data, never to be logged.</summary>
+public sealed record InventoryProduct(
+    string Id,
+    string Name,
+    string Status,
+    string? OfferingId,
+    string? ProductNumber,
+    string? BillingAccountId,
+    string? CreatedBy,
+    IReadOnlyList<InventoryParty> RelatedParties,
+    IReadOnlyList<InventoryCharacteristic> Characteristics,
+    IReadOnlyList<string> BaseProductIds)
+{
+    /// <summary>The value of a characteristic as text, or null.</summary>
+    public string? Characteristic(string name) =>
+        Characteristics.FirstOrDefault(c => c.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+}
+
+/// <summary>A party with its role on a product: <c>customer</c> (who holds it), <c>user</c> (a family member using the line), <c>payer</c>.</summary>
+public sealed record InventoryParty(string Id, string Role, string? ReferredType);
+
+/// <summary>A characteristic of a product: an identifier, a setting or an allowance (an allowance's value is the catalog's AllowanceDefinition).</summary>
+public sealed record InventoryCharacteristic(string Name, string? ValueType, JsonElement Value);
+
+/// <summary>A price the product was sold with, kept as sold (grandfathering): later catalog changes leave it alone.</summary>
+public sealed record InventoryPrice(string ProductOfferingPriceId, string Name, string PriceType, string? RecurringChargePeriod, decimal? Amount, string? Currency, string? UnitOfMeasure, string? Description);
+
+/// <summary>What one completed order changes, with who placed it (the owner key of its creator, so a partner sees the products of its orders).</summary>
+public sealed record InventoryChangeSet(string OrderId, string OrderHref, string CreatedBy, DateTimeOffset CompletedAt, IReadOnlyList<InventoryChange> Changes);
+
+/// <summary>
+/// One order item's change to one product. <c>Action</c>: <c>add</c> (a new product with <c>ProductId</c>), <c>modify</c>
+/// (offering, characteristics and prices replaced), <c>suspend</c>, <c>resume</c> or <c>delete</c> (terminated).
+/// Null members of a modify leave the product's value as it is.
+/// </summary>
+public sealed record InventoryChange(
+    string OrderItemId,
+    string Action,
+    string ProductId,
+    string? Name,
+    string? OfferingId,
+    string? OfferingName,
+    string? SpecificationId,
+    string? SpecificationName,
+    string? BillingAccountId,
+    IReadOnlyList<InventoryParty>? Parties,
+    IReadOnlyList<InventoryCharacteristic>? Characteristics,
+    IReadOnlyList<InventoryPrice>? Prices,
+    string? BaseProductId);
+
+/// <summary>The product statuses of TMF637 v4 that Dialtone uses.</summary>
+public static class ProductStatus
+{
+    /// <summary>Recorded, not yet in service.</summary>
+    public const string Created = "created";
+    /// <summary>Being put into service.</summary>
+    public const string PendingActive = "pendingActive";
+    /// <summary>In service.</summary>
+    public const string Active = "active";
+    /// <summary>Out of service for a while (barred), kept.</summary>
+    public const string Suspended = "suspended";
+    /// <summary>Being taken out of service.</summary>
+    public const string PendingTerminate = "pendingTerminate";
+    /// <summary>Out of service for good.</summary>
+    public const string Terminated = "terminated";
+}

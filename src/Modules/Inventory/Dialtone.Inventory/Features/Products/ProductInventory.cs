@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dialtone.Inventory.Contracts;
+using Dialtone.Inventory.Domain;
+using Dialtone.Inventory.Domain.Representation;
+using Dialtone.Inventory.Persistence;
+using Dialtone.Platform;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Inventory.Features.Products;
+
+/// <summary>The inventory module's door for other modules: reads of one product, and the changes of completed orders.</summary>
+internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules rules, IOptions<DialtoneOptions> options) : IProductInventory
+{
+    public async Task<InventoryProduct?> FindAsync(string productId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        var document = await db.Documents.OfResource(InventoryResources.Product).AsNoTracking().FirstOrDefaultAsync(d => d.Id == productId, cancellationToken);
+        return document is null ? null : ToContract(TmfRepresentation.FromStored<Product>(document), document.CreatedBy);
+    }
+
+    public async Task ApplyAsync(InventoryChangeSet changes, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<InventoryDbContext>>();
+        var db = outbox.DbContext;
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        var applied = await db.SearchEntries
+            .Where(e => e.ResourceType == InventoryResources.Product.Resource && e.Path == "productOrderItem.productOrderId" && e.Text == changes.OrderId)
+            .Select(e => e.DocumentId)
+            .ToListAsync(cancellationToken);
+        var system = Caller.ActingFor(changes.CreatedBy, DialtoneRoles.Admin);
+        var context = new TmfWriteContext(db, system, options.Value.PublicBaseUrl ?? "http://localhost:5080", changes.CompletedAt);
+        foreach (var change in changes.Changes)
+        {
+            var document = await db.Documents.ForUpdate(InventoryResources.Product)
+                .FirstOrDefaultAsync(d => d.Id == change.ProductId, cancellationToken);
+            if (document is not null && applied.Contains(document.Id) && AppliedAlready(document, changes.OrderId, change.OrderItemId))
+            {
+                continue;
+            }
+
+            if (change.Action == "add")
+            {
+                if (document is null)
+                {
+                    await TmfResourceEndpoints.CreateDocumentAsync<InventoryDbContext, Product, ProductRules>(outbox, rules, NewProduct(changes, change), context, cancellationToken, change.ProductId);
+                }
+
+                continue;
+            }
+
+            if (document is null)
+            {
+                throw new InvalidOperationException($"Order {changes.OrderId} item {change.OrderItemId} changes product {change.ProductId}, which does not exist.");
+            }
+
+            var before = JsonNode.Parse(document.Body)!.AsObject();
+            var after = Changed(before, changes, change);
+            await TmfResourceEndpoints.UpdateDocumentAsync(outbox, InventoryResources.Product, document, before, after, context, audited: true);
+        }
+
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+    }
+
+    private static bool AppliedAlready(TmfDocument document, string orderId, string itemId) =>
+        TmfRepresentation.FromStored<Product>(document).ProductOrderItem?.Any(i => i.ProductOrderId == orderId && i.OrderItemId == itemId) == true;
+
+    private static JsonObject NewProduct(InventoryChangeSet changes, InventoryChange change)
+    {
+        var product = new Product
+        {
+            Name = change.Name,
+            Status = ProductStatus.Active,
+            IsBundle = false,
+            IsCustomerVisible = true,
+            OrderDate = changes.CompletedAt,
+            StartDate = changes.CompletedAt,
+            ProductOffering = change.OfferingId is null ? null : new ProductOfferingRef { Id = change.OfferingId, Name = change.OfferingName },
+            ProductSpecification = change.SpecificationId is null ? null : new ProductSpecificationRef { Id = change.SpecificationId, Name = change.SpecificationName },
+            BillingAccount = change.BillingAccountId is null ? null : new BillingAccountRef { Id = change.BillingAccountId, Href = "/tmf-api/accountManagement/v4/billingAccount/" + change.BillingAccountId },
+            RelatedParty = change.Parties?.Select(ToRelatedParty).ToList(),
+            ProductCharacteristic = change.Characteristics?.Select(c => new Characteristic { Name = c.Name, ValueType = c.ValueType, Value = c.Value }).ToList(),
+            ProductPrice = change.Prices?.Select(ToProductPrice).ToList(),
+            ProductRelationship = change.BaseProductId is null ? null :
+                [new ProductRelationship { RelationshipType = "addOnTo", Product = new ProductRefOrValue { Id = change.BaseProductId, Href = InventoryResources.Product.BasePath + "/" + change.BaseProductId } }],
+            ProductOrderItem = [OrderItem(changes, change)],
+        };
+        return TmfRepresentation.ToJsonObject(product);
+    }
+
+    private static JsonObject Changed(JsonObject before, InventoryChangeSet changes, InventoryChange change)
+    {
+        var product = TmfRepresentation.FromJson<Product>(before.DeepClone().AsObject());
+        switch (change.Action)
+        {
+            case "modify":
+                product.Name = change.Name ?? product.Name;
+                if (change.OfferingId is not null)
+                {
+                    product.ProductOffering = new ProductOfferingRef { Id = change.OfferingId, Name = change.OfferingName };
+                }
+
+                if (change.Characteristics is not null)
+                {
+                    product.ProductCharacteristic = change.Characteristics.Select(c => new Characteristic { Name = c.Name, ValueType = c.ValueType, Value = c.Value }).ToList();
+                }
+
+                if (change.Prices is not null)
+                {
+                    product.ProductPrice = change.Prices.Select(ToProductPrice).ToList();
+                }
+
+                break;
+            case "suspend":
+                product.Status = ProductStatus.Suspended;
+                break;
+            case "resume":
+                product.Status = ProductStatus.Active;
+                break;
+            case "delete":
+                product.Status = ProductStatus.Terminated;
+                product.TerminationDate = changes.CompletedAt;
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown inventory action '{change.Action}'.");
+        }
+
+        product.ProductOrderItem = [.. product.ProductOrderItem ?? [], OrderItem(changes, change)];
+        var json = TmfRepresentation.ToJsonObject(product);
+        json.Remove("href");
+        return json;
+    }
+
+    private static RelatedProductOrderItem OrderItem(InventoryChangeSet changes, InventoryChange change) => new()
+    {
+        ProductOrderId = changes.OrderId,
+        ProductOrderHref = changes.OrderHref,
+        OrderItemId = change.OrderItemId,
+        OrderItemAction = change.Action is "suspend" or "resume" ? "modify" : change.Action,
+        Role = change.Action,
+        ReferredType = "ProductOrder",
+    };
+
+    private static RelatedParty ToRelatedParty(InventoryParty party) => new()
+    {
+        Id = party.Id,
+        Role = party.Role,
+        ReferredType = party.ReferredType ?? "Individual",
+        Href = $"/tmf-api/party/v4/{(party.ReferredType == "Organization" ? "organization" : "individual")}/{party.Id}",
+    };
+
+    private static ProductPrice ToProductPrice(InventoryPrice price) => new()
+    {
+        Name = price.Name,
+        Description = price.Description,
+        PriceType = price.PriceType,
+        RecurringChargePeriod = price.RecurringChargePeriod,
+        UnitOfMeasure = price.UnitOfMeasure,
+        Price = new Price { TaxIncludedAmount = price.Amount is null ? null : new Money { Unit = price.Currency, Value = price.Amount } },
+        ProductOfferingPrice = new ProductOfferingPriceRef { Id = price.ProductOfferingPriceId, Name = price.Name, Href = "/tmf-api/productCatalogManagement/v4/productOfferingPrice/" + price.ProductOfferingPriceId },
+    };
+
+    private static InventoryProduct ToContract(Product product, string? createdBy) => new(
+        product.Id ?? "",
+        product.Name ?? "",
+        product.Status ?? "",
+        product.ProductOffering?.Id,
+        null,
+        product.BillingAccount?.Id,
+        createdBy,
+        product.RelatedParty?.Select(p => new InventoryParty(p.Id ?? "", p.Role ?? "", p.ReferredType)).ToList() ?? [],
+        product.ProductCharacteristic?.Where(c => c.Value is not null).Select(c => new InventoryCharacteristic(c.Name ?? "", c.ValueType, c.Value!.Value)).ToList() ?? [],
+        product.ProductRelationship?.Where(r => r.RelationshipType == "addOnTo" && r.Product?.Id is not null).Select(r => r.Product!.Id!).ToList() ?? []);
+}

@@ -1,0 +1,39 @@
+using Dialtone.Inventory.Contracts;
+using Dialtone.Inventory.Domain;
+using Dialtone.Inventory.Domain.Representation;
+using Dialtone.Inventory.Features.Products;
+using Dialtone.Inventory.Persistence;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Hub;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
+
+namespace Dialtone.Inventory;
+
+/// <summary>Inventory (TMF637 Product Inventory v4): its two doors. Products are read through the API and changed by completed orders only.</summary>
+public static class InventoryModule
+{
+    public static IServiceCollection AddInventory(this IServiceCollection services)
+    {
+        services.AddSingleton<ProductRules>();
+        services.AddSingleton<IProductInventory, ProductInventory>();
+        services.AddModuleDbContext<InventoryDbContext, SqliteInventoryDbContext, PostgresInventoryDbContext>(InventoryDbContext.ModuleName);
+        services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(InventoryModule).Assembly));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        var database = services.GetRequiredService<DialtoneDatabase>();
+        services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteInventoryDbContext, PostgresInventoryDbContext>());
+        services.GetRequiredService<HubListenerDirectory>().Register<InventoryDbContext>(InventoryResources.ProductApi);
+
+        endpoints.MapTmfResourceReads<InventoryDbContext, Product, ProductRules>(DialtonePolicies.CustomerData);
+        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ProductApi, DialtonePolicies.Admin);
+        return endpoints;
+    }
+}

@@ -1,0 +1,250 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dialtone.Inventory.Contracts;
+
+namespace Dialtone.Ordering.Domain;
+
+/// <summary>
+/// The durable fulfilment of one product order: its provisioning steps with their results, whether cancellation was
+/// asked for, and what inventory will show when it completes. Each move is committed on its own (with the outbox
+/// messages it causes) before the next network call, so a crash at any moment resumes from the last committed step;
+/// the network calls themselves carry an idempotency key per step, so a step repeated after a crash acts once.
+/// </summary>
+internal sealed class OrderProcess
+{
+    private ProcessState? state;
+
+    private OrderProcess()
+    {
+    }
+
+    public string OrderId { get; private set; } = "";
+
+    /// <summary>Where the process is: see <see cref="ProcessStage"/>.</summary>
+    public string Stage { get; private set; } = ProcessStage.Accepted;
+
+    /// <summary>Who placed the order (owner key), which inventory records as the products' creator.</summary>
+    public string CreatedBy { get; private set; } = "";
+
+    /// <summary>The <c>cancelProductOrder</c> asking to cancel, while it is being carried out.</summary>
+    public string? CancelId { get; private set; }
+
+    /// <summary>When the next try of a failed step is due (a durable scheduled message triggers it), or null; shown to operators.</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Bumped on every change: the process is written by the fulfilment handler and the cancel endpoint, never over each other.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>The steps and planned inventory changes, as encrypted JSON.</summary>
+    public string State
+    {
+        get => JsonSerializer.Serialize(state ?? new ProcessState(), Json);
+        private set => state = JsonSerializer.Deserialize<ProcessState>(value, Json);
+    }
+
+    public IReadOnlyList<ProcessStep> Steps => Current.Steps;
+
+    public IReadOnlyList<InventoryChange> Changes => Current.Changes;
+
+    public string? FailureReason => Current.FailureReason;
+
+    /// <summary>The point of no return: once a network step succeeded, cancelling means undoing it.</summary>
+    public bool PastPointOfNoReturn => Current.Steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated);
+
+    private ProcessState Current => state ??= new ProcessState();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static OrderProcess Start(string orderId, string createdBy, IEnumerable<ProcessStep> steps, IEnumerable<InventoryChange> changes, DateTimeOffset now) => new()
+    {
+        OrderId = orderId,
+        CreatedBy = createdBy,
+        Stage = ProcessStage.Accepted,
+        UpdatedAt = now,
+        state = new ProcessState { Steps = [.. steps], Changes = [.. changes] },
+    };
+
+    /// <summary>What the fulfilment handler should do next.</summary>
+    public ProcessMove NextMove(DateTimeOffset now)
+    {
+        switch (Stage)
+        {
+            case ProcessStage.Accepted:
+                return new ProcessMove.Begin();
+            case ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled:
+                return new ProcessMove.Stop();
+            case ProcessStage.Completing:
+                return new ProcessMove.Complete();
+        }
+
+        if (Stage is ProcessStage.Cancelling or ProcessStage.Failing)
+        {
+            var undo = Current.Steps.LastOrDefault(s => s.Status == StepStatus.Done && s.Undo is not null);
+            if (undo is not null)
+            {
+                return new ProcessMove.Undo(undo);
+            }
+
+            return Stage == ProcessStage.Cancelling ? new ProcessMove.FinishCancellation() : new ProcessMove.FinishFailure();
+        }
+
+        var next = Current.Steps.FirstOrDefault(s => s.Status == StepStatus.Pending);
+        return next is null ? new ProcessMove.Complete() : new ProcessMove.Execute(next);
+    }
+
+    public void Begin(DateTimeOffset now) => Move(ProcessStage.Provisioning, now);
+
+    public void StepDone(string stepId, IReadOnlyDictionary<string, string> output, DateTimeOffset now)
+    {
+        var step = Step(stepId);
+        step.Status = StepStatus.Done;
+        step.Output = new Dictionary<string, string>(output);
+        step.LastError = null;
+        NextAttemptAt = null;
+        Touch(now);
+    }
+
+    public void StepUndone(string stepId, DateTimeOffset now)
+    {
+        Step(stepId).Status = StepStatus.Compensated;
+        NextAttemptAt = null;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// A try failed for a reason that may pass (network down, timeout): the wait before the next try (doubling from
+    /// <paramref name="firstDelay"/> up to <paramref name="maxDelay"/>), or null when the budget of tries is spent.
+    /// </summary>
+    public TimeSpan? StepFailedForNow(string stepId, string error, int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, DateTimeOffset now)
+    {
+        var step = Step(stepId);
+        step.Attempts++;
+        step.LastError = error;
+        Touch(now);
+        if (step.Attempts >= maxAttempts)
+        {
+            return null;
+        }
+
+        var delay = TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, firstDelay.Ticks * (1L << Math.Min(step.Attempts - 1, 30))));
+        NextAttemptAt = now + delay;
+        return delay;
+    }
+
+    /// <summary>The order cannot be fulfilled: undo what was done, then fail with <paramref name="reason"/>.</summary>
+    public void Fail(string reason, DateTimeOffset now)
+    {
+        Current.FailureReason = reason;
+        NextAttemptAt = null;
+        Move(ProcessStage.Failing, now);
+    }
+
+    public void RequestCancellation(string cancelId, DateTimeOffset now)
+    {
+        CancelId = cancelId;
+        NextAttemptAt = null;
+        Move(ProcessStage.Cancelling, now);
+    }
+
+    public bool MayBeCancelled => Stage is ProcessStage.Accepted or ProcessStage.Provisioning;
+
+    public void BeginCompletion(DateTimeOffset now) => Move(ProcessStage.Completing, now);
+
+    public void End(string stage, DateTimeOffset now) => Move(stage, now);
+
+    /// <summary>The output of the step of <paramref name="itemId"/> with <paramref name="operation"/>, or null.</summary>
+    public string? Output(string itemId, string operation, string key) =>
+        Current.Steps.FirstOrDefault(s => s.ItemId == itemId && s.Operation == operation)?.Output?.GetValueOrDefault(key);
+
+    private ProcessStep Step(string stepId) => Current.Steps.First(s => s.Id == stepId);
+
+    private void Move(string stage, DateTimeOffset now)
+    {
+        Stage = stage;
+        Touch(now);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    private sealed class ProcessState
+    {
+        public List<ProcessStep> Steps { get; set; } = [];
+
+        public List<InventoryChange> Changes { get; set; } = [];
+
+        public string? FailureReason { get; set; }
+    }
+}
+
+/// <summary>The stages of an order's fulfilment.</summary>
+internal static class ProcessStage
+{
+    public const string Accepted = "accepted";
+    public const string Provisioning = "provisioning";
+    public const string Cancelling = "cancelling";
+    public const string Failing = "failing";
+    public const string Completing = "completing";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>One call to a provisioning system (the network or the SM-DP+), with the call that undoes it.</summary>
+internal sealed class ProcessStep
+{
+    public string Id { get; set; } = "";
+
+    public string ItemId { get; set; } = "";
+
+    /// <summary><c>network</c> or <c>smdp</c>.</summary>
+    public string System { get; set; } = "";
+
+    public string Operation { get; set; } = "";
+
+    public Dictionary<string, string> Input { get; set; } = [];
+
+    /// <summary>The operation that undoes this one, or null when nothing can or needs to be undone.</summary>
+    public string? Undo { get; set; }
+
+    /// <summary>The input of <see cref="Undo"/> when it differs from <see cref="Input"/> (a plan change is undone with the old plan).</summary>
+    public Dictionary<string, string>? UndoInput { get; set; }
+
+    public string Status { get; set; } = StepStatus.Pending;
+
+    public Dictionary<string, string>? Output { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+internal static class StepStatus
+{
+    public const string Pending = "pending";
+    public const string Done = "done";
+    public const string Compensated = "compensated";
+}
+
+/// <summary>What the fulfilment handler does next.</summary>
+internal abstract record ProcessMove
+{
+    public sealed record Begin : ProcessMove;
+
+    public sealed record Execute(ProcessStep Step) : ProcessMove;
+
+    public sealed record Undo(ProcessStep Step) : ProcessMove;
+
+    public sealed record Complete : ProcessMove;
+
+    public sealed record FinishCancellation : ProcessMove;
+
+    public sealed record FinishFailure : ProcessMove;
+
+    public sealed record Stop : ProcessMove;
+}

@@ -1,0 +1,294 @@
+using Dialtone.Inventory.Contracts;
+using Dialtone.Ordering.Contracts;
+using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Domain.Representation;
+using Dialtone.Ordering.Handlers;
+using Dialtone.Ordering.Numbers;
+using Dialtone.Ordering.Persistence;
+using Dialtone.Ordering.Provisioning;
+using Dialtone.Platform;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Ordering.Features.Fulfilment;
+
+/// <summary>
+/// Carries an order through its process: each network call is made outside any database transaction, and its result is
+/// committed (with the order's new state and its events) before the next call. A message redelivered after a crash
+/// finds the last committed step and goes on from there; a step whose result was not committed is called again with
+/// the same idempotency key, and the provisioning system answers as the first time. A down system makes the order wait
+/// (a durable scheduled retry with growing delays); after the retry budget the order fails and what was done is undone.
+/// </summary>
+internal sealed partial class OrderFulfilment(
+    IServiceScopeFactory scopes,
+    IProvisioningSystems systems,
+    IProductInventory inventory,
+    NumberPool numbers,
+    TimeProvider clock,
+    IOptions<OrderingOptions> options,
+    IOptions<DialtoneOptions> platform,
+    ILogger<OrderFulfilment> logger)
+{
+    private const int MaxMovesPerMessage = 1_000;
+
+    public async Task AdvanceAsync(string orderId, CancellationToken cancellationToken)
+    {
+        for (var moves = 0; moves < MaxMovesPerMessage; moves++)
+        {
+            OrderProcess? process;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                process = await scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Processes.AsNoTracking()
+                    .FirstOrDefaultAsync(p => p.OrderId == orderId, cancellationToken);
+            }
+
+            if (process is null)
+            {
+                LogUnknownOrder(orderId);
+                return;
+            }
+
+            var move = process.NextMove(clock.GetUtcNow());
+            switch (move)
+            {
+                case ProcessMove.Stop:
+                    return;
+                case ProcessMove.Begin:
+                    await CommitAsync(orderId, "Fulfilment started.", (p, _, _) =>
+                    {
+                        if (p.Stage == ProcessStage.Accepted)
+                        {
+                            p.Begin(clock.GetUtcNow());
+                        }
+
+                        return Task.CompletedTask;
+                    }, cancellationToken);
+                    break;
+                case ProcessMove.Execute(var step):
+                    await ExecuteAsync(orderId, step, cancellationToken);
+                    break;
+                case ProcessMove.Undo(var step):
+                    await UndoAsync(orderId, step, cancellationToken);
+                    break;
+                case ProcessMove.FinishCancellation:
+                    await FinishCancellationAsync(orderId, cancellationToken);
+                    break;
+                case ProcessMove.FinishFailure:
+                    await CommitAsync(orderId, null, async (p, db, commit) =>
+                    {
+                        await numbers.ReleaseAsync(db, orderId, cancellationToken);
+                        p.End(ProcessStage.Failed, clock.GetUtcNow());
+                        commit.Reason = $"Failed: {p.FailureReason}";
+                        commit.Edit = o => o.Note = [.. o.Note ?? [], new Note { Text = $"Failed: {p.FailureReason}", Date = clock.GetUtcNow(), Author = "Dialtone" }];
+                    }, cancellationToken);
+                    break;
+                case ProcessMove.Complete:
+                    await CompleteAsync(orderId, process, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
+    {
+        var call = new ProvisioningCall(step.System, step.Operation, $"{orderId}/{step.Id}", step.Input);
+        try
+        {
+            var output = await systems.ExecuteAsync(call, cancellationToken);
+            await CommitAsync(orderId, null, (p, _, _) =>
+            {
+                p.StepDone(step.Id, output, clock.GetUtcNow());
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+        catch (ProvisioningUnavailableException e)
+        {
+            LogStepUnavailable(orderId, step.Operation, e.Message);
+            await CommitAsync(orderId, null, async (p, _, commit) =>
+            {
+                var settings = options.Value;
+                if (p.StepFailedForNow(step.Id, e.Message, settings.MaxStepAttempts, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow()) is { } delay)
+                {
+                    await commit.Outbox.ScheduleAsync(new AdvanceProductOrder(orderId), delay);
+                }
+                else
+                {
+                    p.Fail($"{step.Operation} on the {step.System} did not succeed after {settings.MaxStepAttempts} attempts (last error: {e.Message}).", clock.GetUtcNow());
+                }
+            }, cancellationToken);
+        }
+        catch (ProvisioningRejectedException e)
+        {
+            LogStepRejected(orderId, step.Operation, e.Message);
+            await CommitAsync(orderId, null, (p, _, _) =>
+            {
+                p.Fail($"{step.Operation} was refused by the {step.System}: {e.Message}", clock.GetUtcNow());
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+    }
+
+    /// <summary>Undoing is never given up: a down system delays it (with the capped delay), it does not leave half an order on the network.</summary>
+    private async Task UndoAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
+    {
+        var call = new ProvisioningCall(step.System, step.Undo!, $"{orderId}/{step.Id}/undo", step.UndoInput ?? step.Input);
+        try
+        {
+            await systems.ExecuteAsync(call, cancellationToken);
+        }
+        catch (ProvisioningUnavailableException e)
+        {
+            LogStepUnavailable(orderId, step.Undo!, e.Message);
+            await CommitAsync(orderId, null, async (p, _, commit) =>
+            {
+                var delay = p.StepFailedForNow(step.Id, e.Message, int.MaxValue, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay, clock.GetUtcNow());
+                await commit.Outbox.ScheduleAsync(new AdvanceProductOrder(orderId), delay!.Value);
+            }, cancellationToken);
+            return;
+        }
+        catch (ProvisioningRejectedException e)
+        {
+            // Nothing more can be done automatically; the order's note says what is left for an operator.
+            LogUndoRejected(orderId, step.Undo!, e.Message);
+        }
+
+        await CommitAsync(orderId, null, (p, _, _) =>
+        {
+            p.StepUndone(step.Id, clock.GetUtcNow());
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
+
+    private Task FinishCancellationAsync(string orderId, CancellationToken cancellationToken) =>
+        CommitAsync(orderId, null, async (p, db, commit) =>
+        {
+            var now = clock.GetUtcNow();
+            var compensated = p.PastPointOfNoReturn;
+            await numbers.ReleaseAsync(db, orderId, cancellationToken);
+            p.End(ProcessStage.Cancelled, now);
+            commit.Reason = compensated ? "Cancelled: what the network had done was undone." : "Cancelled before anything reached the network.";
+            commit.Edit = o =>
+            {
+                o.CancellationDate = now;
+                o.CancellationMode = compensated ? "compensated" : "beforePointOfNoReturn";
+            };
+            if (p.CancelId is { } cancelId)
+            {
+                await commit.UpdateCancellationAsync(cancelId, TaskState.Done, now);
+            }
+        }, cancellationToken);
+
+    private async Task CompleteAsync(string orderId, OrderProcess process, CancellationToken cancellationToken)
+    {
+        if (process.Stage != ProcessStage.Completing)
+        {
+            // From here on the order cannot be cancelled: inventory is about to change.
+            await CommitAsync(orderId, null, (p, _, _) =>
+            {
+                p.BeginCompletion(clock.GetUtcNow());
+                return Task.CompletedTask;
+            }, cancellationToken);
+        }
+
+        var completedAt = clock.GetUtcNow();
+        var orderHref = OrderingResources.ProductOrder.BasePath + "/" + orderId;
+        await inventory.ApplyAsync(new InventoryChangeSet(orderId, orderHref, process.CreatedBy, completedAt, process.Changes), cancellationToken);
+
+        await CommitAsync(orderId, "All items fulfilled.", async (p, db, commit) =>
+        {
+            var now = clock.GetUtcNow();
+            var productOfValue = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var change in p.Changes.Where(c => c.Action == "add"))
+            {
+                foreach (var identifier in change.Characteristics?.Where(c => c.Name is "msisdn" or "imsi" or "iccid") ?? [])
+                {
+                    productOfValue[identifier.Value.GetString()!] = change.ProductId;
+                }
+            }
+
+            await numbers.AssignAsync(db, orderId, productOfValue, now, cancellationToken);
+            foreach (var terminated in p.Changes.Where(c => c.Action == "delete"))
+            {
+                await numbers.QuarantineAsync(db, terminated.ProductId, now, cancellationToken);
+            }
+
+            p.End(ProcessStage.Completed, now);
+            commit.Edit = o =>
+            {
+                o.CompletionDate = now;
+                foreach (var item in o.ProductOrderItem ?? [])
+                {
+                    var change = p.Changes.FirstOrDefault(c => c.OrderItemId == item.Id);
+                    if (change is not null)
+                    {
+                        item.Product ??= new ProductRefOrValue();
+                        item.Product.Id = change.ProductId;
+                        item.Product.Href = "/tmf-api/productInventory/v4/product/" + change.ProductId;
+                    }
+                }
+            };
+            await commit.Outbox.PublishAsync(new ProductOrderCompleted(orderId, now, p.Changes.Select(c => c.BillingAccountId).FirstOrDefault(b => b is not null),
+                [.. p.Changes.Select(c => new CompletedOrderItem(c.OrderItemId, c.Action, c.ProductId, c.OfferingId))]));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// One committed move: the process row, the order's document (state and edits) and the messages, in one serialised
+    /// write transaction; no network call happens inside it.
+    /// </summary>
+    private async Task CommitAsync(string orderId, string? reason, Func<OrderProcess, OrderingDbContext, Commit, Task> change, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
+        var db = outbox.DbContext;
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        var process = await db.Processes.FirstAsync(p => p.OrderId == orderId, cancellationToken);
+        var document = await OrderDocuments.FindAsync(db, orderId, cancellationToken)
+                       ?? throw new InvalidOperationException($"Order {orderId} has a process but no document.");
+        var context = new TmfWriteContext(db, Caller.ActingFor(process.CreatedBy, DialtoneRoles.Admin), platform.Value.PublicBaseUrl ?? "http://localhost:5080", clock.GetUtcNow());
+        var commit = new Commit(outbox, context) { Reason = reason };
+        await change(process, db, commit);
+        await OrderDocuments.SyncAsync(outbox, document, process, commit.Reason, context, commit.Edit);
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+    }
+
+    private sealed class Commit(IDbContextOutbox<OrderingDbContext> outbox, TmfWriteContext context)
+    {
+        public IDbContextOutbox<OrderingDbContext> Outbox => outbox;
+
+        public string? Reason { get; set; }
+
+        public Action<ProductOrder>? Edit { get; set; }
+
+        public async Task UpdateCancellationAsync(string cancelId, string state, DateTimeOffset now)
+        {
+            var document = await outbox.DbContext.Documents.ForUpdate(OrderingResources.CancelProductOrder)
+                .FirstAsync(d => d.Id == cancelId);
+            var before = System.Text.Json.Nodes.JsonNode.Parse(document.Body)!.AsObject();
+            var after = before.DeepClone().AsObject();
+            after["state"] = state;
+            after["effectiveCancellationDate"] = Platform.Json.UtcDateTimeOffsetConverter.Format(now);
+            await TmfResourceEndpoints.UpdateDocumentAsync(outbox, OrderingResources.CancelProductOrder, document, before, after, context, audited: true);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} has no fulfilment process; the message is dropped")]
+    private partial void LogUnknownOrder(string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: {Operation} could not be carried out now ({Error}); the order waits and tries again")]
+    private partial void LogStepUnavailable(string orderId, string operation, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: {Operation} was refused ({Error}); the order fails")]
+    private partial void LogStepRejected(string orderId, string operation, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId}: undoing with {Operation} was refused ({Error}); an operator must clean up the provisioning system")]
+    private partial void LogUndoRejected(string orderId, string operation, string error);
+}

@@ -1,0 +1,361 @@
+using System.Text.Json;
+using Dialtone.Catalog.Contracts;
+using Dialtone.Inventory.Contracts;
+using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Domain.Representation;
+using Dialtone.Ordering.Numbers;
+using Dialtone.Ordering.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.Extensions.DependencyInjection;
+using static Dialtone.Ordering.Provisioning.ProvisioningOperations;
+
+namespace Dialtone.Ordering.Features.ProductOrders;
+
+/// <summary>What an accepted order will do: its provisioning steps in order, and the inventory changes it makes when complete.</summary>
+internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList<InventoryChange> Changes);
+
+/// <summary>
+/// Judges each item of a submitted order against the catalog and the customer's inventory, copies the prices it is
+/// sold at, reserves the line's identifiers, and decomposes it into provisioning steps (the service orders of TMF641):
+/// a 5G line is a subscriber on the network plus an eSIM profile on the SM-DP+, an add-on a service on the line, a
+/// fibre access its own service. Every refusal is a 400 (or 409 for a taken number) naming the item.
+/// </summary>
+internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventory inventory, NumberPool numbers)
+{
+    public const string MobileLine = "DT-5G-LINE";
+    public const string DataAddOn = "DT-DATA-ADDON";
+    public const string RoamingPass = "DT-ROAM-PASS";
+    public const string Fibre = "DT-FIBRE";
+
+    public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<IOfferingCatalog>();
+        var items = order.ProductOrderItem ?? [];
+        if (items.Count == 0)
+        {
+            throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "'productOrderItem' must hold at least one item.");
+        }
+
+        var duplicate = items.GroupBy(i => i.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw TmfProblemException.BadRequest("DUPLICATE_ITEM_ID", $"Two items have the id '{duplicate.Key}'; item ids must be unique within an order.");
+        }
+
+        var plan = new Planning(order.Id!, customer, now, order.BillingAccount?.Id);
+        // Base products first: an add-on ordered together with its plan needs the plan's line.
+        var ordered = items.Select((item, index) => (item, index)).OrderBy(x => IsAddOnCandidate(x.item) ? 1 : 0).ToList();
+        foreach (var (item, index) in ordered)
+        {
+            var label = $"productOrderItem[{index}] (id '{item.Id}')";
+            if ((item.Quantity ?? 1) != 1)
+            {
+                throw TmfProblemException.BadRequest("INVALID_QUANTITY", $"{label}: 'quantity' must be 1; order several products as several items.");
+            }
+
+            switch (item.Action)
+            {
+                case "add":
+                    await PlanAddAsync(plan, item, label, catalog, db, cancellationToken);
+                    break;
+                case "modify" or "delete" or "noChange":
+                    await PlanChangeAsync(plan, item, label, catalog, cancellationToken);
+                    break;
+                default:
+                    throw TmfProblemException.BadRequest("INVALID_ACTION", $"{label}: 'action' must be add, modify, delete or noChange, not '{item.Action}'.");
+            }
+        }
+
+        return new OrderPlan(plan.Steps, plan.Changes);
+    }
+
+    private static bool IsAddOnCandidate(ProductOrderItem item) =>
+        item.ProductOrderItemRelationship?.Count > 0 || item.Product?.ProductRelationship?.Count > 0;
+
+    private async Task PlanAddAsync(Planning plan, ProductOrderItem item, string label, IOfferingCatalog catalog, OrderingDbContext db, CancellationToken cancellationToken)
+    {
+        var offering = await OrderableOfferingAsync(item.ProductOffering?.Id, label, catalog, plan.Now, cancellationToken);
+        CopyPrices(item, offering, label);
+        var productId = Guid.CreateVersion7(plan.Now).ToString();
+        var characteristics = offering.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value)).ToList();
+        string? baseProductId = null;
+        switch (offering.Specification?.ProductNumber)
+        {
+            case MobileLine:
+            {
+                var wanted = Text(item.Product?.ProductCharacteristic, "msisdn", label);
+                var msisdn = await numbers.ReserveAsync(db, NumberKind.Msisdn, wanted, plan.OrderId, label, plan.Now, cancellationToken);
+                var imsi = await numbers.ReserveAsync(db, NumberKind.Imsi, null, plan.OrderId, label, plan.Now, cancellationToken);
+                var iccid = await numbers.ReserveAsync(db, NumberKind.Iccid, null, plan.OrderId, label, plan.Now, cancellationToken);
+                var paymentMode = Text(offering.Characteristics, "paymentMode") ?? "postpaid";
+                plan.Step(item.Id!, Network, CreateSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["msisdn"] = msisdn, ["paymentMode"] = paymentMode }, DeleteSubscriber);
+                plan.Step(item.Id!, Smdp, PrepareProfile, new() { ["profile"] = productId, ["iccid"] = iccid, ["imsi"] = imsi }, DeleteProfile);
+                characteristics.InsertRange(0, [Characteristic("msisdn", msisdn), Characteristic("imsi", imsi), Characteristic("iccid", iccid)]);
+                plan.Lines[item.Id!] = (productId, imsi, offering.Id);
+                break;
+            }
+
+            case DataAddOn or RoamingPass:
+            {
+                var (baseId, imsi) = await BasePlanAsync(plan, item, offering, label, cancellationToken);
+                baseProductId = baseId;
+                plan.Step(item.Id!, Network, ActivateService, new() { ["subscription"] = baseId, ["imsi"] = imsi, ["service"] = offering.Specification.ProductNumber, ["productId"] = productId }, DeactivateService);
+                break;
+            }
+
+            case Fibre:
+                plan.Step(item.Id!, Network, CreateFibreAccess, new() { ["productId"] = productId, ["offering"] = offering.Id }, DeleteFibreAccess);
+                break;
+
+            default:
+                throw TmfProblemException.BadRequest("OFFERING_NOT_ORDERABLE", offering.IsBundle
+                    ? $"{label}: '{offering.Name}' is a bundle; order its offerings as separate items (bundles as one item are not supported yet)."
+                    : $"{label}: '{offering.Name}' cannot be ordered online: its specification has no fulfilment.");
+        }
+
+        plan.Changes.Add(new InventoryChange(item.Id!, "add", productId, offering.Name, offering.Id, offering.Name, offering.Specification?.Id,
+            offering.Specification?.Name, item.BillingAccount?.Id ?? plan.BillingAccountId, plan.Customer.Parties, characteristics, Prices(offering), baseProductId));
+    }
+
+    private async Task PlanChangeAsync(Planning plan, ProductOrderItem item, string label, IOfferingCatalog catalog, CancellationToken cancellationToken)
+    {
+        var productId = item.Product?.Id;
+        if (string.IsNullOrWhiteSpace(productId))
+        {
+            throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", $"{label}: 'product.id' must name the product to {item.Action}.");
+        }
+
+        var product = await OwnedProductAsync(plan, productId, label, cancellationToken);
+        if (!plan.Touched.Add(productId))
+        {
+            throw TmfProblemException.BadRequest("PRODUCT_IN_TWO_ITEMS", $"{label}: product '{productId}' is already changed by another item of this order.");
+        }
+
+        if (item.Action == "noChange")
+        {
+            return;
+        }
+
+        var current = product.OfferingId is null ? null : await catalog.FindOfferingAsync(product.OfferingId, cancellationToken);
+        var productNumber = current?.Specification?.ProductNumber;
+        var imsi = product.Characteristic("imsi") ?? "";
+        if (item.Action == "delete")
+        {
+            switch (productNumber)
+            {
+                case MobileLine:
+                    var line = new Dictionary<string, string> { ["subscription"] = productId, ["imsi"] = imsi, ["msisdn"] = product.Characteristic("msisdn") ?? "", ["paymentMode"] = product.Characteristic("paymentMode") ?? "postpaid" };
+                    plan.Step(item.Id!, Network, DeleteSubscriber, line, CreateSubscriber);
+                    plan.Step(item.Id!, Smdp, DeleteProfile, new() { ["profile"] = productId, ["iccid"] = product.Characteristic("iccid") ?? "" }, undo: null);
+                    break;
+                case DataAddOn or RoamingPass:
+                    var baseLine = product.BaseProductIds.Count > 0 ? await inventory.FindAsync(product.BaseProductIds[0], cancellationToken) : null;
+                    plan.Step(item.Id!, Network, DeactivateService, new() { ["subscription"] = baseLine?.Id ?? "", ["imsi"] = baseLine?.Characteristic("imsi") ?? "", ["service"] = productNumber, ["productId"] = productId }, ActivateService);
+                    break;
+                case Fibre:
+                    plan.Step(item.Id!, Network, DeleteFibreAccess, new() { ["productId"] = productId }, CreateFibreAccess);
+                    break;
+            }
+
+            plan.Changes.Add(Change(item, "delete", productId));
+            return;
+        }
+
+        var wantedStatus = item.Product?.Status;
+        if (wantedStatus == ProductStatus.Suspended)
+        {
+            RequireLine(productNumber, label, "suspended");
+            if (product.Status != ProductStatus.Active)
+            {
+                throw TmfProblemException.BadRequest("INVALID_PRODUCT_STATUS", $"{label}: only an active line can be suspended; product '{productId}' is {product.Status}.");
+            }
+
+            plan.Step(item.Id!, Network, SuspendSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["reason"] = Text(item.Product?.ProductCharacteristic, "suspensionReason", label) ?? "customerRequest" }, ResumeSubscriber);
+            plan.Changes.Add(Change(item, "suspend", productId));
+            return;
+        }
+
+        if (wantedStatus == ProductStatus.Active && product.Status == ProductStatus.Suspended)
+        {
+            plan.Step(item.Id!, Network, ResumeSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["reason"] = "customerRequest" }, SuspendSubscriber);
+            plan.Changes.Add(Change(item, "resume", productId));
+            return;
+        }
+
+        var newOfferingId = item.ProductOffering?.Id ?? item.Product?.ProductOffering?.Id;
+        if (newOfferingId is null || newOfferingId == product.OfferingId)
+        {
+            throw TmfProblemException.BadRequest("NOTHING_TO_MODIFY",
+                $"{label}: a modify item changes the plan ('productOffering.id' of another plan) or the status ('product.status' suspended or active).");
+        }
+
+        var target = await OrderableOfferingAsync(newOfferingId, label, catalog, plan.Now, cancellationToken);
+        if (target.Specification?.ProductNumber != productNumber)
+        {
+            throw TmfProblemException.BadRequest("INCOMPATIBLE_OFFERING", $"{label}: '{target.Name}' is not the same kind of product as '{current?.Name}'; a plan changes only to another plan of its kind.");
+        }
+
+        CopyPrices(item, target, label);
+        var identifiers = product.Characteristics.Where(c => c.Name is "msisdn" or "imsi" or "iccid");
+        var characteristics = identifiers.Concat(target.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))).ToList();
+        if (productNumber == MobileLine)
+        {
+            plan.Step(item.Id!, Network, UpdateSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["paymentMode"] = Text(target.Characteristics, "paymentMode") ?? "postpaid" }, UpdateSubscriber,
+                undoInput: new() { ["subscription"] = productId, ["imsi"] = imsi, ["paymentMode"] = product.Characteristic("paymentMode") ?? "postpaid" });
+        }
+
+        plan.Changes.Add(new InventoryChange(item.Id!, "modify", productId, target.Name, target.Id, target.Name, target.Specification?.Id, target.Specification?.Name,
+            null, null, characteristics, Prices(target), null));
+    }
+
+    private static void RequireLine(string? productNumber, string label, string what)
+    {
+        if (productNumber != MobileLine)
+        {
+            throw TmfProblemException.BadRequest("INVALID_PRODUCT_STATUS", $"{label}: only a mobile line can be {what}.");
+        }
+    }
+
+    private async Task<(string ProductId, string Imsi)> BasePlanAsync(Planning plan, ProductOrderItem item, CatalogOffering addOn, string label, CancellationToken cancellationToken)
+    {
+        var related = item.ProductOrderItemRelationship?.Select(r => r.Id).FirstOrDefault(id => id is not null && plan.Lines.ContainsKey(id));
+        if (related is not null && plan.Lines[related] is var (lineId, lineImsi, lineOffering) && addOn.RequiredOfferingIds.Contains(lineOffering))
+        {
+            return (lineId, lineImsi);
+        }
+
+        var baseId = item.Product?.ProductRelationship?.Select(r => r.Product?.Id).FirstOrDefault(id => id is not null);
+        if (baseId is not null)
+        {
+            var owned = await OwnedProductAsync(plan, baseId, label, cancellationToken);
+            if (owned.Status is ProductStatus.Active or ProductStatus.Suspended && owned.OfferingId is not null && addOn.RequiredOfferingIds.Contains(owned.OfferingId))
+            {
+                return (owned.Id, owned.Characteristic("imsi") ?? "");
+            }
+        }
+
+        throw TmfProblemException.BadRequest("ADD_ON_REQUIRES_BASE_PLAN",
+            $"{label}: '{addOn.Name}' is an add-on and needs one of its base plans: name the customer's plan in 'product.productRelationship' (relationshipType 'addOnTo'), or order the plan in the same order and relate the items with 'productOrderItemRelationship' (relationshipType 'reliesOn').");
+    }
+
+    private async Task<InventoryProduct> OwnedProductAsync(Planning plan, string productId, string label, CancellationToken cancellationToken)
+    {
+        var product = await inventory.FindAsync(productId, cancellationToken);
+        if (product is null || !product.RelatedParties.Any(p => p.Id == plan.Customer.PartyId))
+        {
+            // The same answer whether the product does not exist or is somebody else's: ids cannot be probed.
+            throw TmfProblemException.BadRequest("PRODUCT_NOT_OWNED", $"{label}: product '{productId}' does not exist or is not the ordering customer's.");
+        }
+
+        if (product.Status == ProductStatus.Terminated)
+        {
+            throw TmfProblemException.BadRequest("PRODUCT_TERMINATED", $"{label}: product '{productId}' is terminated.");
+        }
+
+        return product;
+    }
+
+    private static async Task<CatalogOffering> OrderableOfferingAsync(string? offeringId, string label, IOfferingCatalog catalog, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(offeringId))
+        {
+            throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", $"{label}: 'productOffering.id' must name the offering ordered.");
+        }
+
+        var offering = await catalog.FindOfferingAsync(offeringId, cancellationToken)
+                       ?? throw TmfProblemException.BadRequest("OFFERING_NOT_FOUND", $"{label}: product offering '{offeringId}' does not exist.");
+        if (!offering.IsOrderableAt(now))
+        {
+            var window = offering.ValidFrom is null && offering.ValidTo is null ? "" : $", valid {offering.ValidFrom:O} to {offering.ValidTo?.ToString("O") ?? "open end"}";
+            throw TmfProblemException.BadRequest("OFFERING_NOT_ORDERABLE", $"{label}: '{offering.Name}' cannot be ordered now (status {offering.LifecycleStatus}{window}).");
+        }
+
+        return offering;
+    }
+
+    /// <summary>The item is sold at the catalog's prices of today, copied onto the item (and later the product): a price the client names must be one of the offering's.</summary>
+    private static void CopyPrices(ProductOrderItem item, CatalogOffering offering, string label)
+    {
+        for (var p = 0; p < (item.ItemPrice?.Count ?? 0); p++)
+        {
+            var named = item.ItemPrice![p].ProductOfferingPrice?.Id;
+            if (named is not null && offering.Prices.All(price => price.Id != named))
+            {
+                throw TmfProblemException.BadRequest("PRICE_NOT_IN_OFFERING", $"{label}: itemPrice[{p}] names price '{named}', which is not a price of '{offering.Name}'.");
+            }
+        }
+
+        item.ItemPrice = offering.Prices.Where(p => p.PriceType is "oneTime" or "recurring" or "usage").Select(price => new OrderPrice
+        {
+            Name = price.Name,
+            PriceType = price.PriceType,
+            RecurringChargePeriod = RecurringPeriod(price),
+            UnitOfMeasure = price.UnitOfMeasure,
+            Price = new Price { TaxIncludedAmount = price.Amount is null ? null : new Money { Unit = price.Currency, Value = price.Amount } },
+            PriceAlteration = price.Alterations.Count == 0 ? null : [.. price.Alterations.Select(a => new PriceAlteration
+            {
+                Name = a.Name,
+                PriceType = price.PriceType,
+                ApplicationDuration = a.DurationAmount,
+                Price = new Price { Percentage = a.Percentage, TaxIncludedAmount = a.Amount is null ? null : new Money { Unit = a.Currency, Value = a.Amount } },
+                ProductOfferingPrice = new ProductOfferingPriceRef { Id = a.Id, Name = a.Name },
+            })],
+            ProductOfferingPrice = new ProductOfferingPriceRef { Id = price.Id, Name = price.Name, Href = "/tmf-api/productCatalogManagement/v4/productOfferingPrice/" + price.Id },
+        }).ToList();
+    }
+
+    private static List<InventoryPrice> Prices(CatalogOffering offering) =>
+        offering.Prices.Select(p => new InventoryPrice(p.Id, p.Name, p.PriceType, RecurringPeriod(p), p.Amount, p.Currency, p.UnitOfMeasure,
+            p.Alterations.Count == 0 ? null : string.Join("; ", p.Alterations.Select(a => a.Name)))).ToList();
+
+    private static string? RecurringPeriod(CatalogPrice price) =>
+        price.PriceType == "recurring" ? (price.RecurringChargePeriodLength is > 1 ? $"{price.RecurringChargePeriodLength} {price.RecurringChargePeriodType}" : price.RecurringChargePeriodType ?? "month") : null;
+
+    private static InventoryChange Change(ProductOrderItem item, string action, string productId) =>
+        new(item.Id!, action, productId, null, null, null, null, null, null, null, null, null, null);
+
+    private static InventoryCharacteristic Characteristic(string name, string value) => new(name, "string", JsonSerializer.SerializeToElement(value));
+
+    private static string? Text(IEnumerable<Characteristic>? characteristics, string name, string label)
+    {
+        var found = characteristics?.FirstOrDefault(c => c.Name == name);
+        if (found?.Value is not { } value)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw TmfProblemException.BadRequest("INVALID_CHARACTERISTIC", $"{label}: characteristic '{name}' must be a string.");
+    }
+
+    private static string? Text(IEnumerable<CatalogCharacteristicValue> characteristics, string name) =>
+        characteristics.FirstOrDefault(c => c.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private sealed class Planning(string orderId, OrderCustomer customer, DateTimeOffset now, string? billingAccountId)
+    {
+        public string OrderId => orderId;
+
+        public OrderCustomer Customer => customer;
+
+        public DateTimeOffset Now => now;
+
+        public string? BillingAccountId => billingAccountId;
+
+        public List<ProcessStep> Steps { get; } = [];
+
+        public List<InventoryChange> Changes { get; } = [];
+
+        public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Lines added by this order, by item id: their product id, IMSI and offering.</summary>
+        public Dictionary<string, (string ProductId, string Imsi, string OfferingId)> Lines { get; } = new(StringComparer.Ordinal);
+
+        public void Step(string itemId, string system, string operation, Dictionary<string, string> input, string? undo, Dictionary<string, string>? undoInput = null) =>
+            Steps.Add(new ProcessStep { Id = $"{itemId}/{operation}", ItemId = itemId, System = system, Operation = operation, Input = input, Undo = undo, UndoInput = undoInput });
+    }
+}
+
+/// <summary>The customer an order is for, and the parties its products will name.</summary>
+internal sealed record OrderCustomer(string PartyId, IReadOnlyList<InventoryParty> Parties);

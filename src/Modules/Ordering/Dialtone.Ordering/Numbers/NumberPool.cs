@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dialtone.Ordering.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Ordering.Numbers;
+
+/// <summary>
+/// One identifier given to a line: an MSISDN, an IMSI or an ICCID. A row exists only while the identifier is taken
+/// (reserved by an order, assigned to a product, or resting in quarantine after termination); any value of the
+/// configured ranges without a row is free. The unique index on (kind, value) makes "never given to two lines" a
+/// property of the database, whatever races between orders and nodes.
+/// </summary>
+internal sealed class NumberAssignment
+{
+    public string Id { get; set; } = Guid.CreateVersion7().ToString();
+
+    public string Kind { get; set; } = "";
+
+    public string Value { get; set; } = "";
+
+    public string Status { get; set; } = NumberStatus.Reserved;
+
+    public string? OrderId { get; set; }
+
+    public string? ProductId { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? QuarantinedUntil { get; set; }
+}
+
+internal static class NumberKind
+{
+    public const string Msisdn = "msisdn";
+    public const string Imsi = "imsi";
+    public const string Iccid = "iccid";
+}
+
+internal static class NumberStatus
+{
+    public const string Reserved = "reserved";
+    public const string Assigned = "assigned";
+    public const string Quarantined = "quarantined";
+}
+
+/// <summary>Reserves, assigns, quarantines and releases MSISDNs, IMSIs and ICCIDs (see <see cref="NumberAssignment"/>).</summary>
+internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
+{
+    private const int RandomTries = 32;
+
+    private NumberPoolOptions Pool => options.Value.Numbers;
+
+    /// <summary>Up to <paramref name="count"/> free MSISDNs of the pool, picked at random, for a customer to choose from.</summary>
+    public async Task<IReadOnlyList<string>> AvailableMsisdnsAsync(OrderingDbContext db, int count, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var found = new List<string>();
+        for (var i = 0; i < count * 4 && found.Count < count; i++)
+        {
+            var candidate = RandomMsisdn();
+            if (!found.Contains(candidate) && await IsFreeAsync(db, NumberKind.Msisdn, candidate, now, cancellationToken))
+            {
+                found.Add(candidate);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="wanted"/> (an MSISDN the customer chose), or a free one at random, for an order; a taken
+    /// number is a 409 naming the item. The caller commits (within the module's serialised write).
+    /// </summary>
+    public async Task<string> ReserveAsync(OrderingDbContext db, string kind, string? wanted, string orderId, string itemLabel, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (wanted is not null)
+        {
+            if (!IsInPool(wanted))
+            {
+                throw TmfProblemException.BadRequest("NUMBER_NOT_IN_POOL",
+                    $"{itemLabel}: '{wanted}' is not one of Dialtone's numbers (E.164 from {Pool.MsisdnFirst}, {Pool.MsisdnCount:N0} numbers). A number from another operator is ported in with the 'portIn' characteristic.");
+            }
+
+            if (!await TakeAsync(db, kind, wanted, orderId, now, cancellationToken))
+            {
+                throw TmfProblemException.Conflict("NUMBER_NOT_AVAILABLE", $"{itemLabel}: the number {wanted} is not available any more; pick another.");
+            }
+
+            return wanted;
+        }
+
+        for (var i = 0; i < RandomTries; i++)
+        {
+            var candidate = kind switch
+            {
+                NumberKind.Msisdn => RandomMsisdn(),
+                NumberKind.Imsi => Pool.ImsiPrefix + RandomDigits(15 - Pool.ImsiPrefix.Length),
+                _ => WithLuhn(Pool.IccidPrefix + RandomDigits(18 - Pool.IccidPrefix.Length)),
+            };
+            if (await TakeAsync(db, kind, candidate, orderId, now, cancellationToken))
+            {
+                return candidate;
+            }
+        }
+
+        throw TmfProblemException.Conflict("NUMBER_POOL_EXHAUSTED", $"{itemLabel}: no free {kind} was found; the pool needs more numbers.");
+    }
+
+    /// <summary>The order's reserved numbers become the product's.</summary>
+    public async Task AssignAsync(OrderingDbContext db, string orderId, IReadOnlyDictionary<string, string> productOfValue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var row in await db.Numbers.Where(n => n.OrderId == orderId && n.Status == NumberStatus.Reserved).ToListAsync(cancellationToken))
+        {
+            row.Status = NumberStatus.Assigned;
+            row.ProductId = productOfValue.GetValueOrDefault(row.Value);
+            row.UpdatedAt = now;
+        }
+    }
+
+    /// <summary>A cancelled or failed order gives its reserved numbers back at once (they never reached a customer).</summary>
+    public async Task ReleaseAsync(OrderingDbContext db, string orderId, CancellationToken cancellationToken)
+    {
+        db.Numbers.RemoveRange(await db.Numbers.Where(n => n.OrderId == orderId && n.Status == NumberStatus.Reserved).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>A terminated line's numbers rest for the configured months before anyone can get them again.</summary>
+    public async Task QuarantineAsync(OrderingDbContext db, string productId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var row in await db.Numbers.Where(n => n.ProductId == productId && n.Status == NumberStatus.Assigned).ToListAsync(cancellationToken))
+        {
+            row.Status = NumberStatus.Quarantined;
+            row.QuarantinedUntil = now.AddMonths(Pool.QuarantineMonths);
+            row.UpdatedAt = now;
+        }
+    }
+
+    public bool IsInPool(string msisdn)
+    {
+        if (!E164().IsMatch(msisdn) || msisdn.Length != Pool.MsisdnFirst.Length)
+        {
+            return false;
+        }
+
+        var first = long.Parse(Pool.MsisdnFirst.AsSpan(1), CultureInfo.InvariantCulture);
+        var value = long.Parse(msisdn.AsSpan(1), CultureInfo.InvariantCulture);
+        return value >= first && value < first + Pool.MsisdnCount;
+    }
+
+    private async Task<bool> IsFreeAsync(OrderingDbContext db, string kind, string value, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await db.Numbers.AsNoTracking().FirstOrDefaultAsync(n => n.Kind == kind && n.Value == value, cancellationToken);
+        return row is null || (row.Status == NumberStatus.Quarantined && row.QuarantinedUntil <= now);
+    }
+
+    private static async Task<bool> TakeAsync(OrderingDbContext db, string kind, string value, string orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pending = db.Numbers.Local.FirstOrDefault(n => n.Kind == kind && n.Value == value);
+        if (pending is not null)
+        {
+            return false;
+        }
+
+        var row = await db.Numbers.FirstOrDefaultAsync(n => n.Kind == kind && n.Value == value, cancellationToken);
+        if (row is null)
+        {
+            db.Numbers.Add(new NumberAssignment { Kind = kind, Value = value, OrderId = orderId, UpdatedAt = now });
+            return true;
+        }
+
+        if (row.Status != NumberStatus.Quarantined || row.QuarantinedUntil > now)
+        {
+            return false;
+        }
+
+        row.Status = NumberStatus.Reserved;
+        row.OrderId = orderId;
+        row.ProductId = null;
+        row.QuarantinedUntil = null;
+        row.UpdatedAt = now;
+        return true;
+    }
+
+    private string RandomMsisdn()
+    {
+        var first = long.Parse(Pool.MsisdnFirst.AsSpan(1), CultureInfo.InvariantCulture);
+        return "+" + (first + Random.Shared.NextInt64(Pool.MsisdnCount)).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string RandomDigits(int count) =>
+        string.Create(count, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('0' + Random.Shared.Next(10));
+            }
+        });
+
+    /// <summary>Appends the Luhn check digit, as ITU-T E.118 asks of an ICCID.</summary>
+    public static string WithLuhn(string digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            if (i % 2 == 0)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+        }
+
+        return digits + (char)('0' + ((10 - (sum % 10)) % 10));
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex E164();
+}

@@ -1,0 +1,62 @@
+using Dialtone.Ordering.Provisioning;
+
+namespace Dialtone.Ordering.Tests.Ordering;
+
+/// <summary>A down network makes orders wait in inProgress; they finish when it returns, and fail (undoing what was done) after the retry budget.</summary>
+public sealed class NetworkOutage
+{
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task OrdersWaitForADownNetworkAndFinishWhenItReturns(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.NetworkDown = true;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Plus 40 GB"))));
+        while (shop.Network.Count(ProvisioningOperations.CreateSubscriber) < 5)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal("inProgress", (await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{placed.Id()}"))["state"]!.GetValue<string>());
+        shop.Network.NetworkDown = false;
+        var completed = await shop.WaitForStateAsync(customer, placed.Id(), "completed", "failed");
+        Assert.Equal("completed", completed["state"]!.GetValue<string>());
+        Assert.Single(shop.Network.Subscribers);
+        Assert.Empty(shop.Problems);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AfterTheRetryBudgetTheOrderFailsWithItsReasonAndWhatWasDoneIsUndone(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database, new Dictionary<string, string?> { ["Dialtone:Ordering:MaxStepAttempts"] = "3" });
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.SmdpDown = true;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Plus 40 GB"), msisdn: "+4915550007777")));
+
+        var failed = await shop.WaitForStateAsync(customer, placed.Id(), "failed");
+        Assert.Equal(3, shop.Network.Count(ProvisioningOperations.PrepareProfile));
+        Assert.Contains("prepareProfile on the smdp did not succeed after 3 attempts", failed["note"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal("failed", failed["productOrderItem"]![0]!["state"]!.GetValue<string>());
+        Assert.Empty(shop.Network.Subscribers);
+        Assert.Empty(await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product"));
+
+        shop.Network.SmdpDown = false;
+        await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Plus 40 GB"), msisdn: "+4915550007777")));
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
+    public async Task ARefusalFailsTheOrderAtOnce()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.RefuseOperation = ProvisioningOperations.PrepareProfile;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        var failed = await shop.WaitForStateAsync(customer, placed.Id(), "failed");
+        Assert.Contains("refused by the smdp", failed["note"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(1, shop.Network.Count(ProvisioningOperations.PrepareProfile));
+        Assert.Empty(shop.Network.Subscribers);
+    }
+}

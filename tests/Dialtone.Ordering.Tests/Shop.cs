@@ -1,0 +1,155 @@
+using Dialtone.Ordering.Provisioning;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dialtone.Ordering.Tests;
+
+/// <summary>
+/// An app with the demo catalog and the provisioning double, its agent, and customers made by the agent (the
+/// development scheme stands in for tokens here; the lifecycle test uses real ones).
+/// </summary>
+internal sealed class Shop : IAsyncDisposable
+{
+    public const string OrderApi = "/tmf-api/productOrderingManagement/v4";
+    public const string InventoryApi = "/tmf-api/productInventory/v4";
+    public const string CatalogApi = "/tmf-api/productCatalogManagement/v4";
+
+    private static int customers;
+
+    private Shop(DialtoneApp app, ProvisioningDouble network)
+    {
+        App = app;
+        Network = network;
+        Agent = app.ClientAs("agent-1", "agent");
+    }
+
+    public DialtoneApp App { get; }
+
+    public ProvisioningDouble Network { get; }
+
+    public HttpClient Agent { get; }
+
+    /// <summary>
+    /// Errors the app logged about requests, orders and messages: Dialtone's own, unhandled exceptions and dead letters
+    /// (not the migrator's probe of a fresh PostgreSQL database, nor Wolverine's node-agent chatter).
+    /// </summary>
+    public IReadOnlyList<string> Problems => [.. App.Errors.Entries.Where(e =>
+        !e.Contains("__ef_migrations", StringComparison.Ordinal) && !e.StartsWith("Wolverine.Runtime.Agents", StringComparison.Ordinal))];
+
+    public static async Task<Shop> OpenAsync(TestDatabase database, IDictionary<string, string?>? settings = null)
+    {
+        var network = new ProvisioningDouble();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Dialtone:SeedDemoData"] = "true",
+            ["Dialtone:DemoSubscribers"] = "0",
+            ["Dialtone:Ordering:FirstRetryDelay"] = "00:00:00.020",
+            ["Dialtone:Ordering:MaxRetryDelay"] = "00:00:00.100",
+            ["Dialtone:Ordering:MaxStepAttempts"] = "1000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var app = new DialtoneApp(database, overrides, services: s =>
+        {
+            s.RemoveAll<IProvisioningSystems>();
+            s.AddSingleton<IProvisioningSystems>(network);
+        });
+        var shop = new Shop(app, network);
+        await shop.OfferingIdAsync("5G Plus 40 GB");
+        return shop;
+    }
+
+    /// <summary>The id of a demo offering, once the catalog is seeded (it is seeded after start).</summary>
+    public async Task<string> OfferingIdAsync(string name)
+    {
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            var found = await App.CreateClient().GetJsonArrayAsync($"{CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
+            if (found.Count == 1)
+            {
+                return found[0]!.Id();
+            }
+
+            await Task.Delay(25);
+        }
+
+        throw new InvalidOperationException($"The demo offering '{name}' never appeared.");
+    }
+
+    /// <summary>A new customer's party (made by the agent) and a client acting as that customer.</summary>
+    public async Task<(string PartyId, HttpClient Client)> CustomerAsync(string givenName = "Nora")
+    {
+        var n = Interlocked.Increment(ref customers);
+        var person = await Agent.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = givenName, ["familyName"] = $"Customer{n}" });
+        var client = App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Dev", $"customer-{n}:customer:{person.Id()}");
+        return (person.Id(), client);
+    }
+
+    public static JsonObject Add(string itemId, string offeringId, string? msisdn = null, JsonArray? relationships = null, JsonObject? product = null)
+    {
+        var item = new JsonObject { ["id"] = itemId, ["action"] = "add", ["productOffering"] = new JsonObject { ["id"] = offeringId } };
+        if (msisdn is not null)
+        {
+            product ??= new JsonObject();
+            product["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "msisdn", ["value"] = msisdn });
+        }
+
+        if (product is not null)
+        {
+            item["product"] = product;
+        }
+
+        if (relationships is not null)
+        {
+            item["productOrderItemRelationship"] = relationships;
+        }
+
+        return item;
+    }
+
+    public static JsonObject Order(params JsonObject[] items) => new() { ["productOrderItem"] = new JsonArray([.. items]) };
+
+    public static JsonObject For(JsonObject order, string partyId)
+    {
+        order["relatedParty"] = new JsonArray(new JsonObject { ["id"] = partyId, ["role"] = "customer", ["@referredType"] = "Individual" });
+        return order;
+    }
+
+    /// <summary>Polls the order until it reaches one of <paramref name="states"/>, and returns it.</summary>
+    public async Task<JsonObject> WaitForStateAsync(HttpClient client, string orderId, params string[] states)
+    {
+        JsonObject order = [];
+        for (var attempt = 0; attempt < 1_500; attempt++)
+        {
+            order = await client.GetJsonAsync($"{OrderApi}/productOrder/{orderId}");
+            if (states.Contains(order["state"]!.GetValue<string>()))
+            {
+                return order;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Order {orderId} stayed {order["state"]} (wanted {string.Join(" or ", states)}): {order.ToJsonString()}\nErrors logged: {string.Join("\n", Problems)}");
+    }
+
+    /// <summary>Places an order and waits until it is completed; returns the completed order.</summary>
+    public async Task<JsonObject> OrderAndCompleteAsync(HttpClient client, JsonObject order)
+    {
+        var placed = await client.PostJsonAsync($"{OrderApi}/productOrder", order);
+        var done = await WaitForStateAsync(client, placed.Id(), "completed", "failed", "cancelled");
+        Assert.Equal("completed", done["state"]!.GetValue<string>());
+        return done;
+    }
+
+    public static string ProductOf(JsonObject order, int item = 0) => order["productOrderItem"]![item]!["product"]!["id"]!.GetValue<string>();
+
+    public static string? Characteristic(JsonObject product, string name) =>
+        product["productCharacteristic"]!.AsArray().FirstOrDefault(c => c!["name"]!.GetValue<string>() == name)?["value"]?.GetValue<string>();
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+}
