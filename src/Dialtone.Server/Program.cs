@@ -20,6 +20,7 @@ builder.Services.AddParties();
 builder.Services.AddAccounts();
 builder.Services.AddInventory();
 builder.Services.AddOrdering(builder.Configuration);
+Dialtone.Server.Standins.StandinLauncher.AddTo(builder.Services, builder.Configuration);
 
 var app = builder.Build();
 app.UseDialtonePlatform();

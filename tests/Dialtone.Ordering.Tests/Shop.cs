@@ -16,29 +16,58 @@ internal sealed class Shop : IAsyncDisposable
 
     private static int customers;
 
-    private Shop(DialtoneApp app, ProvisioningDouble network)
+    private readonly ProvisioningDouble? network;
+
+    private Shop(DialtoneApp app, ProvisioningDouble? network)
     {
         App = app;
-        Network = network;
+        this.network = network;
         Agent = app.ClientAs("agent-1", "agent");
     }
 
     public DialtoneApp App { get; }
 
-    public ProvisioningDouble Network { get; }
+    /// <summary>The in-test provisioning double (not there when the shop runs against the real stand-ins).</summary>
+    public ProvisioningDouble Network => network ?? throw new InvalidOperationException("This shop provisions on the real stand-ins.");
 
     public HttpClient Agent { get; }
 
     /// <summary>
     /// Errors the app logged about requests, orders and messages: Dialtone's own, unhandled exceptions and dead letters
-    /// (not the migrator's probe of a fresh PostgreSQL database, nor Wolverine's node-agent chatter).
+    /// (not the migrator's probe of a fresh PostgreSQL database, nor Wolverine's node-agent chatter, nor the resilience
+    /// pipeline reporting the failures a test provokes on purpose).
     /// </summary>
     public IReadOnlyList<string> Problems => [.. App.Errors.Entries.Where(e =>
-        !e.Contains("__ef_migrations", StringComparison.Ordinal) && !e.StartsWith("Wolverine.Runtime.Agents", StringComparison.Ordinal))];
+        !e.Contains("__ef_migrations", StringComparison.Ordinal) && !e.StartsWith("Wolverine.Runtime.Agents", StringComparison.Ordinal)
+        && !e.StartsWith("Polly:", StringComparison.Ordinal))];
 
-    public static async Task<Shop> OpenAsync(TestDatabase database, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A shop provisioning on the real stand-ins (child processes), with a resilience pipeline sized for tests: a try
+    /// times out after a second, one quick retry, and the circuit opens after a few failures for a fifth of a second.
+    /// </summary>
+    public static Task<Shop> OpenWithStandinsAsync(TestDatabase database, StandinProcess networkSystem, StandinProcess smdp)
     {
-        var network = new ProvisioningDouble();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Dialtone:Ordering:Network:BaseUrl"] = networkSystem.BaseUrl,
+            ["Dialtone:Ordering:Smdp:BaseUrl"] = smdp.BaseUrl,
+        };
+        foreach (var system in new[] { "Network", "Smdp" })
+        {
+            settings[$"Dialtone:Ordering:{system}:AttemptTimeout"] = "00:00:01";
+            settings[$"Dialtone:Ordering:{system}:TotalTimeout"] = "00:00:03";
+            settings[$"Dialtone:Ordering:{system}:Retries"] = "1";
+            settings[$"Dialtone:Ordering:{system}:RetryDelay"] = "00:00:00.010";
+            settings[$"Dialtone:Ordering:{system}:BreakAfterFailures"] = "4";
+            settings[$"Dialtone:Ordering:{system}:BreakDuration"] = "00:00:00.500";
+        }
+
+        return OpenAsync(database, settings, withDouble: false);
+    }
+
+    public static async Task<Shop> OpenAsync(TestDatabase database, IDictionary<string, string?>? settings = null, bool withDouble = true)
+    {
+        var network = withDouble ? new ProvisioningDouble() : null;
         var overrides = new Dictionary<string, string?>
         {
             ["Dialtone:SeedDemoData"] = "true",
@@ -54,8 +83,11 @@ internal sealed class Shop : IAsyncDisposable
 
         var app = new DialtoneApp(database, overrides, services: s =>
         {
-            s.RemoveAll<IProvisioningSystems>();
-            s.AddSingleton<IProvisioningSystems>(network);
+            if (network is not null)
+            {
+                s.RemoveAll<IProvisioningSystems>();
+                s.AddSingleton<IProvisioningSystems>(network);
+            }
         });
         var shop = new Shop(app, network);
         await shop.OfferingIdAsync("5G Plus 40 GB");

@@ -37,6 +37,8 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
                 .AddResilienceHandler(name, (pipeline, context) =>
                 {
                     var settings = endpoint(context.ServiceProvider.GetRequiredService<IOptions<OrderingOptions>>().Value);
+                    // Timeouts and breaks of network calls are wall-clock time, whatever clock the business rules run on.
+                    pipeline.TimeProvider = TimeProvider.System;
                     pipeline
                         .AddTimeout(settings.TotalTimeout)
                         .AddRetry(new HttpRetryStrategyOptions

@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using Xunit.Abstractions;
+
+namespace Dialtone.Ordering.Tests.Ordering;
+
+/// <summary>
+/// <c>kill -9</c> in the middle of provisioning: the server is a real child process killed with SIGKILL while orders are
+/// half-way through the (slow) network stand-in, restarted on the same database, and every order must complete with
+/// each line created exactly once on the network and each eSIM profile prepared once.
+/// </summary>
+public sealed class CrashMidOrder(ITestOutputHelper output)
+{
+    private const int Iterations = 2;
+    private const int OrdersPerIteration = 3;
+
+    [Fact]
+    public async Task OrdersInterruptedBySigkillFinishExactlyOnceAfterARestart()
+    {
+        var seed = Environment.GetEnvironmentVariable("DIALTONE_CRASH_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        output.WriteLine($"seed {seed} (set DIALTONE_CRASH_SEED to replay)");
+        var random = new Random(seed);
+        var directory = Path.Combine(Path.GetTempPath(), "dialtone-crash", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            await using var network = await StandinProcess.StartAsync("Dialtone.NetworkSim", directory, latencyMs: 150);
+            await using var smdp = await StandinProcess.StartAsync("Dialtone.SmdpSim", directory, latencyMs: 150);
+            var settings = new Dictionary<string, string>
+            {
+                ["Dialtone__SeedDemoData"] = "true",
+                ["Dialtone__DemoSubscribers"] = "0",
+                ["Dialtone__Standins__Start"] = "false",
+                ["Dialtone__Hub__RecoveryPollingInterval"] = "00:00:00.500",
+                ["Dialtone__Ordering__FirstRetryDelay"] = "00:00:00.050",
+                ["Dialtone__Ordering__MaxRetryDelay"] = "00:00:00.200",
+                ["Dialtone__Ordering__Network__BaseUrl"] = network.BaseUrl,
+                ["Dialtone__Ordering__Smdp__BaseUrl"] = smdp.BaseUrl,
+            };
+            var orders = new List<string>();
+            var server = new ServerProcess(directory, settings);
+            await server.StartAsync();
+            for (var iteration = 0; iteration < Iterations; iteration++)
+            {
+                using (var agent = Agent(server))
+                {
+                    var plan = await OfferingAsync(agent, "5G Plus 40 GB");
+                    var party = (await agent.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Kim", ["familyName"] = $"Crash{iteration}" })).Id();
+                    for (var i = 0; i < OrdersPerIteration; i++)
+                    {
+                        orders.Add((await agent.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.For(Shop.Order(Shop.Add("1", plan)), party))).Id());
+                    }
+                }
+
+                var createdBefore = await network.CounterAsync("subscribersCreated");
+                while (await network.CounterAsync("subscribersCreated") == createdBefore)
+                {
+                    await Task.Delay(10);
+                }
+
+                var wait = random.Next(0, 300);
+                await Task.Delay(wait);
+                output.WriteLine($"iteration {iteration}: SIGKILL {wait} ms after the first line reached the network; network had created {await network.CounterAsync("subscribersCreated")}, SM-DP+ prepared {await smdp.CounterAsync("profilesPrepared")}");
+                server.Kill();
+
+                server = new ServerProcess(directory, settings);
+                await server.StartAsync();
+                using var check = Agent(server);
+                var lines = new List<JsonObject>();
+                foreach (var id in orders)
+                {
+                    var done = await WaitForCompletionAsync(check, id, $"seed {seed}, iteration {iteration}");
+                    lines.Add(await check.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(done)}"));
+                }
+
+                Assert.All(lines, line => Assert.Equal("active", line["status"]!.GetValue<string>()));
+                Assert.Equal(orders.Count, lines.Select(l => Shop.Characteristic(l, "msisdn")).Distinct().Count());
+                Assert.True(orders.Count == await network.CounterAsync("subscribersCreated"), $"seed {seed}: every line is created on the network exactly once");
+                Assert.True(orders.Count == await smdp.CounterAsync("profilesPrepared"), $"seed {seed}: every eSIM profile is prepared exactly once");
+                output.WriteLine($"iteration {iteration}: {orders.Count} order(s) completed; answers replayed to repeated calls: network {await network.CounterAsync("replayedAnswers")}, SM-DP+ {await smdp.CounterAsync("replayedAnswers")}");
+            }
+
+            server.Kill();
+        }
+        finally
+        {
+            DialtoneApp.TryDelete(directory);
+        }
+    }
+
+    private static HttpClient Agent(ServerProcess server)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", "agent-1:agent");
+        return client;
+    }
+
+    private static async Task<string> OfferingAsync(HttpClient client, string name)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var found = await client.GetJsonArrayAsync($"{Shop.CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
+            if (found.Count == 1)
+            {
+                return found[0]!.Id();
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"The demo offering '{name}' never appeared.");
+    }
+
+    private static async Task<JsonObject> WaitForCompletionAsync(HttpClient client, string orderId, string context)
+    {
+        JsonObject order = [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            order = await client.GetJsonAsync($"{Shop.OrderApi}/productOrder/{orderId}");
+            if (order["state"]!.GetValue<string>() is "completed" or "failed" or "cancelled")
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.True(order["state"]!.GetValue<string>() == "completed", $"{context}: order {orderId} is {order["state"]}");
+        return order;
+    }
+}

@@ -1,0 +1,61 @@
+namespace Dialtone.Ordering.Tests.Ordering;
+
+/// <summary>Orders provisioned on the real stand-ins (separate processes) through the HTTP adapter and its resilience pipeline.</summary>
+public sealed class RealStandins
+{
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task OrdersWaitOutAnOutageAndFlakyAnswersAndActOnceOnTheNetwork(TestDatabase database)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "dialtone-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var network = await StandinProcess.StartAsync("Dialtone.NetworkSim", directory);
+            await using var smdp = await StandinProcess.StartAsync("Dialtone.SmdpSim", directory);
+            await using var shop = await Shop.OpenWithStandinsAsync(database, network, smdp);
+            var (_, customer) = await shop.CustomerAsync();
+            var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+
+            await network.SetFaultsAsync(outage: true);
+            var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", plus)));
+            while (await network.CounterAsync("callsDuringOutage") < 3)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal("inProgress", (await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{placed.Id()}"))["state"]!.GetValue<string>());
+            await network.SetFaultsAsync();
+            var completed = await shop.WaitForStateAsync(customer, placed.Id(), "completed", "failed");
+            Assert.Equal("completed", completed["state"]!.GetValue<string>());
+
+            // Half the answers fail (503): the adapter and the process retry, each line is still created once.
+            await network.SetFaultsAsync(errorRate: 0.5);
+            await smdp.SetFaultsAsync(errorRate: 0.5);
+            var more = new List<string>();
+            for (var i = 0; i < 4; i++)
+            {
+                more.Add((await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", plus)))).Id());
+            }
+
+            foreach (var id in more)
+            {
+                Assert.Equal("completed", (await shop.WaitForStateAsync(customer, id, "completed", "failed"))["state"]!.GetValue<string>());
+            }
+
+            await network.SetFaultsAsync();
+            await smdp.SetFaultsAsync();
+            Assert.True(await network.CounterAsync("simulatedErrors") > 0);
+            Assert.Equal(5, await network.CounterAsync("subscribersCreated"));
+            Assert.Equal(5, await smdp.CounterAsync("profilesPrepared"));
+            var line = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(completed)}");
+            using var http = new HttpClient();
+            var record = (await http.GetJsonAsync($"{network.BaseUrl}/nudm-sdm/v2/imsi-{Shop.Characteristic(line, "imsi")}/am-data"));
+            Assert.Equal("msisdn-" + Shop.Characteristic(line, "msisdn")!.TrimStart('+'), record["gpsis"]![0]!.GetValue<string>());
+            Assert.Empty(shop.Problems);
+        }
+        finally
+        {
+            DialtoneApp.TryDelete(directory);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Standins;
+
+/// <summary>
+/// What every stand-in of an outside system shares: its own state file, switches for latency, error rate and full
+/// outage (at start from settings, at run time through <c>PUT /admin/faults</c>), and the replay of the first answer to
+/// a repeated <c>Idempotency-Key</c>. Settings: <c>--urls</c>, <c>--data</c> (the state file), <c>--latency-ms</c>,
+/// <c>--error-rate</c> (0 to 1), <c>--outage</c> (true/false).
+/// </summary>
+public static class StandinHost
+{
+    public static WebApplication Build(string name, string[] args, Action<WebApplication, StandinStore> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var settings = builder.Configuration;
+        var store = new StandinStore(settings["data"] ?? Path.Combine("data", name + ".db"));
+        var faults = new Faults
+        {
+            LatencyMs = int.Parse(settings["latency-ms"] ?? "0", CultureInfo.InvariantCulture),
+            ErrorRate = double.Parse(settings["error-rate"] ?? "0", CultureInfo.InvariantCulture),
+            Outage = bool.Parse(settings["outage"] ?? "false"),
+        };
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(faults);
+        var app = builder.Build();
+        var writes = new SemaphoreSlim(1, 1);
+
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/admin") || context.Request.Path.StartsWithSegments("/health"))
+            {
+                await next(context);
+                return;
+            }
+
+            var current = faults.Current;
+            if (current.Outage)
+            {
+                // A system that is down does not answer at all: the caller sees the connection drop.
+                store.Increment("callsDuringOutage");
+                context.Abort();
+                return;
+            }
+
+            if (current.LatencyMs > 0)
+            {
+                await Task.Delay(current.LatencyMs, context.RequestAborted);
+            }
+
+            if (current.ErrorRate > 0 && Random.Shared.NextDouble() < current.ErrorRate)
+            {
+                store.Increment("simulatedErrors");
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsJsonAsync(new { code = "SIMULATED_ERROR", message = "The system is busy (simulated error)." });
+                return;
+            }
+
+            var key = context.Request.Headers["Idempotency-Key"].ToString();
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+
+            // One write at a time: a repeated key waits for the first to finish and gets its answer.
+            await writes.WaitAsync(context.RequestAborted);
+            try
+            {
+                if (key.Length > 0 && store.Answer(key) is { } first)
+                {
+                    store.Increment("replayedAnswers");
+                    context.Response.StatusCode = first.Status;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(first.Body);
+                    return;
+                }
+
+                var original = context.Response.Body;
+                using var captured = new MemoryStream();
+                context.Response.Body = captured;
+                await next(context);
+                context.Response.Body = original;
+                var body = Encoding.UTF8.GetString(captured.ToArray());
+                if (key.Length > 0 && context.Response.StatusCode < 500)
+                {
+                    store.Remember(key, context.Response.StatusCode, body);
+                }
+
+                captured.Position = 0;
+                await captured.CopyToAsync(original);
+            }
+            finally
+            {
+                writes.Release();
+            }
+        });
+
+        app.MapGet("/health", () => Results.Ok(new { status = "up", system = name }));
+        app.MapGet("/admin/faults", () => Results.Ok(faults.Current));
+        app.MapPut("/admin/faults", (FaultSettings changed) =>
+        {
+            faults.Set(changed);
+            return Results.Ok(faults.Current);
+        });
+        app.MapGet("/admin/stats", () => Results.Ok(store.Counters()));
+        map(app, store);
+        if (int.TryParse(settings["parent-pid"], CultureInfo.InvariantCulture, out var parent))
+        {
+            _ = StopWithParentAsync(app, parent);
+        }
+
+        return app;
+    }
+
+    /// <summary>Started by Dialtone in demo mode, a stand-in ends when Dialtone ends (however it ended, even by SIGKILL).</summary>
+    private static async Task StopWithParentAsync(WebApplication app, int parentId)
+    {
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            try
+            {
+                using var parentProcess = System.Diagnostics.Process.GetProcessById(parentId);
+                if (!parentProcess.HasExited)
+                {
+                    continue;
+                }
+            }
+            catch (ArgumentException)
+            {
+            }
+
+            await app.StopAsync();
+            return;
+        }
+    }
+
+    /// <summary>A 4xx with a code and a message, as the stand-ins refuse.</summary>
+    public static IResult Refuse(int status, string code, string message) => Results.Json(new { code, message }, statusCode: status);
+
+    /// <summary>Reads a JSON object body, or null when it is missing or not an object.</summary>
+    public static async Task<JsonObject?> BodyAsync(HttpRequest request)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The switches of a stand-in.</summary>
+public sealed record FaultSettings(int LatencyMs, double ErrorRate, bool Outage);
+
+/// <summary>The switches as they are now, changed atomically.</summary>
+public sealed class Faults
+{
+    private FaultSettings current = new(0, 0, false);
+
+    public int LatencyMs { init => current = current with { LatencyMs = value }; }
+
+    public double ErrorRate { init => current = current with { ErrorRate = value }; }
+
+    public bool Outage { init => current = current with { Outage = value }; }
+
+    public FaultSettings Current => Volatile.Read(ref current);
+
+    public void Set(FaultSettings changed) => Volatile.Write(ref current, changed);
+}
