@@ -32,6 +32,27 @@ public sealed class ProductOrderLifecycle
         Assert.Equal("active", shop.Network.Subscribers[imsi]);
         Assert.Single(shop.Network.Profiles);
 
+        // The eSIM's activation code and its QR code, for the line's customer only.
+        var activation = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line.Id()}/esimActivation");
+        var code = activation["activationCode"]!.GetValue<string>();
+        Assert.Matches(@"^LPA:1\$smdp\.test\$[A-Z0-9]{20}$", code);
+        using (var png = await customer.GetAsync($"{Shop.InventoryApi}/product/{line.Id()}/esimActivation.png"))
+        {
+            Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await png.Content.ReadAsByteArrayAsync())[..4]);
+        }
+
+        var (_, stranger) = await shop.CustomerAsync("Stranger");
+        using (var strangers = await stranger.GetAsync($"{Shop.InventoryApi}/product/{line.Id()}/esimActivation"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, strangers.StatusCode);
+        }
+
+        using (var agents = await shop.Agent.GetAsync($"{Shop.InventoryApi}/product/{line.Id()}/esimActivation.png"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, agents.StatusCode);
+        }
+
         var boost = await shop.OfferingIdAsync("Data Boost +5 GB");
         var addOn = await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", boost, product: new JsonObject
         {
@@ -47,6 +68,19 @@ public sealed class ProductOrderLifecycle
 
         await shop.OrderAndCompleteAsync(customer, Shop.Order(Modify(line.Id(), new JsonObject { ["status"] = "active" })));
         Assert.Equal("active", shop.Network.Subscribers[imsi]);
+
+        // A SIM swap: a new eSIM (ICCID, profile, activation code) for the same number and IMSI; the old profile is gone.
+        var oldIccid = Shop.Characteristic(line, "iccid");
+        await shop.OrderAndCompleteAsync(customer, Shop.Order(Modify(line.Id(), new JsonObject
+        {
+            ["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "simSwap", ["value"] = true }),
+        })));
+        var swapped = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line.Id()}");
+        Assert.NotEqual(oldIccid, Shop.Characteristic(swapped, "iccid"));
+        Assert.Equal(imsi, Shop.Characteristic(swapped, "imsi"));
+        Assert.Equal("+4915550001234", Shop.Characteristic(swapped, "msisdn"));
+        Assert.Equal([Shop.Characteristic(swapped, "iccid")!], shop.Network.Profiles.Keys);
+        Assert.NotEqual(code, (await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line.Id()}/esimActivation"))["activationCode"]!.GetValue<string>());
 
         var max = await shop.OfferingIdAsync("5G Max 120 GB");
         var change = Modify(line.Id(), null);
@@ -64,12 +98,34 @@ public sealed class ProductOrderLifecycle
         Assert.NotNull(ended["terminationDate"]);
         Assert.False(shop.Network.Subscribers.ContainsKey(imsi));
         Assert.Empty(shop.Network.Profiles);
-        Assert.Equal(["add", "modify", "modify", "modify", "delete"], ended["productOrderItem"]!.AsArray().Select(i => i!["orderItemAction"]!.GetValue<string>()));
+        Assert.Equal(["add", "modify", "modify", "modify", "modify", "delete"], ended["productOrderItem"]!.AsArray().Select(i => i!["orderItemAction"]!.GetValue<string>()));
 
         // The terminated line's number rests in quarantine: nobody can order it.
         using var again = await customer.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(Shop.Order(Shop.Add("1", plus, msisdn: "+4915550001234"))));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("NUMBER_NOT_AVAILABLE", await again.Content.ReadAsStringAsync());
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
+    public async Task ASignedUpSubscriberAndAPartnerOrderWithRealTokens()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var start = await shop.OfferingIdAsync("5G Start 10 GB");
+        var subscriber = await Subscribers.SignUpAndSignInAsync(shop.App, "Sinéad", "Ordering");
+        var customer = shop.App.Bearer(subscriber.Token);
+        var done = await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", start)));
+        Assert.Equal(subscriber.PartyId, done["relatedParty"]![0]!["id"]!.GetValue<string>());
+        Assert.Single(await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product?status=active"));
+
+        var partnerId = "shop-partner-" + Guid.NewGuid().ToString("N")[..6];
+        await OAuthFlows.CreateClientAsync(shop.App, partnerId, "partner");
+        var partner = shop.App.Bearer(await OAuthFlows.AccessTokenAsync(shop.App.CreateClient(), partnerId, "partner"));
+        var person = await partner.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Pia", ["familyName"] = "Partner" });
+        var partnerOrder = await shop.OrderAndCompleteAsync(partner, Shop.For(Shop.Order(Shop.Add("1", start)), person.Id()));
+        Assert.Equal("active", (await partner.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(partnerOrder)}"))["status"]!.GetValue<string>());
+        using var foreign = await partner.GetAsync($"{Shop.OrderApi}/productOrder/{done.Id()}");
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Empty(shop.Problems);
     }
 

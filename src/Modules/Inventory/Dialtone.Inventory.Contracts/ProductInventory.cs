@@ -52,7 +52,8 @@ public sealed record InventoryChangeSet(string OrderId, string OrderHref, string
 /// <summary>
 /// One order item's change to one product. <c>Action</c>: <c>add</c> (a new product with <c>ProductId</c>), <c>modify</c>
 /// (offering, characteristics and prices replaced), <c>suspend</c>, <c>resume</c> or <c>delete</c> (terminated).
-/// Null members of a modify leave the product's value as it is.
+/// Null members of a modify leave the product's value as it is. <c>ActivationCode</c>: a new eSIM's GSMA SGP.22
+/// activation code (<c>LPA:1$…$…</c>), kept apart from the product and given to its owner only.
 /// </summary>
 public sealed record InventoryChange(
     string OrderItemId,
@@ -67,7 +68,8 @@ public sealed record InventoryChange(
     IReadOnlyList<InventoryParty>? Parties,
     IReadOnlyList<InventoryCharacteristic>? Characteristics,
     IReadOnlyList<InventoryPrice>? Prices,
-    string? BaseProductId);
+    string? BaseProductId,
+    string? ActivationCode = null);
 
 /// <summary>The product statuses of TMF637 v4 that Dialtone uses.</summary>
 public static class ProductStatus

@@ -1,6 +1,7 @@
 using Dialtone.Inventory.Contracts;
 using Dialtone.Inventory.Domain;
 using Dialtone.Inventory.Domain.Representation;
+using Dialtone.Inventory.Features.Esim;
 using Dialtone.Inventory.Features.Products;
 using Dialtone.Inventory.Persistence;
 using Dialtone.Platform.Auth;
@@ -33,6 +34,7 @@ public static class InventoryModule
         services.GetRequiredService<HubListenerDirectory>().Register<InventoryDbContext>(InventoryResources.ProductApi);
 
         endpoints.MapTmfResourceReads<InventoryDbContext, Product, ProductRules>(DialtonePolicies.CustomerData);
+        endpoints.MapEsimActivation();
         endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ProductApi, DialtonePolicies.Admin);
         return endpoints;
     }

@@ -1,4 +1,5 @@
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -10,6 +11,28 @@ internal abstract class InventoryDbContext(DbContextOptions options) : ModuleDbC
     public const string ModuleName = "inventory";
 
     protected override string Module => ModuleName;
+
+    public DbSet<EsimActivation> EsimActivations => Set<EsimActivation>();
+
+    protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
+    {
+        var activation = modelBuilder.Entity<EsimActivation>();
+        activation.ToTable("esim_activations");
+        activation.HasKey(a => a.ProductId);
+        activation.Property(a => a.ProductId).HasMaxLength(64);
+        // Whoever holds the code can download the profile: encrypted like personal data, shown to the line's owner only.
+        activation.Property(a => a.ActivationCode).IsProtected(ProtectedColumns.ProtectorOf(this));
+    }
+}
+
+/// <summary>The activation code of a line's current eSIM profile (replaced by a SIM swap).</summary>
+internal sealed class EsimActivation
+{
+    public string ProductId { get; set; } = "";
+
+    public string ActivationCode { get; set; } = "";
+
+    public DateTimeOffset IssuedAt { get; set; }
 }
 
 internal sealed class SqliteInventoryDbContext(DbContextOptions<SqliteInventoryDbContext> options) : InventoryDbContext(options);

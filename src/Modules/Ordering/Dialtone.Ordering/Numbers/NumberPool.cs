@@ -136,6 +136,18 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
         }
     }
 
+    /// <summary>One replaced identifier (the ICCID of a swapped eSIM) rests in quarantine too.</summary>
+    public async Task QuarantineValueAsync(OrderingDbContext db, string kind, string value, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await db.Numbers.FirstOrDefaultAsync(n => n.Kind == kind && n.Value == value && n.Status == NumberStatus.Assigned, cancellationToken);
+        if (row is not null)
+        {
+            row.Status = NumberStatus.Quarantined;
+            row.QuarantinedUntil = now.AddMonths(Pool.QuarantineMonths);
+            row.UpdatedAt = now;
+        }
+    }
+
     public bool IsInPool(string msisdn)
     {
         if (!E164().IsMatch(msisdn) || msisdn.Length != Pool.MsisdnFirst.Length)

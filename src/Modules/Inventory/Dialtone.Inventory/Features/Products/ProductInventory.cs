@@ -49,6 +49,11 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
                 continue;
             }
 
+            if (change.ActivationCode is not null)
+            {
+                await KeepActivationCodeAsync(db, change.ProductId, change.ActivationCode, changes.CompletedAt, cancellationToken);
+            }
+
             if (change.Action == "add")
             {
                 if (document is null)
@@ -70,6 +75,19 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         }
 
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+    }
+
+    private static async Task KeepActivationCodeAsync(InventoryDbContext db, string productId, string code, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var activation = await db.EsimActivations.FirstOrDefaultAsync(a => a.ProductId == productId, cancellationToken);
+        if (activation is null)
+        {
+            db.EsimActivations.Add(new EsimActivation { ProductId = productId, ActivationCode = code, IssuedAt = now });
+            return;
+        }
+
+        activation.ActivationCode = code;
+        activation.IssuedAt = now;
     }
 
     private static bool AppliedAlready(TmfDocument document, string orderId, string itemId) =>

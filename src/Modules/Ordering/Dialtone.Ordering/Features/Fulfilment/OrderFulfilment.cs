@@ -200,13 +200,14 @@ internal sealed partial class OrderFulfilment(
 
         var completedAt = clock.GetUtcNow();
         var orderHref = OrderingResources.ProductOrder.BasePath + "/" + orderId;
-        await inventory.ApplyAsync(new InventoryChangeSet(orderId, orderHref, process.CreatedBy, completedAt, process.Changes), cancellationToken);
+        var changes = process.Changes.Select(c => WithActivationCode(process, c)).ToList();
+        await inventory.ApplyAsync(new InventoryChangeSet(orderId, orderHref, process.CreatedBy, completedAt, changes), cancellationToken);
 
         await CommitAsync(orderId, "All items fulfilled.", async (p, db, commit) =>
         {
             var now = clock.GetUtcNow();
             var productOfValue = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var change in p.Changes.Where(c => c.Action == "add"))
+            foreach (var change in p.Changes.Where(c => c.Action is "add" or "modify"))
             {
                 foreach (var identifier in change.Characteristics?.Where(c => c.Name is "msisdn" or "imsi" or "iccid") ?? [])
                 {
@@ -218,6 +219,11 @@ internal sealed partial class OrderFulfilment(
             foreach (var terminated in p.Changes.Where(c => c.Action == "delete"))
             {
                 await numbers.QuarantineAsync(db, terminated.ProductId, now, cancellationToken);
+            }
+
+            foreach (var replaced in p.Steps.Where(s => s.Operation == ProvisioningOperations.DeleteProfile && s.Input.GetValueOrDefault("iccid") is { Length: > 0 }))
+            {
+                await numbers.QuarantineValueAsync(db, NumberKind.Iccid, replaced.Input["iccid"], now, cancellationToken);
             }
 
             p.End(ProcessStage.Completed, now);
@@ -238,6 +244,19 @@ internal sealed partial class OrderFulfilment(
             await commit.Outbox.PublishAsync(new ProductOrderCompleted(orderId, now, p.Changes.Select(c => c.BillingAccountId).FirstOrDefault(b => b is not null),
                 [.. p.Changes.Select(c => new CompletedOrderItem(c.OrderItemId, c.Action, c.ProductId, c.OfferingId))]));
         }, cancellationToken);
+    }
+
+    /// <summary>A new eSIM profile's activation code, from what the SM-DP+ answered: GSMA SGP.22 <c>LPA:1$&lt;address&gt;$&lt;matching id&gt;</c>.</summary>
+    private InventoryChange WithActivationCode(OrderProcess process, InventoryChange change)
+    {
+        var matchingId = process.Output(change.OrderItemId, ProvisioningOperations.PrepareProfile, "matchingId");
+        if (matchingId is null)
+        {
+            return change;
+        }
+
+        var address = options.Value.Smdp.PublicAddress ?? process.Output(change.OrderItemId, ProvisioningOperations.PrepareProfile, "smdpAddress");
+        return change with { ActivationCode = $"LPA:1${address}${matchingId}" };
     }
 
     /// <summary>

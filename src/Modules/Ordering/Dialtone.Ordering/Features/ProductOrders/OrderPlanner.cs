@@ -27,6 +27,9 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
     public const string RoamingPass = "DT-ROAM-PASS";
     public const string Fibre = "DT-FIBRE";
 
+    /// <summary>The SM-DP+'s id of a line's current eSIM profile (Dialtone's product id, then a new one per SIM swap).</summary>
+    public const string EsimProfile = "esimProfileId";
+
     public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -60,7 +63,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
                     await PlanAddAsync(plan, item, label, catalog, db, cancellationToken);
                     break;
                 case "modify" or "delete" or "noChange":
-                    await PlanChangeAsync(plan, item, label, catalog, cancellationToken);
+                    await PlanChangeAsync(plan, item, label, catalog, db, cancellationToken);
                     break;
                 default:
                     throw TmfProblemException.BadRequest("INVALID_ACTION", $"{label}: 'action' must be add, modify, delete or noChange, not '{item.Action}'.");
@@ -91,7 +94,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
                 var paymentMode = Text(offering.Characteristics, "paymentMode") ?? "postpaid";
                 plan.Step(item.Id!, Network, CreateSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["msisdn"] = msisdn, ["paymentMode"] = paymentMode }, DeleteSubscriber);
                 plan.Step(item.Id!, Smdp, PrepareProfile, new() { ["profile"] = productId, ["iccid"] = iccid, ["imsi"] = imsi }, DeleteProfile);
-                characteristics.InsertRange(0, [Characteristic("msisdn", msisdn), Characteristic("imsi", imsi), Characteristic("iccid", iccid)]);
+                characteristics.InsertRange(0, [Characteristic("msisdn", msisdn), Characteristic("imsi", imsi), Characteristic("iccid", iccid), Characteristic(EsimProfile, productId)]);
                 plan.Lines[item.Id!] = (productId, imsi, offering.Id);
                 break;
             }
@@ -118,7 +121,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
             offering.Specification?.Name, item.BillingAccount?.Id ?? plan.BillingAccountId, plan.Customer.Parties, characteristics, Prices(offering), baseProductId));
     }
 
-    private async Task PlanChangeAsync(Planning plan, ProductOrderItem item, string label, IOfferingCatalog catalog, CancellationToken cancellationToken)
+    private async Task PlanChangeAsync(Planning plan, ProductOrderItem item, string label, IOfferingCatalog catalog, OrderingDbContext db, CancellationToken cancellationToken)
     {
         var productId = item.Product?.Id;
         if (string.IsNullOrWhiteSpace(productId))
@@ -159,6 +162,13 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
             }
 
             plan.Changes.Add(Change(item, "delete", productId));
+            return;
+        }
+
+        if (Flag(item.Product?.ProductCharacteristic, "simSwap", label))
+        {
+            RequireLine(productNumber, label, "given a new eSIM");
+            await PlanSimSwapAsync(plan, item, product, label, db, cancellationToken);
             return;
         }
 
@@ -207,6 +217,28 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
 
         plan.Changes.Add(new InventoryChange(item.Id!, "modify", productId, target.Name, target.Id, target.Name, target.Specification?.Id, target.Specification?.Name,
             null, null, characteristics, Prices(target), null));
+    }
+
+    /// <summary>
+    /// A new eSIM for the same number (lost phone, new device): a new ICCID and profile on the SM-DP+, then the old profile
+    /// deleted; the line keeps its MSISDN and IMSI, the network is not touched, the old ICCID goes to quarantine.
+    /// </summary>
+    private async Task PlanSimSwapAsync(Planning plan, ProductOrderItem item, InventoryProduct product, string label, OrderingDbContext db, CancellationToken cancellationToken)
+    {
+        var iccid = await numbers.ReserveAsync(db, NumberKind.Iccid, null, plan.OrderId, label, plan.Now, cancellationToken);
+        var profile = $"{product.Id}.{plan.OrderId[^12..]}";
+        var imsi = product.Characteristic("imsi") ?? "";
+        plan.Step(item.Id!, Smdp, PrepareProfile, new() { ["profile"] = profile, ["iccid"] = iccid, ["imsi"] = imsi }, DeleteProfile);
+        plan.Step(item.Id!, Smdp, DeleteProfile, new() { ["profile"] = product.Characteristic(EsimProfile) ?? product.Id, ["iccid"] = product.Characteristic("iccid") ?? "" }, undo: null);
+        var characteristics = product.Characteristics
+            .Select(c => c.Name switch { "iccid" => Characteristic("iccid", iccid), EsimProfile => Characteristic(EsimProfile, profile), _ => c })
+            .ToList();
+        if (characteristics.All(c => c.Name != EsimProfile))
+        {
+            characteristics.Add(Characteristic(EsimProfile, profile));
+        }
+
+        plan.Changes.Add(new InventoryChange(item.Id!, "modify", product.Id, null, null, null, null, null, null, null, characteristics, null, null));
     }
 
     private static void RequireLine(string? productNumber, string label, string what)
@@ -329,6 +361,15 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
             ? value.GetString()
             : throw TmfProblemException.BadRequest("INVALID_CHARACTERISTIC", $"{label}: characteristic '{name}' must be a string.");
     }
+
+    private static bool Flag(IEnumerable<Characteristic>? characteristics, string name, string label) =>
+        characteristics?.FirstOrDefault(c => c.Name == name)?.Value switch
+        {
+            null => false,
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.False } => false,
+            _ => throw TmfProblemException.BadRequest("INVALID_CHARACTERISTIC", $"{label}: characteristic '{name}' must be true or false."),
+        };
 
     private static string? Text(IEnumerable<CatalogCharacteristicValue> characteristics, string name) =>
         characteristics.FirstOrDefault(c => c.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;

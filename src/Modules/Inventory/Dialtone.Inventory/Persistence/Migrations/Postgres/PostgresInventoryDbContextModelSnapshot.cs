@@ -24,6 +24,24 @@ namespace Dialtone.Inventory.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Dialtone.Inventory.Persistence.EsimActivation", b =>
+                {
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActivationCode")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProductId");
+
+                    b.ToTable("esim_activations", "inventory");
+                });
+
             modelBuilder.Entity("Dialtone.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -19,6 +19,24 @@ namespace Dialtone.Inventory.Persistence.Migrations.Sqlite
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("WolverineEnabled", "true");
 
+            modelBuilder.Entity("Dialtone.Inventory.Persistence.EsimActivation", b =>
+                {
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivationCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProductId");
+
+                    b.ToTable("inventory_esim_activations", (string)null);
+                });
+
             modelBuilder.Entity("Dialtone.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
