@@ -111,14 +111,34 @@ internal sealed class Shop : IAsyncDisposable
         throw new InvalidOperationException($"The demo offering '{name}' never appeared.");
     }
 
-    /// <summary>A new customer's party (made by the agent) and a client acting as that customer.</summary>
-    public async Task<(string PartyId, HttpClient Client)> CustomerAsync(string givenName = "Nora")
+    /// <summary>A new customer's party (made by the agent) and a client acting as that customer, identity checked unless asked not to.</summary>
+    public async Task<(string PartyId, HttpClient Client)> CustomerAsync(string givenName = "Nora", bool identityChecked = true)
     {
         var n = Interlocked.Increment(ref customers);
         var person = await Agent.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = givenName, ["familyName"] = $"Customer{n}" });
         var client = App.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Dev", $"customer-{n}:customer:{person.Id()}");
+        if (identityChecked)
+        {
+            await PassIdentityCheckAsync(Agent, person.Id());
+        }
+
         return (person.Id(), client);
+    }
+
+    /// <summary>A passing identity check of <paramref name="partyId"/> (a customer leaves the party out: it is their own).</summary>
+    public static async Task<JsonObject> PassIdentityCheckAsync(HttpClient client, string? partyId) =>
+        await client.PostJsonAsync($"{OrderApi}/identityCheck", IdentityDocument(partyId, "P1234567", "1990-04-01"));
+
+    public static JsonObject IdentityDocument(string? partyId, string number, string birthDate)
+    {
+        var document = new JsonObject { ["documentType"] = "passport", ["documentNumber"] = number, ["birthDate"] = birthDate };
+        if (partyId is not null)
+        {
+            document["partyId"] = partyId;
+        }
+
+        return document;
     }
 
     public static JsonObject Add(string itemId, string offeringId, string? msisdn = null, JsonArray? relationships = null, JsonObject? product = null)

@@ -48,6 +48,8 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
         {
             ["Dialtone:DataDirectory"] = directory,
             ["Dialtone:SeedDemoData"] = "false",
+            // Tests start the stand-ins of the outside world themselves when they need them (StandinProcess).
+            ["Dialtone:Standins:Start"] = "false",
             ["Dialtone:Auth:DevelopmentScheme"] = "true",
             ["Dialtone:Hub:AllowedCallbackHosts:0"] = "127.0.0.1",
             ["Dialtone:Hub:RetryDelays:0"] = "00:00:00.020",

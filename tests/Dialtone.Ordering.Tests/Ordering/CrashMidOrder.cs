@@ -45,6 +45,7 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
                 {
                     var plan = await OfferingAsync(agent, "5G Plus 40 GB");
                     var party = (await agent.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Kim", ["familyName"] = $"Crash{iteration}" })).Id();
+                    await Shop.PassIdentityCheckAsync(agent, party);
                     for (var i = 0; i < OrdersPerIteration; i++)
                     {
                         orders.Add((await agent.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.For(Shop.Order(Shop.Add("1", plan)), party))).Id());

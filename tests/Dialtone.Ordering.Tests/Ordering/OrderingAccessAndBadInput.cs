@@ -32,6 +32,7 @@ public sealed class OrderingAccessAndBadInput
         // A partner orders for a customer it registered, follows its own orders, and sees nobody else's.
         var partner = shop.App.ClientAs("partner-x", "partner");
         var pat = await partner.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Pat", ["familyName"] = "Partner" });
+        await Shop.PassIdentityCheckAsync(partner, pat.Id());
         var patOrder = await partner.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.For(Shop.Order(Shop.Add("1", plus)), pat.Id()));
         var patDone = await shop.WaitForStateAsync(partner, patOrder.Id(), "completed");
         Assert.Equal("active", (await partner.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(patDone)}"))["status"]!.GetValue<string>());

@@ -114,6 +114,7 @@ public sealed class ProductOrderLifecycle
         var start = await shop.OfferingIdAsync("5G Start 10 GB");
         var subscriber = await Subscribers.SignUpAndSignInAsync(shop.App, "Sinéad", "Ordering");
         var customer = shop.App.Bearer(subscriber.Token);
+        await Shop.PassIdentityCheckAsync(customer, null);
         var done = await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", start)));
         Assert.Equal(subscriber.PartyId, done["relatedParty"]![0]!["id"]!.GetValue<string>());
         Assert.Single(await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product?status=active"));
@@ -122,6 +123,7 @@ public sealed class ProductOrderLifecycle
         await OAuthFlows.CreateClientAsync(shop.App, partnerId, "partner");
         var partner = shop.App.Bearer(await OAuthFlows.AccessTokenAsync(shop.App.CreateClient(), partnerId, "partner"));
         var person = await partner.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Pia", ["familyName"] = "Partner" });
+        await Shop.PassIdentityCheckAsync(partner, person.Id());
         var partnerOrder = await shop.OrderAndCompleteAsync(partner, Shop.For(Shop.Order(Shop.Add("1", start)), person.Id()));
         Assert.Equal("active", (await partner.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(partnerOrder)}"))["status"]!.GetValue<string>());
         using var foreign = await partner.GetAsync($"{Shop.OrderApi}/productOrder/{done.Id()}");

@@ -10,6 +10,9 @@ public interface IOfferingCatalog
 {
     /// <summary>The offering with its specification and prices, or null when no offering has this id.</summary>
     Task<CatalogOffering?> FindOfferingAsync(string offeringId, CancellationToken cancellationToken);
+
+    /// <summary>The id of the offering named <paramref name="name"/> that is orderable at <paramref name="now"/>, or null (demo data orders by name).</summary>
+    Task<string?> FindOrderableOfferingIdAsync(string name, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 /// <summary>

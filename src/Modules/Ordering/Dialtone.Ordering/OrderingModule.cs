@@ -1,6 +1,7 @@
 using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Domain.Representation;
 using Dialtone.Ordering.Features.Fulfilment;
+using Dialtone.Ordering.Features.IdentityChecks;
 using Dialtone.Ordering.Handlers;
 using Dialtone.Ordering.Features.ProductOrders;
 using Dialtone.Ordering.Numbers;
@@ -30,6 +31,7 @@ public static class OrderingModule
         services.AddSingleton<ProductOrderRules>();
         services.AddSingleton<CancelProductOrderRules>();
         services.AddSingleton<OrderFulfilment>();
+        services.AddSingleton<Seeding.DemoLines>();
         HttpProvisioningSystems.Register(services);
         services.AddModuleDbContext<OrderingDbContext, SqliteOrderingDbContext, PostgresOrderingDbContext>(OrderingDbContext.ModuleName);
 
@@ -57,6 +59,7 @@ public static class OrderingModule
 
         endpoints.MapTmfResource<OrderingDbContext, ProductOrder, ProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
         endpoints.MapTmfResource<OrderingDbContext, CancelProductOrder, CancelProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
+        endpoints.MapIdentityCheck();
         endpoints.MapTmfHub<OrderingDbContext>(OrderingResources.ApiName, DialtonePolicies.Admin);
         return endpoints;
     }

@@ -9,7 +9,8 @@ namespace Dialtone.Parties.Contracts;
 /// <param name="CustomerId">The TMF629 customer.</param>
 /// <param name="CustomerNumber">The customer's human-readable number (C-…).</param>
 /// <param name="CreatedBy">The subject that created the customer (the sign-up, or a partner client).</param>
-public sealed record CustomerRegistered(string PartyId, string CustomerId, string CustomerNumber, string CreatedBy);
+/// <param name="DemoSubscriber">A demo subscriber signed up at seed time (demo mode only): other modules may give them demo data (a line, through a real order).</param>
+public sealed record CustomerRegistered(string PartyId, string CustomerId, string CustomerNumber, string CreatedBy, bool DemoSubscriber = false);
 
 /// <summary>A party as other modules may know it: enough to check and fill a reference.</summary>
 /// <param name="Id">The party id.</param>

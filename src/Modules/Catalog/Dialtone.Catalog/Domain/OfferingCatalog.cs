@@ -51,6 +51,23 @@ internal sealed class OfferingCatalog(CatalogDbContext db) : IOfferingCatalog
             offering.ValidFor?.EndDateTime, offering.IsSellable ?? true, offering.IsBundle ?? false, specification, prices, required, characteristics);
     }
 
+    public async Task<string?> FindOrderableOfferingIdAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var named = await db.SearchEntries.AsNoTracking()
+            .Where(e => e.ResourceType == CatalogResources.ProductOffering.Resource && e.Path == "name" && e.Text == name)
+            .Select(e => e.DocumentId)
+            .ToListAsync(cancellationToken);
+        foreach (var id in named)
+        {
+            if ((await FindOfferingAsync(id, cancellationToken))?.IsOrderableAt(now) == true)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     private async Task<CatalogPrice> ToCatalogPriceAsync(ProductOfferingPrice price, CancellationToken cancellationToken)
     {
         var alterations = new List<CatalogPriceAlteration>();

@@ -18,6 +18,7 @@ internal static class OrderDocuments
     public static string StateOf(OrderProcess process) => process.Stage switch
     {
         ProcessStage.Accepted => OrderState.Acknowledged,
+        ProcessStage.AwaitingIdentity => OrderState.Pending,
         ProcessStage.Cancelling => process.PastPointOfNoReturn ? OrderState.PendingCancellation : OrderState.AssessingCancellation,
         ProcessStage.Completed => OrderState.Completed,
         ProcessStage.Failed => OrderState.Failed,

@@ -26,6 +26,9 @@ internal sealed class OrderProcess
     /// <summary>Who placed the order (owner key), which inventory records as the products' creator.</summary>
     public string CreatedBy { get; private set; } = "";
 
+    /// <summary>The customer's party (an id, not personal data): whose identity check an order may wait for.</summary>
+    public string PartyId { get; private set; } = "";
+
     /// <summary>The <c>cancelProductOrder</c> asking to cancel, while it is being carried out.</summary>
     public string? CancelId { get; private set; }
 
@@ -57,11 +60,12 @@ internal sealed class OrderProcess
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public static OrderProcess Start(string orderId, string createdBy, IEnumerable<ProcessStep> steps, IEnumerable<InventoryChange> changes, DateTimeOffset now) => new()
+    public static OrderProcess Start(string orderId, string createdBy, string partyId, bool awaitingIdentity, IEnumerable<ProcessStep> steps, IEnumerable<InventoryChange> changes, DateTimeOffset now) => new()
     {
         OrderId = orderId,
         CreatedBy = createdBy,
-        Stage = ProcessStage.Accepted,
+        PartyId = partyId,
+        Stage = awaitingIdentity ? ProcessStage.AwaitingIdentity : ProcessStage.Accepted,
         UpdatedAt = now,
         state = new ProcessState { Steps = [.. steps], Changes = [.. changes] },
     };
@@ -73,7 +77,7 @@ internal sealed class OrderProcess
         {
             case ProcessStage.Accepted:
                 return new ProcessMove.Begin();
-            case ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled:
+            case ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled or ProcessStage.AwaitingIdentity:
                 return new ProcessMove.Stop();
             case ProcessStage.Completing:
                 return new ProcessMove.Complete();
@@ -148,7 +152,7 @@ internal sealed class OrderProcess
         Move(ProcessStage.Cancelling, now);
     }
 
-    public bool MayBeCancelled => Stage is ProcessStage.Accepted or ProcessStage.Provisioning;
+    public bool MayBeCancelled => Stage is ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Provisioning;
 
     public void BeginCompletion(DateTimeOffset now) => Move(ProcessStage.Completing, now);
 
@@ -186,6 +190,7 @@ internal sealed class OrderProcess
 internal static class ProcessStage
 {
     public const string Accepted = "accepted";
+    public const string AwaitingIdentity = "awaitingIdentity";
     public const string Provisioning = "provisioning";
     public const string Cancelling = "cancelling";
     public const string Failing = "failing";

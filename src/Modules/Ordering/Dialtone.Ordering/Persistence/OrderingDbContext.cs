@@ -1,4 +1,5 @@
 using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Features.IdentityChecks;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Persistence;
@@ -18,6 +19,8 @@ internal abstract class OrderingDbContext(DbContextOptions options) : ModuleDbCo
 
     public DbSet<NumberAssignment> Numbers => Set<NumberAssignment>();
 
+    public DbSet<IdentityCheck> IdentityChecks => Set<IdentityCheck>();
+
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
         var protector = ProtectedColumns.ProtectorOf(this);
@@ -33,7 +36,17 @@ internal abstract class OrderingDbContext(DbContextOptions options) : ModuleDbCo
         process.Ignore(p => p.Changes);
         // Steps and planned changes hold MSISDNs, IMSIs and ICCIDs: personal data, encrypted like documents.
         process.Property(p => p.State).IsProtected(protector);
+        process.Property(p => p.PartyId).HasMaxLength(64);
         process.HasIndex(p => p.Stage);
+        process.HasIndex(p => new { p.PartyId, p.Stage });
+
+        var check = modelBuilder.Entity<IdentityCheck>();
+        check.ToTable("identity_checks");
+        check.HasKey(c => c.PartyId);
+        check.Property(c => c.PartyId).HasMaxLength(64);
+        check.Property(c => c.Status).HasMaxLength(16);
+        check.Property(c => c.DocumentType).HasMaxLength(32);
+        check.Property(c => c.CheckedBy).HasMaxLength(300);
 
         var number = modelBuilder.Entity<NumberAssignment>();
         number.ToTable("numbers");

@@ -89,7 +89,7 @@ internal sealed partial class DemoSubscribersSeeder(
         for (var i = 0; i < count; i++)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var result = await scope.ServiceProvider.GetRequiredService<SignUpCommand>().ExecuteAsync(Subscriber(i), options.Value.PublicBaseUrl ?? "http://localhost:5080", cancellationToken);
+            var result = await scope.ServiceProvider.GetRequiredService<SignUpCommand>().ExecuteAsync(Subscriber(i), options.Value.PublicBaseUrl ?? "http://localhost:5080", cancellationToken, demoSubscriber: true);
             if (result is null)
             {
                 continue; // signed up on an earlier start (or by another node starting at the same time)

@@ -12,7 +12,11 @@ using static Dialtone.Ordering.Provisioning.ProvisioningOperations;
 namespace Dialtone.Ordering.Features.ProductOrders;
 
 /// <summary>What an accepted order will do: its provisioning steps in order, and the inventory changes it makes when complete.</summary>
-internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList<InventoryChange> Changes);
+internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList<InventoryChange> Changes, string PartyId, bool AddsMobileLine)
+{
+    /// <summary>Whether the order waits for the customer's identity check (a new line, and no check passed yet).</summary>
+    public bool AwaitsIdentity { get; init; }
+}
 
 /// <summary>
 /// Judges each item of a submitted order against the catalog and the customer's inventory, copies the prices it is
@@ -70,7 +74,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
             }
         }
 
-        return new OrderPlan(plan.Steps, plan.Changes);
+        return new OrderPlan(plan.Steps, plan.Changes, customer.PartyId, plan.Lines.Count > 0);
     }
 
     private static bool IsAddOnCandidate(ProductOrderItem item) =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Domain.Representation;
+using Dialtone.Ordering.Features.IdentityChecks;
 using Dialtone.Ordering.Handlers;
 using Dialtone.Ordering.Persistence;
 using Dialtone.Parties.Contracts;
@@ -79,8 +80,21 @@ internal sealed class ProductOrderRules(OrderPlanner planner, IServiceScopeFacto
         }
 
         var customer = await CustomerAsync(after, context, cancellationToken);
-        var plan = await planner.PlanAsync(after, customer, (OrderingDbContext)context.Db, context.Now, cancellationToken);
+        var db = (OrderingDbContext)context.Db;
+        var plan = await planner.PlanAsync(after, customer, db, context.Now, cancellationToken);
         after.OrderTotalPrice = OrderTotals.Of(after.ProductOrderItem ?? []);
+        if (plan.AddsMobileLine && !await IdentityCheckRules.HasPassedAsync(db, customer.PartyId, cancellationToken))
+        {
+            plan = plan with { AwaitsIdentity = true };
+            after.State = OrderState.Pending;
+            after.StateChange!.Add(new OrderStateChange { State = OrderState.Pending, ChangeDate = context.Now, ChangeReason = IdentityCheckRules.WaitingReason });
+            after.Note = [.. after.Note ?? [], new Note { Text = IdentityCheckRules.WaitingReason, Date = context.Now, Author = "Dialtone" }];
+            foreach (var item in after.ProductOrderItem ?? [])
+            {
+                item.State = OrderState.Pending;
+            }
+        }
+
         plans.AddOrUpdate(after, plan);
     }
 
@@ -92,8 +106,11 @@ internal sealed class ProductOrderRules(OrderPlanner planner, IServiceScopeFacto
         }
 
         plans.Remove(created);
-        outbox.DbContext.Processes.Add(OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.Steps, plan.Changes, context.Now));
-        await outbox.PublishAsync(new AdvanceProductOrder(document.Id));
+        outbox.DbContext.Processes.Add(OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.PartyId, plan.AwaitsIdentity, plan.Steps, plan.Changes, context.Now));
+        if (!plan.AwaitsIdentity)
+        {
+            await outbox.PublishAsync(new AdvanceProductOrder(document.Id));
+        }
     }
 
     public override Task EnsureDeletableAsync(ProductOrder current, TmfWriteContext context, CancellationToken cancellationToken) =>

@@ -34,7 +34,7 @@ internal sealed partial class SignUpCommand(
     public const string PersonalisedOffersConsent = "personalisedOffersConsent";
 
     /// <summary>Signs the person up; null when the address already had an account (its owner was mailed instead).</summary>
-    public async Task<SignUpResult?> ExecuteAsync(SignUpRequest input, string baseUrl, CancellationToken cancellationToken)
+    public async Task<SignUpResult?> ExecuteAsync(SignUpRequest input, string baseUrl, CancellationToken cancellationToken, bool demoSubscriber = false)
     {
         var email = ContactData.NormaliseEmail(input.Email, "email");
         var phone = ContactData.NormalisePhone(input.PhoneNumber, "phoneNumber");
@@ -70,7 +70,7 @@ internal sealed partial class SignUpCommand(
             var (customerDocument, customerView) = await TmfResourceEndpoints.CreateDocumentAsync<PartiesDbContext, Domain.Representation.Customers.Customer, CustomerRules>(
                 outbox, customers, customer, context, cancellationToken);
             var number = customerView["customerNumber"]!.GetValue<string>();
-            await outbox.PublishAsync(new CustomerRegistered(partyId, customerDocument.Id, number, SignUpCaller.Subject!));
+            await outbox.PublishAsync(new CustomerRegistered(partyId, customerDocument.Id, number, SignUpCaller.Subject!, demoSubscriber));
             await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
             LogSignedUp(logger, email, number, partyId);
             return new SignUpResult(partyId, customerDocument.Id, number, "pending", login);

@@ -42,6 +42,11 @@ namespace Dialtone.Ordering.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PartyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -62,7 +67,41 @@ namespace Dialtone.Ordering.Persistence.Migrations.Postgres
 
                     b.HasIndex("Stage");
 
+                    b.HasIndex("PartyId", "Stage");
+
                     b.ToTable("order_processes", "ordering");
+                });
+
+            modelBuilder.Entity("Dialtone.Ordering.Features.IdentityChecks.IdentityCheck", b =>
+                {
+                    b.Property<string>("PartyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CheckedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("PartyId");
+
+                    b.ToTable("identity_checks", "ordering");
                 });
 
             modelBuilder.Entity("Dialtone.Ordering.Numbers.NumberAssignment", b =>

@@ -37,6 +37,11 @@ namespace Dialtone.Ordering.Persistence.Migrations.Sqlite
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PartyId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -57,7 +62,41 @@ namespace Dialtone.Ordering.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Stage");
 
+                    b.HasIndex("PartyId", "Stage");
+
                     b.ToTable("ordering_order_processes", (string)null);
+                });
+
+            modelBuilder.Entity("Dialtone.Ordering.Features.IdentityChecks.IdentityCheck", b =>
+                {
+                    b.Property<string>("PartyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CheckedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PartyId");
+
+                    b.ToTable("ordering_identity_checks", (string)null);
                 });
 
             modelBuilder.Entity("Dialtone.Ordering.Numbers.NumberAssignment", b =>

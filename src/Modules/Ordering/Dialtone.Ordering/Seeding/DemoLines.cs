@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Dialtone.Catalog.Contracts;
+using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Domain.Representation;
+using Dialtone.Ordering.Features.IdentityChecks;
+using Dialtone.Ordering.Features.ProductOrders;
+using Dialtone.Ordering.Persistence;
+using Dialtone.Platform;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Ordering.Seeding;
+
+/// <summary>
+/// Demo mode: every demo subscriber gets a line through a real order, placed as an agent in a shop would (identity
+/// checked in person), so inventory, numbers, the network stand-in and the SM-DP+ agree. The plan is the same for the
+/// same subscriber on every fresh demo database; every fifth also takes a data boost in the same order.
+/// </summary>
+internal sealed class DemoLines(IServiceScopeFactory scopes, ProductOrderRules rules, TimeProvider clock, IOptions<DialtoneOptions> options)
+{
+    public const string Seeder = "user:demo-shop";
+
+    private static readonly string[] Plans = ["5G Start 10 GB", "5G Plus 40 GB", "5G Plus 40 GB", "5G Max 120 GB", "5G Unlimited"];
+
+    public async Task OrderLineAsync(string partyId, string customerNumber, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<IOfferingCatalog>();
+        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
+        var db = outbox.DbContext;
+        var now = clock.GetUtcNow();
+        var index = int.TryParse(customerNumber.AsSpan(2), out var number) ? number : partyId.Length;
+        var plan = await catalog.FindOrderableOfferingIdAsync(Plans[index % Plans.Length], now, cancellationToken)
+                   ?? throw new InvalidOperationException($"The demo plan '{Plans[index % Plans.Length]}' is not in the catalog.");
+        var boost = index % 5 == 0 ? await catalog.FindOrderableOfferingIdAsync("Data Boost +5 GB", now, cancellationToken) : null;
+
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        var ordered = await db.SearchEntries.AnyAsync(e => e.ResourceType == OrderingResources.ProductOrder.Resource && e.Path == "relatedParty.id" && e.Text == partyId, cancellationToken);
+        if (ordered)
+        {
+            return;
+        }
+
+        if (!await IdentityCheckRules.HasPassedAsync(db, partyId, cancellationToken))
+        {
+            db.IdentityChecks.Add(new IdentityCheck { PartyId = partyId, Status = "passed", DocumentType = "inPerson", CheckedAt = now, CheckedBy = Seeder });
+            // Written inside the transaction now, so that judging the order (a query) sees it.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        var items = new JsonArray(new JsonObject { ["id"] = "line", ["action"] = "add", ["productOffering"] = new JsonObject { ["id"] = plan } });
+        if (boost is not null)
+        {
+            items.Add(new JsonObject
+            {
+                ["id"] = "boost", ["action"] = "add", ["productOffering"] = new JsonObject { ["id"] = boost },
+                ["productOrderItemRelationship"] = new JsonArray(new JsonObject { ["id"] = "line", ["relationshipType"] = "reliesOn" }),
+            });
+        }
+
+        var body = new JsonObject
+        {
+            ["description"] = "Demo data: a line for a demo subscriber",
+            ["channel"] = new JsonArray(new JsonObject { ["id"] = "shop", ["name"] = "Dialtone shop", ["role"] = "sales channel" }),
+            ["relatedParty"] = new JsonArray(new JsonObject { ["id"] = partyId, ["role"] = ProductOrderRules.CustomerRole, ["@referredType"] = "Individual" }),
+            ["productOrderItem"] = items,
+        };
+        var context = new TmfWriteContext(db, Caller.ActingFor(Seeder, DialtoneRoles.Agent), options.Value.PublicBaseUrl ?? "http://localhost:5080", now);
+        await TmfResourceEndpoints.CreateDocumentAsync<OrderingDbContext, ProductOrder, ProductOrderRules>(outbox, rules, body, context, cancellationToken);
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+    }
+}
