@@ -5,6 +5,7 @@ using Dialtone.Bench.Load;
 
 // Closed-loop load generator: N workers, each with one request in flight at a time, for a fixed time.
 // Usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create|bare-json> <durationSeconds> <concurrency>
+//        Dialtone.Bench.Load <baseUrl> orders <orderCount> <concurrency>
 //        [--warmup <seconds>] [--write-ids <file>] [--prepare-only]
 const string Usage = "usage: Dialtone.Bench.Load <baseUrl> <get-by-id|list-filtered|create|bare-json> <durationSeconds> <concurrency> [--warmup <seconds>] [--write-ids <file>] [--prepare-only]";
 
@@ -43,6 +44,13 @@ if (positional.Count != 4)
 var baseUri = new Uri(positional[0].TrimEnd('/') + "/");
 var durationSeconds = double.Parse(positional[2], CultureInfo.InvariantCulture);
 var concurrency = int.Parse(positional[3], CultureInfo.InvariantCulture);
+if (positional[1] == "orders")
+{
+    // Order throughput: the third argument is the number of orders, not seconds (see OrderThroughput).
+    using var ordersClient = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+    return await OrderThroughput.RunAsync(ordersClient, baseUri, (int)durationSeconds, concurrency, Console.Out);
+}
+
 var scenario = Scenario.Create(positional[1], baseUri);
 
 using var handler = new SocketsHttpHandler
