@@ -58,4 +58,47 @@ public sealed class RealStandins
             DialtoneApp.TryDelete(directory);
         }
     }
+
+    [Fact]
+    public async Task APortedNumberMovesFromTheDonorOrTheOrderFailsWithTheDonorsAnswer()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "dialtone-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var network = await StandinProcess.StartAsync("Dialtone.NetworkSim", directory);
+            await using var smdp = await StandinProcess.StartAsync("Dialtone.SmdpSim", directory);
+            await using var shop = await Shop.OpenWithStandinsAsync(TestDatabase.Sqlite, network, smdp);
+            var (_, customer) = await shop.CustomerAsync();
+            var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+
+            var ported = await shop.OrderAndCompleteAsync(customer, Shop.Order(PortIn(plus, "+4917012345678")));
+            var line = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(ported)}");
+            Assert.Equal("+4917012345678", Shop.Characteristic(line, "msisdn"));
+            Assert.Equal("Telco Nord", Shop.Characteristic(line, "portInDonorOperator"));
+            Assert.Equal(1, await network.CounterAsync("portInsCompleted"));
+
+            // The simulated donor refuses numbers ending in 99: the order fails with its answer and nothing is provisioned.
+            var refused = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(PortIn(plus, "+4917012345699")));
+            var failed = await shop.WaitForStateAsync(customer, refused.Id(), "failed", "completed");
+            Assert.Contains("PORT_IN_REJECTED", failed["note"]!.AsArray().Last()!["text"]!.GetValue<string>());
+            Assert.Equal(1, await network.CounterAsync("subscribersCreated"));
+
+            // A number of Dialtone's own pool is not ported.
+            using var own = await customer.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(Shop.Order(PortIn(plus, "+4915550001111"))));
+            Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
+            Assert.Contains("INVALID_PORT_IN", await own.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            DialtoneApp.TryDelete(directory);
+        }
+    }
+
+    private static JsonObject PortIn(string offeringId, string msisdn) =>
+        Shop.Add("1", offeringId, product: new JsonObject
+        {
+            ["productCharacteristic"] = new JsonArray(
+                new JsonObject { ["name"] = "msisdn", ["value"] = msisdn },
+                new JsonObject { ["name"] = "portInDonorOperator", ["value"] = "Telco Nord" }),
+        });
 }

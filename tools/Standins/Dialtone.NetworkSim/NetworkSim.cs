@@ -15,6 +15,7 @@ public static class NetworkSim
 {
     private const string Subscriber = "subscriber";
     private const string Fibre = "fibre";
+    private const string PortInKind = "portIn";
 
     public static async Task Main(string[] args)
     {
@@ -133,6 +134,39 @@ public static class NetworkSim
                 record["services"]!.AsObject().Remove(serviceId);
                 return Task.CompletedTask;
             }));
+
+        // Port-in: the simulated donor operator agrees, unless the number ends in 99 (the donor's answer: the number is
+        // not the requester's, or the contract forbids leaving).
+        app.MapPut("/port-ins/{id}", async (string id, HttpRequest request) =>
+        {
+            if (store.Find(PortInKind, id) is { } existing)
+            {
+                return Results.Ok(existing);
+            }
+
+            var body = await StandinHost.BodyAsync(request);
+            var msisdn = body?["msisdn"]?.GetValue<string>();
+            if (msisdn is null)
+            {
+                return StandinHost.Refuse(400, "BAD_REQUEST", "msisdn is required");
+            }
+
+            if (msisdn.EndsWith("99", StringComparison.Ordinal))
+            {
+                return StandinHost.Refuse(409, "PORT_IN_REJECTED", "the donor operator refused to release the number");
+            }
+
+            var portIn = new JsonObject { ["portInId"] = id, ["donorOperator"] = body!["donorOperator"]?.GetValue<string>(), ["state"] = "completed" };
+            store.Save(PortInKind, id, portIn);
+            store.Increment("portInsCompleted");
+            return Results.Created($"/port-ins/{id}", portIn);
+        });
+
+        app.MapDelete("/port-ins/{id}", (string id) =>
+        {
+            store.Delete(PortInKind, id);
+            return Results.NoContent();
+        });
 
         app.MapPut("/fibre-accesses/{id}", async (string id, HttpRequest request) =>
         {

@@ -73,11 +73,19 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
     /// Reserves <paramref name="wanted"/> (an MSISDN the customer chose), or a free one at random, for an order; a taken
     /// number is a 409 naming the item. The caller commits (within the module's serialised write).
     /// </summary>
-    public async Task<string> ReserveAsync(OrderingDbContext db, string kind, string? wanted, string orderId, string itemLabel, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string> ReserveAsync(OrderingDbContext db, string kind, string? wanted, string orderId, string itemLabel, DateTimeOffset now, CancellationToken cancellationToken,
+        bool portIn = false)
     {
         if (wanted is not null)
         {
-            if (!IsInPool(wanted))
+            if (portIn)
+            {
+                if (!E164().IsMatch(wanted) || IsInPool(wanted))
+                {
+                    throw TmfProblemException.BadRequest("INVALID_PORT_IN", $"{itemLabel}: a ported number is an E.164 number of another operator; '{wanted}' is not.");
+                }
+            }
+            else if (!IsInPool(wanted))
             {
                 throw TmfProblemException.BadRequest("NUMBER_NOT_IN_POOL",
                     $"{itemLabel}: '{wanted}' is not one of Dialtone's numbers (E.164 from {Pool.MsisdnFirst}, {Pool.MsisdnCount:N0} numbers). A number from another operator is ported in with the 'portIn' characteristic.");

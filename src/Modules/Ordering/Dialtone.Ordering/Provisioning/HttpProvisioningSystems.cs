@@ -110,6 +110,8 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
         string Segment(string key) => Uri.EscapeDataString(input[key]);
         return call.Operation switch
         {
+            PortIn => (HttpMethod.Put, $"port-ins/{Segment("subscription")}", new { msisdn = input["msisdn"], donorOperator = input["donorOperator"] }),
+            CancelPortIn => (HttpMethod.Delete, $"port-ins/{Segment("subscription")}", null),
             CreateSubscriber => (HttpMethod.Put, $"subscribers/{Segment("subscription")}", new { imsi = input["imsi"], msisdn = input["msisdn"], paymentMode = input["paymentMode"] }),
             DeleteSubscriber => (HttpMethod.Delete, $"subscribers/{Segment("subscription")}", null),
             UpdateSubscriber => (HttpMethod.Patch, $"subscribers/{Segment("subscription")}", new { paymentMode = input["paymentMode"] }),

@@ -31,6 +31,8 @@ internal static class ProvisioningOperations
     public const string Network = "network";
     public const string Smdp = "smdp";
 
+    public const string PortIn = "portIn";
+    public const string CancelPortIn = "cancelPortIn";
     public const string CreateSubscriber = "createSubscriber";
     public const string DeleteSubscriber = "deleteSubscriber";
     public const string UpdateSubscriber = "updateSubscriber";

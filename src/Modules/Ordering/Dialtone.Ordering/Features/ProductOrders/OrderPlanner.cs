@@ -34,6 +34,9 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
     /// <summary>The SM-DP+'s id of a line's current eSIM profile (Dialtone's product id, then a new one per SIM swap).</summary>
     public const string EsimProfile = "esimProfileId";
 
+    /// <summary>The characteristic that ports a number in: the donor operator's name (the number is in <c>msisdn</c>).</summary>
+    public const string PortInDonor = "portInDonorOperator";
+
     public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -92,10 +95,23 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
             case MobileLine:
             {
                 var wanted = Text(item.Product?.ProductCharacteristic, "msisdn", label);
-                var msisdn = await numbers.ReserveAsync(db, NumberKind.Msisdn, wanted, plan.OrderId, label, plan.Now, cancellationToken);
+                var donor = Text(item.Product?.ProductCharacteristic, PortInDonor, label);
+                if (donor is not null && wanted is null)
+                {
+                    throw TmfProblemException.BadRequest("INVALID_PORT_IN", $"{label}: a port-in names the number to bring in its 'msisdn' characteristic.");
+                }
+
+                var msisdn = await numbers.ReserveAsync(db, NumberKind.Msisdn, wanted, plan.OrderId, label, plan.Now, cancellationToken, portIn: donor is not null);
                 var imsi = await numbers.ReserveAsync(db, NumberKind.Imsi, null, plan.OrderId, label, plan.Now, cancellationToken);
                 var iccid = await numbers.ReserveAsync(db, NumberKind.Iccid, null, plan.OrderId, label, plan.Now, cancellationToken);
                 var paymentMode = Text(offering.Characteristics, "paymentMode") ?? "postpaid";
+                if (donor is not null)
+                {
+                    // The number moves from the donor operator first; if the donor refuses, nothing else is done.
+                    plan.Step(item.Id!, Network, PortIn, new() { ["subscription"] = productId, ["msisdn"] = msisdn, ["donorOperator"] = donor }, CancelPortIn);
+                    characteristics.Add(Characteristic(PortInDonor, donor));
+                }
+
                 plan.Step(item.Id!, Network, CreateSubscriber, new() { ["subscription"] = productId, ["imsi"] = imsi, ["msisdn"] = msisdn, ["paymentMode"] = paymentMode }, DeleteSubscriber);
                 plan.Step(item.Id!, Smdp, PrepareProfile, new() { ["profile"] = productId, ["iccid"] = iccid, ["imsi"] = imsi }, DeleteProfile);
                 characteristics.InsertRange(0, [Characteristic("msisdn", msisdn), Characteristic("imsi", imsi), Characteristic("iccid", iccid), Characteristic(EsimProfile, productId)]);
