@@ -11,6 +11,15 @@ public sealed class ProductOrderLifecycle
         var (party, customer) = await shop.CustomerAsync();
         var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
 
+        // The customer picks one of a few offered numbers.
+        var offered = await customer.GetJsonArrayAsync($"{Shop.OrderApi}/availableMsisdn?count=3");
+        Assert.Equal(3, offered.Select(n => n!["msisdn"]!.GetValue<string>()).Distinct().Count());
+        Assert.All(offered, n => Assert.StartsWith("+4915550", n!["msisdn"]!.GetValue<string>()));
+        using (var tooMany = await customer.GetAsync($"{Shop.OrderApi}/availableMsisdn?count=500"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        }
+
         var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", plus, msisdn: "+4915550001234")));
         Assert.Equal("acknowledged", placed["state"]!.GetValue<string>());
         Assert.NotNull(placed["orderDate"]);

@@ -2,6 +2,7 @@ using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Domain.Representation;
 using Dialtone.Ordering.Features.Fulfilment;
 using Dialtone.Ordering.Features.IdentityChecks;
+using Dialtone.Ordering.Features.NumberSelection;
 using Dialtone.Ordering.Handlers;
 using Dialtone.Ordering.Features.ProductOrders;
 using Dialtone.Ordering.Numbers;
@@ -60,6 +61,7 @@ public static class OrderingModule
         endpoints.MapTmfResource<OrderingDbContext, ProductOrder, ProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
         endpoints.MapTmfResource<OrderingDbContext, CancelProductOrder, CancelProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
         endpoints.MapIdentityCheck();
+        endpoints.MapAvailableNumbers();
         endpoints.MapTmfHub<OrderingDbContext>(OrderingResources.ApiName, DialtonePolicies.Admin);
         return endpoints;
     }
