@@ -107,6 +107,20 @@ public sealed class OrderValidation : IAsyncLifetime
         Assert.Empty(shop.Problems);
     }
 
+    [Fact]
+    public async Task AProductWithAnOpenOrderCannotBeChangedByAnotherUntilItCompletes()
+    {
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(ann.Client, Shop.Order(Shop.Add("1", plus))));
+        shop.Network.Hold(Provisioning.ProvisioningOperations.SuspendSubscriber);
+        var suspend = await ann.Client.PostJsonAsync($"{Shop.OrderApi}/productOrder",
+            Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = line, ["status"] = "suspended" } }));
+        var terminate = Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line } });
+        await RefusedAsync(ann.Client, terminate, 409, "PRODUCT_CHANGE_IN_PROGRESS", suspend.Id());
+        shop.Network.Release(Provisioning.ProvisioningOperations.SuspendSubscriber);
+        await shop.WaitForStateAsync(ann.Client, suspend.Id(), "completed");
+        await shop.OrderAndCompleteAsync(ann.Client, terminate);
+    }
+
     private static async Task<JsonObject> RefusedAsync(HttpClient client, JsonObject order, int status, string code, string mention)
     {
         using var response = await client.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(order));

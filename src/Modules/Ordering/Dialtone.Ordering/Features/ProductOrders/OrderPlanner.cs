@@ -6,6 +6,7 @@ using Dialtone.Ordering.Domain.Representation;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Ordering.Persistence;
 using Dialtone.Platform.Tmf;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Dialtone.Ordering.Provisioning.ProvisioningOperations;
 
@@ -150,6 +151,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
         }
 
         var product = await OwnedProductAsync(plan, productId, label, cancellationToken);
+        await EnsureNoOpenOrderChangesAsync(db, productId, label, cancellationToken);
         if (!plan.Touched.Add(productId))
         {
             throw TmfProblemException.BadRequest("PRODUCT_IN_TWO_ITEMS", $"{label}: product '{productId}' is already changed by another item of this order.");
@@ -259,6 +261,26 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
         }
 
         plan.Changes.Add(new InventoryChange(item.Id!, "modify", product.Id, null, null, null, null, null, null, null, characteristics, null, null));
+    }
+
+    /// <summary>
+    /// One open order per product at a time: orders are judged against the product as it is, so a second change while
+    /// the first is on its way (a suspension racing a termination) would be judged against a state that is going away.
+    /// </summary>
+    private static async Task EnsureNoOpenOrderChangesAsync(OrderingDbContext db, string productId, string label, CancellationToken cancellationToken)
+    {
+        string[] closed = [OrderState.Completed, OrderState.Failed, OrderState.Cancelled, OrderState.Rejected];
+        var resource = OrderingResources.ProductOrder.Resource;
+        var open = await (from item in db.SearchEntries
+                          where item.ResourceType == resource && item.Path == "productOrderItem.product.id" && item.Text == productId
+                          join state in db.SearchEntries on item.DocumentId equals state.DocumentId
+                          where state.Path == "state" && !closed.Contains(state.Text!)
+                          select item.DocumentId).FirstOrDefaultAsync(cancellationToken);
+        if (open is not null)
+        {
+            throw TmfProblemException.Conflict("PRODUCT_CHANGE_IN_PROGRESS",
+                $"{label}: product '{productId}' is being changed by order '{open}'; order again when it has completed, or cancel it.");
+        }
     }
 
     private static void RequireLine(string? productNumber, string label, string what)
