@@ -31,6 +31,9 @@ internal sealed class ProvisioningDouble : IProvisioningSystems
 
     public string? RefuseOperation { get; set; }
 
+    /// <summary>An operation the system carries out but whose answer is lost on the way back (a timeout after the fact).</summary>
+    public string? LoseAnswerOf { get; set; }
+
     /// <summary>Holds every call of <paramref name="operation"/> until <see cref="Release"/>.</summary>
     public void Hold(string operation) => gates[operation] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -66,7 +69,13 @@ internal sealed class ProvisioningDouble : IProvisioningSystems
             throw new ProvisioningRejectedException($"{call.Operation} refused (test switch)");
         }
 
-        return answers.GetOrAdd(call.IdempotencyKey, _ => Apply(call));
+        var answer = answers.GetOrAdd(call.IdempotencyKey, _ => Apply(call));
+        if (LoseAnswerOf == call.Operation)
+        {
+            throw new ProvisioningUnavailableException($"the {call.System} did not answer in time", outcomeUnknown: true);
+        }
+
+        return answer;
     }
 
     private Dictionary<string, string> Apply(ProvisioningCall call)

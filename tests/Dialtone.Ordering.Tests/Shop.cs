@@ -74,6 +74,7 @@ internal sealed class Shop : IAsyncDisposable
             ["Dialtone:DemoSubscribers"] = "0",
             ["Dialtone:Ordering:FirstRetryDelay"] = "00:00:00.020",
             ["Dialtone:Ordering:MaxRetryDelay"] = "00:00:00.100",
+            ["Dialtone:Ordering:RetryPollingInterval"] = "00:00:00.010",
             ["Dialtone:Ordering:MaxStepAttempts"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -33,6 +33,7 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
                 ["Dialtone__Hub__RecoveryPollingInterval"] = "00:00:00.500",
                 ["Dialtone__Ordering__FirstRetryDelay"] = "00:00:00.050",
                 ["Dialtone__Ordering__MaxRetryDelay"] = "00:00:00.200",
+                ["Dialtone__Ordering__RetryPollingInterval"] = "00:00:00.020",
                 ["Dialtone__Ordering__Network__BaseUrl"] = network.BaseUrl,
                 ["Dialtone__Ordering__Smdp__BaseUrl"] = smdp.BaseUrl,
             };

@@ -47,6 +47,45 @@ public sealed class NetworkOutage
         Assert.Empty(shop.Problems);
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AWaitingOrderLeavesTheDownSystemAloneUntilItsRetryIsDueAndCanStillBeCancelledAtOnce(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database, new Dictionary<string, string?> { ["Dialtone:Ordering:FirstRetryDelay"] = "01:00:00", ["Dialtone:Ordering:MaxRetryDelay"] = "01:00:00" });
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.NetworkDown = true;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        await shop.Network.Reached(ProvisioningOperations.CreateSubscriber);
+
+        // The next try is an hour away: however often the order is looked at meanwhile, the network is not called again.
+        for (var look = 0; look < 20; look++)
+        {
+            Assert.Equal("inProgress", (await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{placed.Id()}"))["state"]!.GetValue<string>());
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(1, shop.Network.Count(ProvisioningOperations.CreateSubscriber));
+        await customer.PostJsonAsync($"{Shop.OrderApi}/cancelProductOrder", new JsonObject { ["productOrder"] = new JsonObject { ["id"] = placed.Id() } });
+        var cancelled = await shop.WaitForStateAsync(customer, placed.Id(), "cancelled");
+        Assert.Equal("beforePointOfNoReturn", cancelled["cancellationMode"]!.GetValue<string>());
+        Assert.Equal(1, shop.Network.Count(ProvisioningOperations.CreateSubscriber));
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
+    public async Task AfterTheRetryBudgetAStepThatMayHaveActedIsUndoneToo()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Dialtone:Ordering:MaxStepAttempts"] = "2" });
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.LoseAnswerOf = ProvisioningOperations.PrepareProfile; // the SM-DP+ prepares the profile; its answers are lost
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        var failed = await shop.WaitForStateAsync(customer, placed.Id(), "failed");
+        Assert.Contains("did not succeed after 2 attempts", failed["note"]![0]!["text"]!.GetValue<string>());
+        Assert.Empty(shop.Network.Profiles);
+        Assert.Empty(shop.Network.Subscribers);
+        Assert.Empty(shop.Problems);
+    }
+
     [Fact]
     public async Task ARefusalFailsTheOrderAtOnce()
     {

@@ -62,6 +62,66 @@ public sealed class OrderCancellation
         Assert.Empty(shop.Problems);
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AStepThatMayHaveActedIsUndoneWhenTheOrderIsCancelled(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.LoseAnswerOf = ProvisioningOperations.CreateSubscriber; // the network creates the line, the answer never arrives
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        await shop.Network.Reached(ProvisioningOperations.CreateSubscriber);
+        Assert.Single(shop.Network.Subscribers);
+
+        await customer.PostJsonAsync($"{Shop.OrderApi}/cancelProductOrder", new JsonObject { ["productOrder"] = new JsonObject { ["id"] = placed.Id() } });
+        var cancelled = await shop.WaitForStateAsync(customer, placed.Id(), "cancelled");
+        Assert.Equal("compensated", cancelled["cancellationMode"]!.GetValue<string>());
+        Assert.Empty(shop.Network.Subscribers);
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
+    public async Task AStepRefusedWhileTheOrderIsBeingCancelledEndsInTheCancellationTheCustomerAskedFor()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.Hold(ProvisioningOperations.PrepareProfile);
+        shop.Network.RefuseOperation = ProvisioningOperations.PrepareProfile;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        await shop.Network.Reached(ProvisioningOperations.PrepareProfile);
+
+        await customer.PostJsonAsync($"{Shop.OrderApi}/cancelProductOrder", new JsonObject { ["productOrder"] = new JsonObject { ["id"] = placed.Id() } });
+        shop.Network.Release(ProvisioningOperations.PrepareProfile);
+        var ended = await shop.WaitForStateAsync(customer, placed.Id(), "cancelled", "failed");
+        Assert.Equal("cancelled", ended["state"]!.GetValue<string>());
+        Assert.Equal("compensated", ended["cancellationMode"]!.GetValue<string>());
+        Assert.Empty(shop.Network.Subscribers);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AnOrderThatStartedAStepWhichCannotBeUndoneCannotBeCancelled(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        var line = (await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")))))["productOrderItem"]![0]!["product"]!["id"]!.GetValue<string>();
+
+        // Terminating deletes the subscriber (undoable: it can be created again), then the eSIM profile (not undoable).
+        shop.Network.Hold(ProvisioningOperations.DeleteProfile);
+        var terminate = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line } }));
+        await shop.Network.Reached(ProvisioningOperations.DeleteProfile);
+        using var refused = await customer.PostAsync($"{Shop.OrderApi}/cancelProductOrder", TmfHttp.Json(new JsonObject { ["productOrder"] = new JsonObject { ["id"] = terminate.Id() } }));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("point of no return", await refused.Content.ReadAsStringAsync());
+
+        shop.Network.Release(ProvisioningOperations.DeleteProfile);
+        var done = await shop.WaitForStateAsync(customer, terminate.Id(), "completed", "cancelled", "failed");
+        Assert.Equal("completed", done["state"]!.GetValue<string>());
+        Assert.Contains(done["note"]!.AsArray(), n => n!["text"]!.GetValue<string>().Contains("point of no return", StringComparison.Ordinal));
+        Assert.Empty(shop.Network.Subscribers);
+        Assert.Empty(shop.Problems);
+    }
+
     [Fact]
     public async Task ACompletedOrderCannotBeCancelled()
     {

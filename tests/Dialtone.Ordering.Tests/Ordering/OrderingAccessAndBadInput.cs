@@ -56,6 +56,39 @@ public sealed class OrderingAccessAndBadInput
     }
 
     [Fact]
+    public async Task TheUserOfALineSeesItButOnlyItsHolderChangesEndsOrSwapsIt()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (holderId, holder) = await shop.CustomerAsync("Hana");
+        var (userId, user) = await shop.CustomerAsync("Ugo");
+
+        // An agent orders a line held by Hana and used by Ugo (a family member's line).
+        var order = Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")));
+        order["relatedParty"] = new JsonArray(
+            new JsonObject { ["id"] = holderId, ["role"] = "customer", ["@referredType"] = "Individual" },
+            new JsonObject { ["id"] = userId, ["role"] = "user", ["@referredType"] = "Individual" });
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, order));
+        Assert.Equal("active", (await user.GetJsonAsync($"{Shop.InventoryApi}/product/{line}"))["status"]!.GetValue<string>());
+
+        var attempts = new[]
+        {
+            new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line } },
+            new JsonObject { ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = line, ["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "simSwap", ["value"] = true }) } },
+            new JsonObject { ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = line, ["status"] = "suspended" } },
+            Shop.Add("1", await shop.OfferingIdAsync("Data Boost +5 GB"), product: new JsonObject { ["productRelationship"] = new JsonArray(new JsonObject { ["relationshipType"] = "addOnTo", ["product"] = new JsonObject { ["id"] = line } }) }),
+        };
+        foreach (var attempt in attempts)
+        {
+            using var refused = await user.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(Shop.Order(attempt)));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("PRODUCT_NOT_OWNED", await refused.Content.ReadAsStringAsync());
+        }
+
+        await shop.OrderAndCompleteAsync(holder, Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line } }));
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
     public async Task OrdersChangeOnlyInWhatDescribesThemAndAreNeverDeleted()
     {
         await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);

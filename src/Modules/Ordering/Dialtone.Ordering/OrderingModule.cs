@@ -32,6 +32,7 @@ public static class OrderingModule
         services.AddSingleton<ProductOrderRules>();
         services.AddSingleton<CancelProductOrderRules>();
         services.AddSingleton<OrderFulfilment>();
+        services.AddHostedService<OrderRetryWaker>();
         services.AddSingleton<Seeding.DemoLines>();
         HttpProvisioningSystems.Register(services);
         services.AddModuleDbContext<OrderingDbContext, SqliteOrderingDbContext, PostgresOrderingDbContext>(OrderingDbContext.ModuleName);

@@ -13,6 +13,9 @@ public sealed class OrderingOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>How often waiting orders are checked for a due retry (the precision of the delays above).</summary>
+    public TimeSpan RetryPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public NumberPoolOptions Numbers { get; set; } = new();
 
     /// <summary>The network provisioning system (subscriber records, services, fibre accesses).</summary>

@@ -32,7 +32,10 @@ internal sealed class OrderProcess
     /// <summary>The <c>cancelProductOrder</c> asking to cancel, while it is being carried out.</summary>
     public string? CancelId { get; private set; }
 
-    /// <summary>When the next try of a failed step is due (a durable scheduled message triggers it), or null; shown to operators.</summary>
+    /// <summary>
+    /// While the order waits for a system to come back: when the next try is due (wall clock), or null. The retry waker
+    /// (<c>Features/Fulfilment/OrderRetryWaker</c>) wakes the order then; until then the order makes no move.
+    /// </summary>
     public DateTimeOffset? NextAttemptAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -53,8 +56,11 @@ internal sealed class OrderProcess
 
     public string? FailureReason => Current.FailureReason;
 
-    /// <summary>The point of no return: once a network step succeeded, cancelling means undoing it.</summary>
-    public bool PastPointOfNoReturn => Current.Steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated);
+    /// <summary>The point of no return: once a network step succeeded (or may have: it timed out), cancelling means undoing it.</summary>
+    public bool PastPointOfNoReturn => Current.Steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated || s.MayHaveActed);
+
+    /// <summary>Whether a step that cannot be undone (deleting an eSIM profile) has been started: from then on the order cannot be cancelled.</summary>
+    public bool Irreversible => Current.Irreversible;
 
     private ProcessState Current => state ??= new ProcessState();
 
@@ -83,9 +89,15 @@ internal sealed class OrderProcess
                 return new ProcessMove.Complete();
         }
 
+        if (NextAttemptAt is not null)
+        {
+            return new ProcessMove.Stop(); // waiting for a system to come back: the retry waker moves it on
+        }
+
         if (Stage is ProcessStage.Cancelling or ProcessStage.Failing)
         {
-            var undo = Current.Steps.LastOrDefault(s => s.Status == StepStatus.Done && s.Undo is not null);
+            // A step that timed out may have acted on the network: it is undone too (undoing what was not done is harmless).
+            var undo = Current.Steps.LastOrDefault(s => (s.Status == StepStatus.Done || s.MayHaveActed) && s.Undo is not null);
             if (undo is not null)
             {
                 return new ProcessMove.Undo(undo);
@@ -118,31 +130,55 @@ internal sealed class OrderProcess
     }
 
     /// <summary>
-    /// A try failed for a reason that may pass (network down, timeout): the wait before the next try (doubling from
-    /// <paramref name="firstDelay"/> up to <paramref name="maxDelay"/>), or null when the budget of tries is spent.
+    /// A try failed for a reason that may pass (network down, timeout): the order waits (doubling from
+    /// <paramref name="firstDelay"/> up to <paramref name="maxDelay"/>, from <paramref name="wallNow"/>); false when the
+    /// budget of tries is spent.
     /// </summary>
-    public TimeSpan? StepFailedForNow(string stepId, string error, int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, DateTimeOffset now)
+    public bool StepFailedForNow(string stepId, string error, bool outcomeUnknown, int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, DateTimeOffset now, DateTimeOffset wallNow)
     {
         var step = Step(stepId);
         step.Attempts++;
         step.LastError = error;
+        step.OutcomeUnknown |= outcomeUnknown;
         Touch(now);
         if (step.Attempts >= maxAttempts)
         {
-            return null;
+            return false;
         }
 
-        var delay = TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, firstDelay.Ticks * (1L << Math.Min(step.Attempts - 1, 30))));
-        NextAttemptAt = now + delay;
-        return delay;
+        NextAttemptAt = wallNow + TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, firstDelay.Ticks * (1L << Math.Min(step.Attempts - 1, 30))));
+        return true;
     }
 
-    /// <summary>The order cannot be fulfilled: undo what was done, then fail with <paramref name="reason"/>.</summary>
+    /// <summary>The wait is over: the next move tries again.</summary>
+    public void RetryDue(DateTimeOffset now)
+    {
+        NextAttemptAt = null;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// The order cannot be fulfilled: undo what was done, then fail with <paramref name="reason"/>. An order already
+    /// being cancelled stays so (the same undoing, and the customer's cancellation is what they asked for).
+    /// </summary>
     public void Fail(string reason, DateTimeOffset now)
     {
         Current.FailureReason = reason;
         NextAttemptAt = null;
-        Move(ProcessStage.Failing, now);
+        Move(Stage == ProcessStage.Cancelling ? ProcessStage.Cancelling : ProcessStage.Failing, now);
+    }
+
+    /// <summary>Before a step that cannot be undone: from here on the order cannot be cancelled. False when it is being cancelled or has failed meanwhile.</summary>
+    public bool PassPointOfNoReturn(DateTimeOffset now)
+    {
+        if (Stage != ProcessStage.Provisioning)
+        {
+            return false;
+        }
+
+        Current.Irreversible = true;
+        Touch(now);
+        return true;
     }
 
     public void RequestCancellation(string cancelId, DateTimeOffset now)
@@ -152,9 +188,19 @@ internal sealed class OrderProcess
         Move(ProcessStage.Cancelling, now);
     }
 
-    public bool MayBeCancelled => Stage is ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Provisioning;
+    public bool MayBeCancelled => Stage is (ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Provisioning) && !Current.Irreversible;
 
-    public void BeginCompletion(DateTimeOffset now) => Move(ProcessStage.Completing, now);
+    /// <summary>Every step is done: inventory is about to change and the order can no longer be cancelled. False when a cancellation or failure came first.</summary>
+    public bool BeginCompletion(DateTimeOffset now)
+    {
+        if (Stage != ProcessStage.Provisioning)
+        {
+            return Stage == ProcessStage.Completing;
+        }
+
+        Move(ProcessStage.Completing, now);
+        return true;
+    }
 
     public void End(string stage, DateTimeOffset now) => Move(stage, now);
 
@@ -183,6 +229,8 @@ internal sealed class OrderProcess
         public List<InventoryChange> Changes { get; set; } = [];
 
         public string? FailureReason { get; set; }
+
+        public bool Irreversible { get; set; }
     }
 }
 
@@ -227,6 +275,13 @@ internal sealed class ProcessStep
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>A try went unanswered (a timeout, a dropped connection): the system may have carried it out.</summary>
+    public bool OutcomeUnknown { get; set; }
+
+    /// <summary>Not known to be done, but a try may have been carried out: undone like a done step.</summary>
+    [JsonIgnore]
+    public bool MayHaveActed => Status == StepStatus.Pending && OutcomeUnknown;
 }
 
 internal static class StepStatus

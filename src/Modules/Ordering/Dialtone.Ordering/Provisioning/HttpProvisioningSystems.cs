@@ -79,11 +79,13 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
         }
         catch (TimeoutRejectedException)
         {
-            throw new ProvisioningUnavailableException($"the {call.System} did not answer in time");
+            throw new ProvisioningUnavailableException($"the {call.System} did not answer in time", outcomeUnknown: true);
         }
         catch (HttpRequestException e)
         {
-            throw new ProvisioningUnavailableException($"the {call.System} could not be reached ({e.HttpRequestError})");
+            // Refused or unresolvable: the call never arrived. Anything else may have broken after the system acted.
+            var neverArrived = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+            throw new ProvisioningUnavailableException($"the {call.System} could not be reached ({e.HttpRequestError})", outcomeUnknown: !neverArrived);
         }
 
         using (response)
@@ -96,7 +98,9 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
             var code = await ErrorCodeAsync(response, cancellationToken);
             if ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
             {
-                throw new ProvisioningUnavailableException($"the {call.System} answered {(int)response.StatusCode} {code}".TrimEnd());
+                // 503, 429 and 408 say the call was not carried out; a 500 or a gateway's 502/504 leave it open.
+                var notCarriedOut = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+                throw new ProvisioningUnavailableException($"the {call.System} answered {(int)response.StatusCode} {code}".TrimEnd(), outcomeUnknown: !notCarriedOut);
             }
 
             throw new ProvisioningRejectedException($"{(int)response.StatusCode} {code}".TrimEnd());

@@ -19,8 +19,15 @@ internal interface IProvisioningSystems
 /// <summary>One operation on one system.</summary>
 internal sealed record ProvisioningCall(string System, string Operation, string IdempotencyKey, IReadOnlyDictionary<string, string> Input);
 
-/// <summary>The system is down, slow or answered with a passing error: the order waits and tries again.</summary>
-internal sealed class ProvisioningUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The system is down, slow or answered with a passing error: the order waits and tries again. When the call may have
+/// reached the system and been carried out without the answer coming back (a timeout, a connection lost mid-way, a
+/// gateway error), <see cref="OutcomeUnknown"/> says so: an order that is then cancelled or fails undoes the call too.
+/// </summary>
+internal sealed class ProvisioningUnavailableException(string message, bool outcomeUnknown = false) : Exception(message)
+{
+    public bool OutcomeUnknown => outcomeUnknown;
+}
 
 /// <summary>The system refused the operation for good: the order fails (and what was done is undone).</summary>
 internal sealed class ProvisioningRejectedException(string message) : Exception(message);

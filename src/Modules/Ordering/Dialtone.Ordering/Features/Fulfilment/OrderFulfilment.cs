@@ -25,7 +25,9 @@ namespace Dialtone.Ordering.Features.Fulfilment;
 /// committed (with the order's new state and its events) before the next call. A message redelivered after a crash
 /// finds the last committed step and goes on from there; a step whose result was not committed is called again with
 /// the same idempotency key, and the provisioning system answers as the first time. A down system makes the order wait
-/// (a durable scheduled retry with growing delays); after the retry budget the order fails and what was done is undone.
+/// (its process row says until when, with growing delays, and <see cref="OrderRetryWaker"/> wakes it then); after the
+/// retry budget the order fails and what was done is undone. Retry timing runs on the wall clock, like the adapter's
+/// resilience pipeline.
 /// </summary>
 internal sealed partial class OrderFulfilment(
     IServiceScopeFactory scopes,
@@ -73,10 +75,18 @@ internal sealed partial class OrderFulfilment(
                     }, cancellationToken);
                     break;
                 case ProcessMove.Execute(var step):
-                    await ExecuteAsync(orderId, step, cancellationToken);
+                    if (!await ExecuteAsync(orderId, step, process.Irreversible, cancellationToken))
+                    {
+                        return; // the retry waker comes back when the retry is due
+                    }
+
                     break;
                 case ProcessMove.Undo(var step):
-                    await UndoAsync(orderId, step, cancellationToken);
+                    if (!await UndoAsync(orderId, step, cancellationToken))
+                    {
+                        return;
+                    }
+
                     break;
                 case ProcessMove.FinishCancellation:
                     await FinishCancellationAsync(orderId, cancellationToken);
@@ -97,8 +107,30 @@ internal sealed partial class OrderFulfilment(
         }
     }
 
-    private async Task ExecuteAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
+    /// <summary>Carries out one step; false when it must wait for a scheduled retry.</summary>
+    private async Task<bool> ExecuteAsync(string orderId, ProcessStep step, bool irreversible, CancellationToken cancellationToken)
     {
+        if (step.Undo is null && !irreversible)
+        {
+            // The order's point of no return is committed before a step that cannot be undone is started.
+            var passed = false;
+            await CommitAsync(orderId, null, (p, _, commit) =>
+            {
+                var now = clock.GetUtcNow();
+                passed = p.PassPointOfNoReturn(now);
+                if (passed)
+                {
+                    commit.Edit = o => o.Note = [.. o.Note ?? [], new Note { Text = $"Past the point of no return ({step.Operation} cannot be undone): the order can no longer be cancelled.", Date = now, Author = "Dialtone" }];
+                }
+
+                return Task.CompletedTask;
+            }, cancellationToken);
+            if (!passed)
+            {
+                return true; // cancelled or failed meanwhile: the next move undoes instead
+            }
+        }
+
         var call = new ProvisioningCall(step.System, step.Operation, $"{orderId}/{step.Id}", step.Input);
         try
         {
@@ -108,22 +140,34 @@ internal sealed partial class OrderFulfilment(
                 p.StepDone(step.Id, output, clock.GetUtcNow());
                 return Task.CompletedTask;
             }, cancellationToken);
+            return true;
         }
         catch (ProvisioningUnavailableException e)
         {
             LogStepUnavailable(orderId, step.Operation, e.Message);
-            await CommitAsync(orderId, null, async (p, _, commit) =>
+            var waiting = false;
+            await CommitAsync(orderId, null, (p, _, _) =>
             {
                 var settings = options.Value;
-                if (p.StepFailedForNow(step.Id, e.Message, settings.MaxStepAttempts, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow()) is { } delay)
+                if (p.Stage != ProcessStage.Provisioning)
                 {
-                    await commit.Outbox.ScheduleAsync(new AdvanceProductOrder(orderId), delay);
+                    p.StepFailedForNow(step.Id, e.Message, e.OutcomeUnknown, int.MaxValue, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow());
+                    p.RetryDue(clock.GetUtcNow()); // cancelled meanwhile: no waiting for this step, undoing starts now
+                    return Task.CompletedTask;
+                }
+
+                if (p.StepFailedForNow(step.Id, e.Message, e.OutcomeUnknown, settings.MaxStepAttempts, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow()))
+                {
+                    waiting = true;
                 }
                 else
                 {
                     p.Fail($"{step.Operation} on the {step.System} did not succeed after {settings.MaxStepAttempts} attempts (last error: {e.Message}).", clock.GetUtcNow());
                 }
+
+                return Task.CompletedTask;
             }, cancellationToken);
+            return !waiting;
         }
         catch (ProvisioningRejectedException e)
         {
@@ -133,11 +177,12 @@ internal sealed partial class OrderFulfilment(
                 p.Fail($"{step.Operation} was refused by the {step.System}: {e.Message}", clock.GetUtcNow());
                 return Task.CompletedTask;
             }, cancellationToken);
+            return true;
         }
     }
 
     /// <summary>Undoing is never given up: a down system delays it (with the capped delay), it does not leave half an order on the network.</summary>
-    private async Task UndoAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
+    private async Task<bool> UndoAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
     {
         var call = new ProvisioningCall(step.System, step.Undo!, $"{orderId}/{step.Id}/undo", step.UndoInput ?? step.Input);
         try
@@ -147,12 +192,16 @@ internal sealed partial class OrderFulfilment(
         catch (ProvisioningUnavailableException e)
         {
             LogStepUnavailable(orderId, step.Undo!, e.Message);
-            await CommitAsync(orderId, null, async (p, _, commit) =>
+            await CommitAsync(orderId, null, (p, _, _) =>
             {
-                var delay = p.StepFailedForNow(step.Id, e.Message, int.MaxValue, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay, clock.GetUtcNow());
-                await commit.Outbox.ScheduleAsync(new AdvanceProductOrder(orderId), delay!.Value);
+                p.StepFailedForNow(step.Id, e.Message, outcomeUnknown: false, int.MaxValue, options.Value.FirstRetryDelay, options.Value.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow());
+                return Task.CompletedTask;
             }, cancellationToken);
-            return;
+            return false;
+        }
+        catch (ProvisioningRejectedException e) when (step.MayHaveActed)
+        {
+            LogNothingToUndo(orderId, step.Undo!, e.Message); // the unanswered try was never carried out
         }
         catch (ProvisioningRejectedException e)
         {
@@ -165,6 +214,7 @@ internal sealed partial class OrderFulfilment(
             p.StepUndone(step.Id, clock.GetUtcNow());
             return Task.CompletedTask;
         }, cancellationToken);
+        return true;
     }
 
     private Task FinishCancellationAsync(string orderId, CancellationToken cancellationToken) =>
@@ -190,12 +240,18 @@ internal sealed partial class OrderFulfilment(
     {
         if (process.Stage != ProcessStage.Completing)
         {
-            // From here on the order cannot be cancelled: inventory is about to change.
+            // From here on the order cannot be cancelled: inventory is about to change. A cancellation or failure
+            // committed since the process was read wins, and the next move undoes instead.
+            var completing = false;
             await CommitAsync(orderId, null, (p, _, _) =>
             {
-                p.BeginCompletion(clock.GetUtcNow());
+                completing = p.BeginCompletion(clock.GetUtcNow());
                 return Task.CompletedTask;
             }, cancellationToken);
+            if (!completing)
+            {
+                return;
+            }
         }
 
         var completedAt = clock.GetUtcNow();
@@ -307,6 +363,9 @@ internal sealed partial class OrderFulfilment(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: {Operation} was refused ({Error}); the order fails")]
     private partial void LogStepRejected(string orderId, string operation, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: {Operation} found nothing to undo ({Error}); the unanswered try had not been carried out")]
+    private partial void LogNothingToUndo(string orderId, string operation, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId}: undoing with {Operation} was refused ({Error}); an operator must clean up the provisioning system")]
     private partial void LogUndoRejected(string orderId, string operation, string error);

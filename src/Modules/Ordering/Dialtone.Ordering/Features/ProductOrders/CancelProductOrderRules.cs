@@ -56,6 +56,8 @@ internal sealed class CancelProductOrderRules(ProductOrderRules orders) : Custom
         {
             throw TmfProblemException.Conflict("ORDER_NOT_CANCELLABLE", process.Stage == ProcessStage.Completing
                 ? $"Order '{orderId}' is being completed and can no longer be cancelled; undo it with a new order."
+                : process.Irreversible && process.Stage == ProcessStage.Provisioning
+                ? $"Order '{orderId}' has passed its point of no return (a step that cannot be undone has started) and can no longer be cancelled."
                 : $"Order '{orderId}' is {OrderDocuments.StateOf(process)} and can no longer be cancelled{(process.Stage == ProcessStage.Completed ? "; undo it with a new order (modify or delete items)" : "")}.");
         }
 

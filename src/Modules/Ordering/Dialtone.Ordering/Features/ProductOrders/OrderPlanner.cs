@@ -316,7 +316,8 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
     private async Task<InventoryProduct> OwnedProductAsync(Planning plan, string productId, string label, CancellationToken cancellationToken)
     {
         var product = await inventory.FindAsync(productId, cancellationToken);
-        if (product is null || !product.RelatedParties.Any(p => p.Id == plan.Customer.PartyId))
+        // Only the holder (role customer) changes or builds on a product: its user or payer may see it, not end or swap it.
+        if (product is null || !product.RelatedParties.Any(p => p.Id == plan.Customer.PartyId && p.Role == ProductOrderRules.CustomerRole))
         {
             // The same answer whether the product does not exist or is somebody else's: ids cannot be probed.
             throw TmfProblemException.BadRequest("PRODUCT_NOT_OWNED", $"{label}: product '{productId}' does not exist or is not the ordering customer's.");
