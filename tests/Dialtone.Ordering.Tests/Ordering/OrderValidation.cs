@@ -91,6 +91,14 @@ public sealed class OrderValidation : IAsyncLifetime
         await RefusedAsync(ann.Client, twice, 400, "INVALID_QUANTITY", "productOrderItem[0]");
         await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Shop.Add("1", plus)), 400, "DUPLICATE_ITEM_ID", "'1'");
         await RefusedAsync(ann.Client, new JsonObject { ["productOrderItem"] = new JsonArray() }, 400, "MISSING_ATTRIBUTE", "productOrderItem");
+        var noId = Shop.Add("1", plus);
+        noId["id"] = null;
+        await RefusedAsync(ann.Client, Shop.Order(noId), 400, "MISSING_ATTRIBUTE", "productOrderItem[0]");
+        foreach (var badId in new[] { "", "line\nbreak", "a b", new string('x', 65), "é" })
+        {
+            await RefusedAsync(ann.Client, Shop.Order(Shop.Add(badId, plus)), 400, "INVALID_VALUE", "productOrderItem[0]");
+        }
+
         var action = Shop.Add("1", plus);
         action["action"] = "upgrade";
         await RefusedAsync(ann.Client, Shop.Order(action), 400, "INVALID_ACTION", "productOrderItem[0]");

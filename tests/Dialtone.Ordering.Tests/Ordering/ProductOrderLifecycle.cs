@@ -1,3 +1,5 @@
+using Dialtone.Ordering.Provisioning;
+
 namespace Dialtone.Ordering.Tests.Ordering;
 
 /// <summary>A line's whole life through TMF622 orders: ordered, given an add-on, suspended, resumed, moved to another plan, terminated.</summary>
@@ -98,6 +100,7 @@ public sealed class ProductOrderLifecycle
         var moved = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line.Id()}");
         Assert.Equal(max, moved["productOffering"]!["id"]!.GetValue<string>());
         Assert.Equal("+4915550001234", Shop.Characteristic(moved, "msisdn"));
+        Assert.Equal(Shop.Characteristic(swapped, "esimProfileId"), Shop.Characteristic(moved, "esimProfileId")); // the line's own data survives a plan change
         Assert.Equal(34.99m, moved["productPrice"]!.AsArray().Single(p => p!["priceType"]!.GetValue<string>() == "recurring")!["price"]!["taxIncludedAmount"]!["value"]!.GetValue<decimal>());
 
         var terminate = new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line.Id() } };
@@ -107,6 +110,7 @@ public sealed class ProductOrderLifecycle
         Assert.NotNull(ended["terminationDate"]);
         Assert.False(shop.Network.Subscribers.ContainsKey(imsi));
         Assert.Empty(shop.Network.Profiles);
+        Assert.Equal(Shop.Characteristic(swapped, "esimProfileId"), shop.Network.Calls.Last(c => c.Operation == ProvisioningOperations.DeleteProfile).Input["profile"]);
         Assert.Equal(["add", "modify", "modify", "modify", "modify", "delete"], ended["productOrderItem"]!.AsArray().Select(i => i!["orderItemAction"]!.GetValue<string>()));
 
         // The terminated line's number rests in quarantine: nobody can order it.

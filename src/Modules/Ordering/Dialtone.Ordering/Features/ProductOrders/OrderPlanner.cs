@@ -25,7 +25,7 @@ internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList
 /// a 5G line is a subscriber on the network plus an eSIM profile on the SM-DP+, an add-on a service on the line, a
 /// fibre access its own service. Every refusal is a 400 (or 409 for a taken number) naming the item.
 /// </summary>
-internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventory inventory, NumberPool numbers)
+internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProductInventory inventory, NumberPool numbers)
 {
     public const string MobileLine = "DT-5G-LINE";
     public const string DataAddOn = "DT-DATA-ADDON";
@@ -35,8 +35,14 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
     /// <summary>The SM-DP+'s id of a line's current eSIM profile (Dialtone's product id, then a new one per SIM swap).</summary>
     public const string EsimProfile = "esimProfileId";
 
+    /// <summary>What belongs to the line itself, not to its plan: kept when the plan changes.</summary>
+    private static readonly HashSet<string> LineCharacteristics = new(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", EsimProfile, PortInDonor };
+
     /// <summary>The characteristic that ports a number in: the donor operator's name (the number is in <c>msisdn</c>).</summary>
     public const string PortInDonor = "portInDonorOperator";
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex ItemId();
 
     public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -46,6 +52,16 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
         if (items.Count == 0)
         {
             throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "'productOrderItem' must hold at least one item.");
+        }
+
+        for (var index = 0; index < items.Count; index++)
+        {
+            // Item ids name the order's provisioning steps (and their idempotency keys): short, plain, present.
+            if (items[index].Id is not { } id || !ItemId().IsMatch(id))
+            {
+                throw TmfProblemException.BadRequest(items[index].Id is null ? "MISSING_ATTRIBUTE" : "INVALID_VALUE",
+                    $"productOrderItem[{index}]: 'id' is required and must be 1 to 64 letters, digits, '.', '_' or '-'.");
+            }
         }
 
         var duplicate = items.GroupBy(i => i.Id).FirstOrDefault(g => g.Count() > 1);
@@ -172,7 +188,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
                 case MobileLine:
                     var line = new Dictionary<string, string> { ["subscription"] = productId, ["imsi"] = imsi, ["msisdn"] = product.Characteristic("msisdn") ?? "", ["paymentMode"] = product.Characteristic("paymentMode") ?? "postpaid" };
                     plan.Step(item.Id!, Network, DeleteSubscriber, line, CreateSubscriber);
-                    plan.Step(item.Id!, Smdp, DeleteProfile, new() { ["profile"] = productId, ["iccid"] = product.Characteristic("iccid") ?? "" }, undo: null);
+                    plan.Step(item.Id!, Smdp, DeleteProfile, new() { ["profile"] = product.Characteristic(EsimProfile) ?? productId, ["iccid"] = product.Characteristic("iccid") ?? "" }, undo: null);
                     break;
                 case DataAddOn or RoamingPass:
                     var baseLine = product.BaseProductIds.Count > 0 ? await inventory.FindAsync(product.BaseProductIds[0], cancellationToken) : null;
@@ -229,7 +245,7 @@ internal sealed class OrderPlanner(IServiceScopeFactory scopes, IProductInventor
         }
 
         CopyPrices(item, target, label);
-        var identifiers = product.Characteristics.Where(c => c.Name is "msisdn" or "imsi" or "iccid");
+        var identifiers = product.Characteristics.Where(c => LineCharacteristics.Contains(c.Name));
         var characteristics = identifiers.Concat(target.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))).ToList();
         if (productNumber == MobileLine)
         {
