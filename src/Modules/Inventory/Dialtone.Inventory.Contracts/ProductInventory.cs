@@ -69,7 +69,35 @@ public sealed record InventoryChange(
     IReadOnlyList<InventoryCharacteristic>? Characteristics,
     IReadOnlyList<InventoryPrice>? Prices,
     string? BaseProductId,
-    string? ActivationCode = null);
+    string? ActivationCode = null,
+    IReadOnlyList<InventoryService>? Services = null);
+
+/// <summary>
+/// One TMF638 service that realizes the product, as the order's service order item left it: <c>Action</c> <c>add</c>
+/// (a new service), <c>modify</c> (the state, unless null, and the named characteristics replaced) or <c>delete</c>
+/// (terminated). Characteristics
+/// hold identifiers (IMSI, MSISDN, ICCID): personal data, never to be logged.
+/// </summary>
+public sealed record InventoryService(
+    string Id,
+    string Action,
+    string Name,
+    string Specification,
+    string? State,
+    IReadOnlyList<InventoryCharacteristic> Characteristics,
+    string ServiceOrderId,
+    string ServiceOrderItemId);
+
+/// <summary>The service states of TMF638 v4 that Dialtone uses.</summary>
+public static class ServiceState
+{
+    /// <summary>In service.</summary>
+    public const string Active = "active";
+    /// <summary>Provisioned but not in service (a barred line).</summary>
+    public const string Inactive = "inactive";
+    /// <summary>Taken out of service for good.</summary>
+    public const string Terminated = "terminated";
+}
 
 /// <summary>The product statuses of TMF637 v4 that Dialtone uses.</summary>
 public static class ProductStatus

@@ -3,6 +3,7 @@ using Dialtone.Inventory.Domain;
 using Dialtone.Inventory.Domain.Representation;
 using Dialtone.Inventory.Features.Esim;
 using Dialtone.Inventory.Features.Products;
+using Dialtone.Inventory.Features.Services;
 using Dialtone.Inventory.Persistence;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Hub;
@@ -14,12 +15,13 @@ using Wolverine;
 
 namespace Dialtone.Inventory;
 
-/// <summary>Inventory (TMF637 Product Inventory v4): its two doors. Products are read through the API and changed by completed orders only.</summary>
+/// <summary>Inventory (TMF637 Product Inventory v4, TMF638 Service Inventory v4): its two doors. Products and services are read through the API and changed by completed orders only.</summary>
 public static class InventoryModule
 {
     public static IServiceCollection AddInventory(this IServiceCollection services)
     {
         services.AddSingleton<ProductRules>();
+        services.AddSingleton<ServiceRules>();
         services.AddSingleton<IProductInventory, ProductInventory>();
         services.AddModuleDbContext<InventoryDbContext, SqliteInventoryDbContext, PostgresInventoryDbContext>(InventoryDbContext.ModuleName);
         services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(InventoryModule).Assembly));
@@ -32,10 +34,13 @@ public static class InventoryModule
         var database = services.GetRequiredService<DialtoneDatabase>();
         services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteInventoryDbContext, PostgresInventoryDbContext>());
         services.GetRequiredService<HubListenerDirectory>().Register<InventoryDbContext>(InventoryResources.ProductApi);
+        services.GetRequiredService<HubListenerDirectory>().Register<InventoryDbContext>(InventoryResources.ServiceApi);
 
         endpoints.MapTmfResourceReads<InventoryDbContext, Product, ProductRules>(DialtonePolicies.CustomerData);
+        endpoints.MapTmfResourceReads<InventoryDbContext, Domain.Representation.ServiceInventory.Service, ServiceRules>(DialtonePolicies.CustomerData);
         endpoints.MapEsimActivation();
         endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ProductApi, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ServiceApi, DialtonePolicies.Admin);
         return endpoints;
     }
 }

@@ -5,6 +5,7 @@ using Dialtone.Ordering.Features.IdentityChecks;
 using Dialtone.Ordering.Features.NumberSelection;
 using Dialtone.Ordering.Handlers;
 using Dialtone.Ordering.Features.ProductOrders;
+using Dialtone.Ordering.Features.ServiceOrders;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Ordering.Persistence;
 using Dialtone.Ordering.Provisioning;
@@ -19,7 +20,7 @@ using Wolverine;
 
 namespace Dialtone.Ordering;
 
-/// <summary>Ordering (TMF622 Product Ordering v4) and order fulfilment: its two doors.</summary>
+/// <summary>Ordering (TMF622 Product Ordering v4, TMF641 Service Ordering v4 read-only) and order fulfilment: its two doors.</summary>
 public static class OrderingModule
 {
     public const string FulfilmentQueue = "ordering";
@@ -31,6 +32,7 @@ public static class OrderingModule
         services.AddSingleton<OrderPlanner>();
         services.AddSingleton<ProductOrderRules>();
         services.AddSingleton<CancelProductOrderRules>();
+        services.AddSingleton<ServiceOrderRules>();
         services.AddSingleton<OrderFulfilment>();
         services.AddHostedService<OrderRetryWaker>();
         services.AddSingleton<Seeding.DemoLines>();
@@ -58,12 +60,15 @@ public static class OrderingModule
         var database = services.GetRequiredService<DialtoneDatabase>();
         services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteOrderingDbContext, PostgresOrderingDbContext>());
         services.GetRequiredService<HubListenerDirectory>().Register<OrderingDbContext>(OrderingResources.ApiName);
+        services.GetRequiredService<HubListenerDirectory>().Register<OrderingDbContext>(ServiceOrderingResources.ApiName);
 
         endpoints.MapTmfResource<OrderingDbContext, ProductOrder, ProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
         endpoints.MapTmfResource<OrderingDbContext, CancelProductOrder, CancelProductOrderRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage, DialtonePolicies.CustomerData);
+        endpoints.MapTmfResourceReads<OrderingDbContext, Dialtone.Ordering.Domain.Representation.ServiceOrdering.ServiceOrder, ServiceOrderRules>(DialtonePolicies.CustomerData);
         endpoints.MapIdentityCheck();
         endpoints.MapAvailableNumbers();
         endpoints.MapTmfHub<OrderingDbContext>(OrderingResources.ApiName, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<OrderingDbContext>(ServiceOrderingResources.ApiName, DialtonePolicies.Admin);
         return endpoints;
     }
 }

@@ -24,4 +24,20 @@ internal static class InventoryResources
         new("productRelationship.product.id", TmfAttributeKind.Text),
         new("@type", TmfAttributeKind.Text),
     ], timestampAttribute: null, statusAttribute: "status");
+
+    public const string ServiceApi = "serviceInventory";
+
+    /// <summary>TMF638 Service Inventory v4: the services that realize products (the mobile subscription, the eSIM profile, add-ons, fibre accesses).</summary>
+    public static readonly TmfResourceDescriptor Service = new(ServiceApi, "service", typeof(Representation.ServiceInventory.Service),
+    [
+        new("id", TmfAttributeKind.Text),
+        new("name", TmfAttributeKind.Text, Sortable: true),
+        new("state", TmfAttributeKind.Text, Sortable: true),
+        new("startDate", TmfAttributeKind.DateTime, Sortable: true),
+        new("endDate", TmfAttributeKind.DateTime, Sortable: true),
+        new("relatedParty.id", TmfAttributeKind.Text),
+        new("relatedEntity.id", TmfAttributeKind.Text),
+        new("serviceSpecification.name", TmfAttributeKind.Text),
+        new("serviceOrderItem.serviceOrderId", TmfAttributeKind.Text),
+    ], timestampAttribute: null, statusAttribute: "state");
 }

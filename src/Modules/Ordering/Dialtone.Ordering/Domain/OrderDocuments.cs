@@ -10,7 +10,8 @@ namespace Dialtone.Ordering.Domain;
 
 /// <summary>
 /// Keeps a product order's TMF622 representation in step with its process: the order's and items' state follow the
-/// process stage (each move recorded in <c>stateChange</c> and published as a state change event by the platform).
+/// process stage (each move recorded in <c>stateChange</c> and published as a state change event by the platform), and
+/// so does its TMF641 service order.
 /// </summary>
 internal static class OrderDocuments
 {
@@ -34,8 +35,9 @@ internal static class OrderDocuments
     /// version with its events on the outbox; the caller commits.
     /// </summary>
     public static async Task SyncAsync(IDbContextOutbox<OrderingDbContext> outbox, TmfDocument document, OrderProcess process, string? reason,
-        TmfWriteContext context, Action<ProductOrder>? edit = null)
+        TmfWriteContext context, Action<ProductOrder>? edit = null, CancellationToken cancellationToken = default)
     {
+        await Features.ServiceOrders.ServiceOrderDocuments.SyncAsync(outbox, process, context, cancellationToken);
         var before = JsonNode.Parse(document.Body)!.AsObject();
         var order = TmfRepresentation.FromJson<ProductOrder>(before.DeepClone().AsObject());
         edit?.Invoke(order);

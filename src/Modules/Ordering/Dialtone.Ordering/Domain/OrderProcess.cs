@@ -56,6 +56,9 @@ internal sealed class OrderProcess
 
     public string? FailureReason => Current.FailureReason;
 
+    /// <summary>The TMF641 service order the order is decomposed into, or null when no item acts on a service.</summary>
+    public string? ServiceOrderId => Current.ServiceOrderId;
+
     /// <summary>The point of no return: once a network step succeeded (or may have: it timed out), cancelling means undoing it.</summary>
     public bool PastPointOfNoReturn => Current.Steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated || s.MayHaveActed);
 
@@ -111,6 +114,8 @@ internal sealed class OrderProcess
     }
 
     public void Begin(DateTimeOffset now) => Move(ProcessStage.Provisioning, now);
+
+    public void AttachServiceOrder(string serviceOrderId) => Current.ServiceOrderId = serviceOrderId;
 
     public void StepDone(string stepId, IReadOnlyDictionary<string, string> output, DateTimeOffset now)
     {
@@ -231,6 +236,8 @@ internal sealed class OrderProcess
         public string? FailureReason { get; set; }
 
         public bool Irreversible { get; set; }
+
+        public string? ServiceOrderId { get; set; }
     }
 }
 

@@ -35,6 +35,25 @@ internal static class OrderingResources
     ], timestampAttribute: null, statusAttribute: "state");
 }
 
+/// <summary>The resources of TMF641 Service Ordering v4: the service orders a product order is decomposed into (read-only).</summary>
+internal static class ServiceOrderingResources
+{
+    public const string ApiName = "serviceOrdering";
+
+    public static readonly TmfResourceDescriptor ServiceOrder = new(ApiName, "serviceOrder", typeof(Representation.ServiceOrdering.ServiceOrder),
+    [
+        new("id", TmfAttributeKind.Text),
+        new("state", TmfAttributeKind.Text, Sortable: true),
+        new("orderDate", TmfAttributeKind.DateTime, Sortable: true),
+        new("completionDate", TmfAttributeKind.DateTime, Sortable: true),
+        new("externalId", TmfAttributeKind.Text),
+        new("relatedParty.id", TmfAttributeKind.Text),
+        new("orderRelationship.id", TmfAttributeKind.Text),
+        new("serviceOrderItem.state", TmfAttributeKind.Text),
+        new("serviceOrderItem.service.id", TmfAttributeKind.Text),
+    ], timestampAttribute: null, statusAttribute: "state");
+}
+
 /// <summary>TMF622's order and item states (<c>ProductOrderStateType</c>).</summary>
 internal static class OrderState
 {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Inventory.Domain;
 using Dialtone.Inventory.Domain.Representation;
+using Dialtone.Inventory.Features.Services;
 using Dialtone.Inventory.Persistence;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
@@ -18,7 +19,7 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Inventory.Features.Products;
 
 /// <summary>The inventory module's door for other modules: reads of one product, and the changes of completed orders.</summary>
-internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules rules, IOptions<DialtoneOptions> options) : IProductInventory
+internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules rules, ServiceRules serviceRules, IOptions<DialtoneOptions> options) : IProductInventory
 {
     public async Task<InventoryProduct?> FindAsync(string productId, CancellationToken cancellationToken)
     {
@@ -58,7 +59,9 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
             {
                 if (document is null)
                 {
-                    await TmfResourceEndpoints.CreateDocumentAsync<InventoryDbContext, Product, ProductRules>(outbox, rules, NewProduct(changes, change), context, cancellationToken, change.ProductId);
+                    var product = NewProduct(changes, change);
+                    await TmfResourceEndpoints.CreateDocumentAsync<InventoryDbContext, Product, ProductRules>(outbox, rules, TmfRepresentation.ToJsonObject(product), context, cancellationToken, change.ProductId);
+                    await ServiceRecords.ApplyAsync(outbox, serviceRules, change, product.RelatedParty, context, cancellationToken);
                 }
 
                 continue;
@@ -70,8 +73,11 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
             }
 
             var before = JsonNode.Parse(document.Body)!.AsObject();
-            var after = Changed(before, changes, change);
+            var changed = Changed(before, changes, change);
+            var after = TmfRepresentation.ToJsonObject(changed);
+            after.Remove("href");
             await TmfResourceEndpoints.UpdateDocumentAsync(outbox, InventoryResources.Product, document, before, after, context, audited: true);
+            await ServiceRecords.ApplyAsync(outbox, serviceRules, change, changed.RelatedParty, context, cancellationToken);
         }
 
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
@@ -93,9 +99,9 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
     private static bool AppliedAlready(TmfDocument document, string orderId, string itemId) =>
         TmfRepresentation.FromStored<Product>(document).ProductOrderItem?.Any(i => i.ProductOrderId == orderId && i.OrderItemId == itemId) == true;
 
-    private static JsonObject NewProduct(InventoryChangeSet changes, InventoryChange change)
+    private static Product NewProduct(InventoryChangeSet changes, InventoryChange change)
     {
-        var product = new Product
+        return new Product
         {
             Name = change.Name,
             Status = ProductStatus.Active,
@@ -112,11 +118,20 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
             ProductRelationship = change.BaseProductId is null ? null :
                 [new ProductRelationship { RelationshipType = "addOnTo", Product = new ProductRefOrValue { Id = change.BaseProductId, Href = InventoryResources.Product.BasePath + "/" + change.BaseProductId } }],
             ProductOrderItem = [OrderItem(changes, change)],
+            RealizingService = RealizingServices(null, change),
         };
-        return TmfRepresentation.ToJsonObject(product);
     }
 
-    private static JsonObject Changed(JsonObject before, InventoryChangeSet changes, InventoryChange change)
+    /// <summary>The services that realize the product: every service an order added to it (terminated ones stay listed; the service says so).</summary>
+    private static List<ServiceRef>? RealizingServices(List<ServiceRef>? current, InventoryChange change)
+    {
+        var added = (change.Services ?? []).Where(s => s.Action == "add" && current?.Any(r => r.Id == s.Id) != true)
+            .Select(s => new ServiceRef { Id = s.Id, Name = s.Name, Href = InventoryResources.Service.BasePath + "/" + s.Id });
+        var all = (current ?? []).Concat(added).ToList();
+        return all.Count == 0 ? null : all;
+    }
+
+    private static Product Changed(JsonObject before, InventoryChangeSet changes, InventoryChange change)
     {
         var product = TmfRepresentation.FromJson<Product>(before.DeepClone().AsObject());
         switch (change.Action)
@@ -154,9 +169,8 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         }
 
         product.ProductOrderItem = [.. product.ProductOrderItem ?? [], OrderItem(changes, change)];
-        var json = TmfRepresentation.ToJsonObject(product);
-        json.Remove("href");
-        return json;
+        product.RealizingService = RealizingServices(product.RealizingService, change);
+        return product;
     }
 
     private static RelatedProductOrderItem OrderItem(InventoryChangeSet changes, InventoryChange change) => new()

@@ -2,6 +2,7 @@ using Dialtone.Inventory.Contracts;
 using Dialtone.Ordering.Contracts;
 using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Domain.Representation;
+using Dialtone.Ordering.Features.ServiceOrders;
 using Dialtone.Ordering.Handlers;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Ordering.Persistence;
@@ -256,7 +257,11 @@ internal sealed partial class OrderFulfilment(
 
         var completedAt = clock.GetUtcNow();
         var orderHref = OrderingResources.ProductOrder.BasePath + "/" + orderId;
-        var changes = process.Changes.Select(c => WithActivationCode(process, c)).ToList();
+        var services = ServiceDecomposition.Of(process.Steps);
+        var changes = process.Changes
+            .Select(c => WithActivationCode(process, c))
+            .Select(c => process.ServiceOrderId is { } serviceOrderId ? c with { Services = ServiceDecomposition.ForInventory(services, c.OrderItemId, serviceOrderId) } : c)
+            .ToList();
         await inventory.ApplyAsync(new InventoryChangeSet(orderId, orderHref, process.CreatedBy, completedAt, changes), cancellationToken);
 
         await CommitAsync(orderId, "All items fulfilled.", async (p, db, commit) =>
@@ -331,7 +336,7 @@ internal sealed partial class OrderFulfilment(
         var context = new TmfWriteContext(db, Caller.ActingFor(process.CreatedBy, DialtoneRoles.Admin), platform.Value.PublicBaseUrl ?? "http://localhost:5080", clock.GetUtcNow());
         var commit = new Commit(outbox, context) { Reason = reason };
         await change(process, db, commit);
-        await OrderDocuments.SyncAsync(outbox, document, process, commit.Reason, context, commit.Edit);
+        await OrderDocuments.SyncAsync(outbox, document, process, commit.Reason, context, commit.Edit, cancellationToken);
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
 

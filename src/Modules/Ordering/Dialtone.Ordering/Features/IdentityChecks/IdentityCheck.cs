@@ -148,7 +148,7 @@ internal static partial class IdentityCheckRules
                 }
 
                 var document = (await OrderDocuments.FindAsync(db, process.OrderId, cancellationToken))!;
-                await OrderDocuments.SyncAsync(outbox, document, process, refusal is null ? "Identity verified." : "Identity could not be verified.", context);
+                await OrderDocuments.SyncAsync(outbox, document, process, refusal is null ? "Identity verified." : "Identity could not be verified.", context, cancellationToken: cancellationToken);
                 await outbox.PublishAsync(new AdvanceProductOrder(process.OrderId));
             }
         }

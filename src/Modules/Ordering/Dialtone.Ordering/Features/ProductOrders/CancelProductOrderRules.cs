@@ -73,7 +73,7 @@ internal sealed class CancelProductOrderRules(ProductOrderRules orders) : Custom
         process.RequestCancellation(document.Id, context.Now);
         var order = (await OrderDocuments.FindAsync(db, orderId, cancellationToken))!;
         await OrderDocuments.SyncAsync(outbox, order, process, created.CancellationReason is { Length: > 0 } why ? $"Cancellation requested: {why}" : "Cancellation requested.", context,
-            edit: o => o.CancellationReason = created.CancellationReason);
+            edit: o => o.CancellationReason = created.CancellationReason, cancellationToken: cancellationToken);
         await outbox.PublishAsync(new AdvanceProductOrder(orderId));
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Features.ServiceOrders;
 using Dialtone.Ordering.Domain.Representation;
 using Dialtone.Ordering.Features.IdentityChecks;
 using Dialtone.Ordering.Handlers;
@@ -21,7 +22,7 @@ namespace Dialtone.Ordering.Features.ProductOrders;
 /// for the parties it created. What the server decides (state, dates, prices, history) cannot be given; after submit,
 /// only descriptive attributes change through PATCH (and the order moves on through fulfilment and cancellation).
 /// </summary>
-internal sealed class ProductOrderRules(OrderPlanner planner, IServiceScopeFactory scopes)
+internal sealed class ProductOrderRules(OrderPlanner planner, ServiceOrderRules serviceOrders, IServiceScopeFactory scopes)
     : CustomerDataRules<ProductOrder>, ITmfCreateEffects<OrderingDbContext, ProductOrder>
 {
     public const string CustomerRole = "customer";
@@ -106,7 +107,13 @@ internal sealed class ProductOrderRules(OrderPlanner planner, IServiceScopeFacto
         }
 
         plans.Remove(created);
-        outbox.DbContext.Processes.Add(OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.PartyId, plan.AwaitsIdentity, plan.Steps, plan.Changes, context.Now));
+        var process = OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.PartyId, plan.AwaitsIdentity, plan.Steps, plan.Changes, context.Now);
+        outbox.DbContext.Processes.Add(process);
+        if (await ServiceOrderDocuments.CreateAsync(outbox, serviceOrders, process, created.RelatedParty, context, cancellationToken) is { } serviceOrderId)
+        {
+            process.AttachServiceOrder(serviceOrderId);
+        }
+
         if (!plan.AwaitsIdentity)
         {
             await outbox.PublishAsync(new AdvanceProductOrder(document.Id));
