@@ -35,6 +35,9 @@ public static class DialtonePolicies
         [DialtoneRoles.Admin] = DialtoneScopeNames.Admin,
     };
 
+    /// <summary>Registering event listeners on a customer-data API: admins (every event) and partners (the events of what they created).</summary>
+    public const string CustomerDataHub = "customer-data-hub";
+
     /// <summary>A customer acting for themself (role customer, scope selfservice, a party in the token): the <c>/selfservice/me</c> endpoints.</summary>
     public const string SelfService = "self-service";
 
@@ -46,6 +49,8 @@ public static class DialtonePolicies
             .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), CustomerDataScopes.Keys)));
         options.AddPolicy(CustomerDataManage, policy => policy.RequireAuthenticatedUser()
             .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), [DialtoneRoles.Agent, DialtoneRoles.Partner, DialtoneRoles.Admin])));
+        options.AddPolicy(CustomerDataHub, policy => policy.RequireAuthenticatedUser()
+            .RequireAssertion(context => HasRoleWithScope(Caller.From(context.User), [DialtoneRoles.Partner, DialtoneRoles.Admin])));
         options.AddPolicy(PublicRead, policy => policy.RequireAssertion(_ => true));
         options.AddPolicy(CatalogWrite, policy => policy.RequireAuthenticatedUser()
             .RequireRole(DialtoneRoles.ProductManager, DialtoneRoles.Admin)
@@ -103,6 +108,9 @@ public sealed record Caller(string? Subject, IReadOnlySet<string> Roles, IReadOn
 
     /// <summary>A partner client acting with its partner scope: it sees what it created.</summary>
     public bool IsPartner => DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Partner]);
+
+    /// <summary>Registering event listeners on a customer-data API: admins (every event) and partners (the events of what they created).</summary>
+    public const string CustomerDataHub = "customer-data-hub";
 
     /// <summary>A customer acting for themself: they see what belongs to their party.</summary>
     public bool IsSelfService => PartyId is not null && DialtonePolicies.HasRoleWithScope(this, [DialtoneRoles.Customer]);

@@ -52,7 +52,7 @@ public sealed class HubListenerDirectory(IServiceScopeFactory scopes)
     }
 }
 
-/// <summary>Fans an event out to every listener of its API whose query it matches.</summary>
+/// <summary>Fans an event out to every listener of its API whose query it matches (a partner's listener: of the partner's own resources only).</summary>
 public static class TmfEventFanOutHandler
 {
     public static async Task<IEnumerable<HubDelivery>> Handle(TmfEventMessage message, HubListenerDirectory directory, PersonalDataProtector protector, CancellationToken cancellationToken)
@@ -65,6 +65,7 @@ public static class TmfEventFanOutHandler
 
         var notification = JsonNode.Parse(protector.Unprotect(message.ProtectedBody))!;
         return listeners
+            .Where(l => !l.IsScopedToOwner || l.Owner == message.ResourceOwner)
             .Where(l => HubQuery.Parse(l.Query).Matches(notification))
             .Select(l => new HubDelivery(message.ApiName, l.Id, message.EventId, message.EventType, message.ResourceId, message.ResourceVersion, message.ProtectedBody))
             .ToList();

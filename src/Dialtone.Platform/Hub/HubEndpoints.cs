@@ -45,9 +45,11 @@ public static class HubEndpoints
             .RequireAuthorization(policy)
             .WithMetadata(new HubApiName(apiName));
 
-        group.MapDelete("{id}", async (string id, TDb db, CancellationToken ct) =>
+        group.MapDelete("{id}", async (string id, HttpContext http, TDb db, CancellationToken ct) =>
             {
-                var deleted = await db.HubListeners.Where(l => l.Id == id && l.ApiName == apiName).ExecuteDeleteAsync(ct);
+                // A partner removes its own listeners only; another's answers as unknown.
+                var owner = ScopeOf(http.GetCaller());
+                var deleted = await db.HubListeners.Where(l => l.Id == id && l.ApiName == apiName && (owner == null || l.Owner == owner)).ExecuteDeleteAsync(ct);
                 return deleted == 0 ? throw TmfProblemException.NotFound("listener", id) : Results.NoContent();
             })
             .WithName($"unregisterListener_{apiName}")
@@ -83,13 +85,19 @@ public static class HubEndpoints
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var id = Guid.CreateVersion7(now).ToString();
         var listener = HubListener.Create(id, apiName, input.Callback, input.Query,
-            protection.CreateProtector(ProtectorPurpose).Protect(secret), http.GetCaller().Subject, now);
+            protection.CreateProtector(ProtectorPurpose).Protect(secret), ScopeOf(http.GetCaller()), now);
         db.HubListeners.Add(listener);
         await db.SaveChangesAsync(ct);
 
         http.Response.Headers.Location = $"{TmfResourceEndpoints.BaseUrl(http, options.Value)}/tmf-api/{apiName}/v4/hub/{id}";
         return Results.Json(new EventSubscription(id, input.Callback, input.Query, secret), TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>A partner (not also staff) follows its own resources: its owner key; staff follow everything: null.</summary>
+    private static string? ScopeOf(Caller caller) =>
+        caller.IsInRole(DialtoneRoles.Partner) && !caller.IsInRole(DialtoneRoles.Admin) && !caller.IsInRole(DialtoneRoles.Agent) && !caller.IsInRole(DialtoneRoles.ProductManager)
+            ? caller.OwnerKey
+            : null;
 
     private sealed record HubApiName(string Name);
 }

@@ -21,7 +21,15 @@ public sealed class HubListener
     /// <summary>The signing secret, protected with ASP.NET Core Data Protection; shown in clear only in the registration response.</summary>
     public string ProtectedSecret { get; private set; } = "";
 
+    /// <summary>
+    /// For a partner's listener, the partner's owner key (<c>client:…</c>/<c>user:…</c>): it receives the events of the
+    /// resources the partner created only. Null (or, for listeners registered before this rule, a bare subject) for
+    /// staff listeners, which receive every event of their API.
+    /// </summary>
     public string? Owner { get; private set; }
+
+    /// <summary>Whether the listener receives only the events of its owner's resources.</summary>
+    public bool IsScopedToOwner => Owner is not null && (Owner.StartsWith("client:", StringComparison.Ordinal) || Owner.StartsWith("user:", StringComparison.Ordinal));
 
     public DateTimeOffset CreatedAt { get; private set; }
 

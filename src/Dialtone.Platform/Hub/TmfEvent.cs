@@ -9,7 +9,8 @@ namespace Dialtone.Platform.Hub;
 /// API's hub listeners. <see cref="Body"/> is the TMF688 notification exactly as listeners receive it.
 /// </summary>
 /// <param name="ProtectedBody">The notification, encrypted (<see cref="PersonalData.PersonalDataProtector.Protect"/>): it may hold personal data and is stored in the outbox and the dead letters.</param>
-public sealed record TmfEventMessage(string ApiName, string EventId, string EventType, string ResourceType, string ResourceId, long ResourceVersion, string ProtectedBody);
+/// <param name="ResourceOwner">The owner key of whoever created the resource (<c>client:…</c>, <c>user:…</c>): a partner's listener receives the events of its own resources only.</param>
+public sealed record TmfEventMessage(string ApiName, string EventId, string EventType, string ResourceType, string ResourceId, long ResourceVersion, string ProtectedBody, string? ResourceOwner = null);
 
 /// <summary>The kinds of events every TMF resource has.</summary>
 public enum TmfEventKind
@@ -24,7 +25,7 @@ public static class TmfEvents
 {
     /// <summary>Builds a TMF688 notification: <c>{eventId, eventTime, eventType, correlationId, domain, title, event: {resource: ...}}</c>.</summary>
     public static TmfEventMessage Build(string apiName, string resource, string typeName, TmfEventKind kind, string resourceId, long version, JsonObject representation, DateTimeOffset now,
-        PersonalData.PersonalDataProtector protector)
+        PersonalData.PersonalDataProtector protector, string? resourceOwner = null)
     {
         var eventType = $"{typeName}{kind}Event";
         var eventId = Guid.CreateVersion7(now).ToString();
@@ -39,6 +40,6 @@ public static class TmfEvents
             ["timeOcurred"] = UtcDateTimeOffsetConverter.Format(now),
             ["event"] = new JsonObject { [resource] = representation.DeepClone() },
         };
-        return new TmfEventMessage(apiName, eventId, eventType, resource, resourceId, version, protector.Protect(body.ToJsonString(TmfJson.Options)));
+        return new TmfEventMessage(apiName, eventId, eventType, resource, resourceId, version, protector.Protect(body.ToJsonString(TmfJson.Options)), resourceOwner);
     }
 }

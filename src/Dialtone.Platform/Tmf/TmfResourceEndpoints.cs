@@ -316,7 +316,7 @@ public static class TmfResourceEndpoints
         }
 
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
-        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext)));
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext), document.CreatedBy));
         if (rules is ITmfCreateEffects<TDb, TRepresentation> effects)
         {
             await effects.OnCreatedAsync(representation, document, context, outbox, ct);
@@ -430,12 +430,12 @@ public static class TmfResourceEndpoints
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
         if (attributesChanged)
         {
-            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, document.Id, document.Version, view, now, Protector(db)));
+            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.AttributeValueChange, document.Id, document.Version, view, now, Protector(db), document.CreatedBy));
         }
 
         if (stateChanged)
         {
-            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, document.Id, document.Version, view, now, Protector(db)));
+            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.StateChange, document.Id, document.Version, view, now, Protector(db), document.CreatedBy));
         }
 
         return view;
@@ -465,7 +465,7 @@ public static class TmfResourceEndpoints
 
         var view = TmfRepresentation.ForCaller(document, resource, baseUrl);
         db.Documents.Remove(document);
-        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Delete, id, document.Version + 1, view, now, Protector(db)));
+        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Delete, id, document.Version + 1, view, now, Protector(db), document.CreatedBy));
         try
         {
             await outbox.SaveChangesAndFlushMessagesAsync(ct);

@@ -44,7 +44,7 @@ public static class AccountsModule
         endpoints.MapTmfResource<AccountsDbContext, FinancialAccount, FinancialAccountRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage);
         endpoints.MapTmfResource<AccountsDbContext, BillingCycleSpecification, BillingCycleSpecificationRules>(DialtonePolicies.CustomerData, DialtonePolicies.Admin);
         endpoints.MapTmfResource<AccountsDbContext, BillPresentationMedia, BillPresentationMediaRules>(DialtonePolicies.CustomerData, DialtonePolicies.Admin);
-        endpoints.MapTmfHub<AccountsDbContext>(AccountResources.ApiName, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<AccountsDbContext>(AccountResources.ApiName, DialtonePolicies.CustomerDataHub);
         return endpoints;
     }
 }

@@ -39,8 +39,8 @@ public static class InventoryModule
         endpoints.MapTmfResourceReads<InventoryDbContext, Product, ProductRules>(DialtonePolicies.CustomerData);
         endpoints.MapTmfResourceReads<InventoryDbContext, Domain.Representation.ServiceInventory.Service, ServiceRules>(DialtonePolicies.CustomerData);
         endpoints.MapEsimActivation();
-        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ProductApi, DialtonePolicies.Admin);
-        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ServiceApi, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ProductApi, DialtonePolicies.CustomerDataHub);
+        endpoints.MapTmfHub<InventoryDbContext>(InventoryResources.ServiceApi, DialtonePolicies.CustomerDataHub);
         return endpoints;
     }
 }

@@ -67,8 +67,8 @@ public static class OrderingModule
         endpoints.MapTmfResourceReads<OrderingDbContext, Dialtone.Ordering.Domain.Representation.ServiceOrdering.ServiceOrder, ServiceOrderRules>(DialtonePolicies.CustomerData);
         endpoints.MapIdentityCheck();
         endpoints.MapAvailableNumbers();
-        endpoints.MapTmfHub<OrderingDbContext>(OrderingResources.ApiName, DialtonePolicies.Admin);
-        endpoints.MapTmfHub<OrderingDbContext>(ServiceOrderingResources.ApiName, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<OrderingDbContext>(OrderingResources.ApiName, DialtonePolicies.CustomerDataHub);
+        endpoints.MapTmfHub<OrderingDbContext>(ServiceOrderingResources.ApiName, DialtonePolicies.CustomerDataHub);
         return endpoints;
     }
 }

@@ -50,8 +50,8 @@ public static class PartiesModule
         endpoints.MapTmfResource<PartiesDbContext, Individual, IndividualRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage);
         endpoints.MapTmfResource<PartiesDbContext, Organization, OrganizationRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage);
         endpoints.MapTmfResource<PartiesDbContext, Customer, CustomerRules>(DialtonePolicies.CustomerData, DialtonePolicies.CustomerData, DialtonePolicies.CustomerDataManage);
-        endpoints.MapTmfHub<PartiesDbContext>(PartyResources.PartyApi, DialtonePolicies.Admin);
-        endpoints.MapTmfHub<PartiesDbContext>(PartyResources.CustomerApi, DialtonePolicies.Admin);
+        endpoints.MapTmfHub<PartiesDbContext>(PartyResources.PartyApi, DialtonePolicies.CustomerDataHub);
+        endpoints.MapTmfHub<PartiesDbContext>(PartyResources.CustomerApi, DialtonePolicies.CustomerDataHub);
         endpoints.MapSignUp(IdentityRateLimits.Login);
         endpoints.MapSelfService();
         return endpoints;
