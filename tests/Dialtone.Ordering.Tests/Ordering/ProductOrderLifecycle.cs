@@ -128,8 +128,11 @@ public sealed class ProductOrderLifecycle
         var subscriber = await Subscribers.SignUpAndSignInAsync(shop.App, "Sinéad", "Ordering");
         var customer = shop.App.Bearer(subscriber.Token);
         await Shop.PassIdentityCheckAsync(customer, null);
+        // The sign-up opened the subscriber's billing account: an order that names none is billed to it.
+        var account = await Subscribers.BillingAccountOfAsync(customer, subscriber.PartyId);
         var done = await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", start)));
         Assert.Equal(subscriber.PartyId, done["relatedParty"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(account.Id(), done["billingAccount"]!.Id());
         Assert.Single(await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product?status=active"));
 
         var partnerId = "shop-partner-" + Guid.NewGuid().ToString("N")[..6];

@@ -1,3 +1,4 @@
+using Dialtone.Accounts.Contracts;
 using Dialtone.Accounts.Domain;
 using Dialtone.Accounts.Domain.Representation;
 using Dialtone.Accounts.Features.Accounts;
@@ -25,6 +26,7 @@ public static class AccountsModule
         services.AddSingleton<BillingCycleSpecificationRules>();
         services.AddSingleton<BillPresentationMediaRules>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.AccountsPersonalData>();
+        services.AddScoped<IBillingAccounts, BillingAccountDirectory>();
 
         services.AddModuleDbContext<AccountsDbContext, SqliteAccountsDbContext, PostgresAccountsDbContext>(AccountsDbContext.ModuleName);
 

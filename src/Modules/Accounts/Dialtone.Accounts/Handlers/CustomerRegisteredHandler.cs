@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dialtone.Accounts.Contracts;
 using Dialtone.Accounts.Domain;
 using Dialtone.Accounts.Domain.Representation;
 using Dialtone.Accounts.Features.Accounts;
@@ -47,7 +48,7 @@ public static class CustomerRegisteredHandler
             {
                 ["id"] = partyId,
                 ["name"] = party.Name,
-                ["role"] = "owner",
+                ["role"] = AccountPartyRoles.Owner,
                 ["@referredType"] = "Individual",
             }),
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Dialtone.Accounts.Contracts;
 using Dialtone.Accounts.Domain;
 using Dialtone.Accounts.Persistence;
 using Dialtone.Platform.Persistence;
@@ -81,7 +82,7 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
                 }
 
                 account.Remove("contact");
-                account["state"] = "closed";
+                account["state"] = BillingAccountStates.Closed;
             }, own, cancellationToken);
         }
 
@@ -92,7 +93,7 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
     private static bool IsHeldBy(JsonObject account, string partyId)
     {
         var parties = (account["relatedParty"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        return parties.Any(p => p["id"]?.GetValue<string>() == partyId && (p["role"]?.GetValue<string>() == "owner" || parties.Count == 1));
+        return parties.Any(p => p["id"]?.GetValue<string>() == partyId && (p["role"]?.GetValue<string>() == AccountPartyRoles.Owner || parties.Count == 1));
     }
 
     private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> AccountsOfAsync(DataSubject subject, CancellationToken cancellationToken)

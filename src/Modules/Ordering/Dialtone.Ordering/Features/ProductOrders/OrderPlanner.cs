@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Dialtone.Accounts.Contracts;
 using Dialtone.Catalog.Contracts;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Domain.Representation;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Ordering.Persistence;
+using Dialtone.Platform.Auth;
 using Dialtone.Platform.Tmf;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,10 +22,11 @@ internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList
 }
 
 /// <summary>
-/// Judges each item of a submitted order against the catalog and the customer's inventory, copies the prices it is
-/// sold at, reserves the line's identifiers, and decomposes it into provisioning steps (the service orders of TMF641):
-/// a 5G line is a subscriber on the network plus an eSIM profile on the SM-DP+, an add-on a service on the line, a
-/// fibre access its own service. Every refusal is a 400 (or 409 for a taken number) naming the item.
+/// Judges each item of a submitted order against the catalog and the customer's inventory, checks the billing accounts
+/// it names (<see cref="OrderBillingAccounts"/>), copies the prices it is sold at, reserves the line's identifiers, and
+/// decomposes it into provisioning steps (the service orders of TMF641): a 5G line is a subscriber on the network plus
+/// an eSIM profile on the SM-DP+, an add-on a service on the line, a fibre access its own service. Every refusal is a
+/// 400 (or 409 for a taken number) naming the item.
 /// </summary>
 internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProductInventory inventory, NumberPool numbers)
 {
@@ -44,7 +47,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial System.Text.RegularExpressions.Regex ItemId();
 
-    public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<OrderPlan> PlanAsync(ProductOrder order, OrderCustomer customer, Caller caller, OrderingDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var catalog = scope.ServiceProvider.GetRequiredService<IOfferingCatalog>();
@@ -70,6 +73,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
             throw TmfProblemException.BadRequest("DUPLICATE_ITEM_ID", $"Two items have the id '{duplicate.Key}'; item ids must be unique within an order.");
         }
 
+        await OrderBillingAccounts.ResolveAsync(order, customer, caller, scope.ServiceProvider.GetRequiredService<IBillingAccounts>(), cancellationToken);
         var plan = new Planning(order.Id!, customer, now, order.BillingAccount?.Id);
         // Base products first: an add-on ordered together with its plan needs the plan's line.
         var ordered = items.Select((item, index) => (item, index)).OrderBy(x => IsAddOnCandidate(x.item) ? 1 : 0).ToList();

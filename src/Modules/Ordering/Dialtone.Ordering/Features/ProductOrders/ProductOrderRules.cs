@@ -82,7 +82,7 @@ internal sealed class ProductOrderRules(OrderPlanner planner, ServiceOrderRules 
 
         var customer = await CustomerAsync(after, context, cancellationToken);
         var db = (OrderingDbContext)context.Db;
-        var plan = await planner.PlanAsync(after, customer, db, context.Now, cancellationToken);
+        var plan = await planner.PlanAsync(after, customer, context.Caller, db, context.Now, cancellationToken);
         after.OrderTotalPrice = OrderTotals.Of(after.ProductOrderItem ?? []);
         if (plan.AddsMobileLine && !await IdentityCheckRules.HasPassedAsync(db, customer.PartyId, cancellationToken))
         {
