@@ -56,6 +56,31 @@ public sealed class IdentityCheckBeforeALine
         await shop.OrderAndCompleteAsync(other, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550006060")));
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AnOrderWaitingLongerThanThePendingIdentityTimeoutFailsAndGivesItsNumbersBack(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync("Uma", identityChecked: false);
+        var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+        var old = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", plus, msisdn: "+4915550007070")));
+        Assert.Equal("pending", old["state"]!.GetValue<string>());
+
+        // 29 days on, a second order starts waiting; two more days and only the first has waited past the 30 days.
+        shop.App.Clock.Advance(TimeSpan.FromDays(29));
+        var recent = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", plus)));
+        shop.App.Clock.Advance(TimeSpan.FromDays(2));
+        var failed = await shop.WaitForStateAsync(customer, old.Id(), "failed");
+        Assert.Contains("identity was not checked within 30 days", failed["note"]!.AsArray().Last()!["text"]!.GetValue<string>());
+        Assert.Equal("pending", (await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{recent.Id()}"))["state"]!.GetValue<string>());
+        Assert.Empty(shop.Network.Calls);
+
+        // The number it held can be ordered again.
+        var (_, other) = await shop.CustomerAsync("Ulf");
+        await shop.OrderAndCompleteAsync(other, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550007070")));
+        Assert.Empty(shop.Problems);
+    }
+
     [Fact]
     public async Task BadOrForeignIdentityChecksAreRefusedClearly()
     {

@@ -78,4 +78,21 @@ public sealed class OrderProcessRules
         cancelledFirst.RequestCancellation("cancel-1", Now);
         Assert.False(cancelledFirst.PassPointOfNoReturn(Now));
     }
+
+    [Fact]
+    public void OnlyAnOrderStillWaitingForTheIdentityCheckWaitsTooLong()
+    {
+        var timeout = TimeSpan.FromDays(30);
+        var waiting = OrderProcess.Start("order-1", "user:u1", "party-1", awaitingIdentity: true, [Step("createSubscriber", "deleteSubscriber")], [], Now);
+        Assert.False(waiting.WaitedTooLongForIdentity(timeout, Now + timeout - TimeSpan.FromSeconds(1)));
+        Assert.True(waiting.WaitedTooLongForIdentity(timeout, Now + timeout));
+
+        waiting.Fail("the customer's identity was not checked", Now + timeout);
+        Assert.False(waiting.WaitedTooLongForIdentity(timeout, Now + (timeout * 2)));
+        Assert.IsType<ProcessMove.FinishFailure>(waiting.NextMove(Now + timeout)); // nothing was done: it fails at once
+
+        var checkedInTime = OrderProcess.Start("order-2", "user:u1", "party-1", awaitingIdentity: true, [], [], Now);
+        checkedInTime.Begin(Now + TimeSpan.FromDays(1));
+        Assert.False(checkedInTime.WaitedTooLongForIdentity(timeout, Now + (timeout * 2)));
+    }
 }

@@ -16,6 +16,12 @@ public sealed class OrderingOptions
     /// <summary>How often waiting orders are checked for a due retry (the precision of the delays above).</summary>
     public TimeSpan RetryPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long an order may wait (<c>pending</c>) for the customer's identity check: then it fails, and the numbers it
+    /// reserved go back to the pool. Checked every <see cref="RetryPollingInterval"/>.
+    /// </summary>
+    public TimeSpan PendingIdentityTimeout { get; set; } = TimeSpan.FromDays(30);
+
     public NumberPoolOptions Numbers { get; set; } = new();
 
     /// <summary>The network provisioning system (subscriber records, services, fibre accesses).</summary>

@@ -193,6 +193,12 @@ internal sealed class OrderProcess
         Move(ProcessStage.Cancelling, now);
     }
 
+    /// <summary>
+    /// Whether the order has waited <paramref name="timeout"/> or longer for the customer's identity check: nothing
+    /// changes a waiting process but leaving the wait, so it has waited since it was last updated.
+    /// </summary>
+    public bool WaitedTooLongForIdentity(TimeSpan timeout, DateTimeOffset now) => Stage == ProcessStage.AwaitingIdentity && now - UpdatedAt >= timeout;
+
     public bool MayBeCancelled => Stage is (ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Provisioning) && !Current.Irreversible;
 
     /// <summary>Every step is done: inventory is about to change and the order can no longer be cancelled. False when a cancellation or failure came first.</summary>
