@@ -76,7 +76,7 @@ internal sealed partial class PendingIdentityExpiry(
             var document = await OrderDocuments.FindAsync(db, process.OrderId, cancellationToken)
                            ?? throw new InvalidOperationException($"Order {process.OrderId} has a process but no document.");
             var context = new TmfWriteContext(db, Caller.ActingFor(process.CreatedBy, DialtoneRoles.Admin), platform.Value.PublicBaseUrl ?? "http://localhost:5080", now);
-            await OrderDocuments.SyncAsync(outbox, document, process, $"Identity not checked within {Describe(timeout)}.", context);
+            await OrderDocuments.SyncAsync(outbox, document, process, $"Identity not checked within {Describe(timeout)}.", context, cancellationToken: cancellationToken);
             await outbox.PublishAsync(new AdvanceProductOrder(process.OrderId));
         }
 
