@@ -35,7 +35,7 @@ public static class OrderingModule
         services.AddSingleton<ServiceOrderRules>();
         services.AddSingleton<OrderFulfilment>();
         services.AddHostedService<OrderRetryWaker>();
-        services.AddHostedService<PendingIdentityExpiry>();
+        services.AddHostedService<OrderDeadlines>();
         services.AddSingleton<Seeding.DemoLines>();
         HttpProvisioningSystems.Register(services);
         services.AddModuleDbContext<OrderingDbContext, SqliteOrderingDbContext, PostgresOrderingDbContext>(OrderingDbContext.ModuleName);

@@ -20,6 +20,7 @@ internal static class OrderDocuments
     {
         ProcessStage.Accepted => OrderState.Acknowledged,
         ProcessStage.AwaitingIdentity => OrderState.Pending,
+        ProcessStage.Held => OrderState.Held,
         ProcessStage.Cancelling => process.PastPointOfNoReturn ? OrderState.PendingCancellation : OrderState.AssessingCancellation,
         ProcessStage.Completed => OrderState.Completed,
         ProcessStage.Failed => OrderState.Failed,

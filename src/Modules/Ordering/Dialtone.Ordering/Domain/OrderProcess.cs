@@ -40,6 +40,9 @@ internal sealed class OrderProcess
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>The order's <c>requestedStartDate</c> when it lies ahead (a plan change at the next bill cycle): the order is <c>held</c> until then (application clock).</summary>
+    public DateTimeOffset? HeldUntil { get; private set; }
+
     /// <summary>Bumped on every change: the process is written by the fulfilment handler and the cancel endpoint, never over each other.</summary>
     public long Version { get; private set; }
 
@@ -69,12 +72,14 @@ internal sealed class OrderProcess
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public static OrderProcess Start(string orderId, string createdBy, string partyId, bool awaitingIdentity, IEnumerable<ProcessStep> steps, IEnumerable<InventoryChange> changes, DateTimeOffset now) => new()
+    public static OrderProcess Start(string orderId, string createdBy, string partyId, bool awaitingIdentity, IEnumerable<ProcessStep> steps, IEnumerable<InventoryChange> changes, DateTimeOffset now,
+        DateTimeOffset? heldUntil = null) => new()
     {
         OrderId = orderId,
         CreatedBy = createdBy,
         PartyId = partyId,
-        Stage = awaitingIdentity ? ProcessStage.AwaitingIdentity : ProcessStage.Accepted,
+        Stage = awaitingIdentity ? ProcessStage.AwaitingIdentity : heldUntil > now ? ProcessStage.Held : ProcessStage.Accepted,
+        HeldUntil = heldUntil > now ? heldUntil : null,
         UpdatedAt = now,
         state = new ProcessState { Steps = [.. steps], Changes = [.. changes] },
     };
@@ -86,7 +91,7 @@ internal sealed class OrderProcess
         {
             case ProcessStage.Accepted:
                 return new ProcessMove.Begin();
-            case ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled or ProcessStage.AwaitingIdentity:
+            case ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled or ProcessStage.AwaitingIdentity or ProcessStage.Held:
                 return new ProcessMove.Stop();
             case ProcessStage.Completing:
                 return new ProcessMove.Complete();
@@ -114,6 +119,31 @@ internal sealed class OrderProcess
     }
 
     public void Begin(DateTimeOffset now) => Move(ProcessStage.Provisioning, now);
+
+    /// <summary>The customer's identity is checked: the order starts, or is held until its requested start.</summary>
+    public void IdentityChecked(DateTimeOffset now)
+    {
+        if (HeldUntil > now)
+        {
+            Move(ProcessStage.Held, now);
+            return;
+        }
+
+        Begin(now);
+    }
+
+    /// <summary>The requested start has come: a held order starts. False when it is no longer held (cancelled meanwhile).</summary>
+    public bool ReleaseHold(DateTimeOffset now)
+    {
+        if (Stage != ProcessStage.Held)
+        {
+            return false;
+        }
+
+        HeldUntil = null;
+        Move(ProcessStage.Accepted, now);
+        return true;
+    }
 
     public void AttachServiceOrder(string serviceOrderId) => Current.ServiceOrderId = serviceOrderId;
 
@@ -199,7 +229,7 @@ internal sealed class OrderProcess
     /// </summary>
     public bool WaitedTooLongForIdentity(TimeSpan timeout, DateTimeOffset now) => Stage == ProcessStage.AwaitingIdentity && now - UpdatedAt >= timeout;
 
-    public bool MayBeCancelled => Stage is (ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Provisioning) && !Current.Irreversible;
+    public bool MayBeCancelled => Stage is (ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Held or ProcessStage.Provisioning) && !Current.Irreversible;
 
     /// <summary>Every step is done: inventory is about to change and the order can no longer be cancelled. False when a cancellation or failure came first.</summary>
     public bool BeginCompletion(DateTimeOffset now)
@@ -252,6 +282,7 @@ internal static class ProcessStage
 {
     public const string Accepted = "accepted";
     public const string AwaitingIdentity = "awaitingIdentity";
+    public const string Held = "held";
     public const string Provisioning = "provisioning";
     public const string Cancelling = "cancelling";
     public const string Failing = "failing";

@@ -39,6 +39,7 @@ internal abstract class OrderingDbContext(DbContextOptions options) : ModuleDbCo
         process.Property(p => p.PartyId).HasMaxLength(64);
         process.HasIndex(p => p.Stage);
         process.HasIndex(p => new { p.PartyId, p.Stage });
+        process.HasIndex(p => p.HeldUntil);
 
         var check = modelBuilder.Entity<IdentityCheck>();
         check.ToTable("identity_checks");

@@ -140,7 +140,7 @@ internal static partial class IdentityCheckRules
             {
                 if (refusal is null)
                 {
-                    process.Begin(now);
+                    process.IdentityChecked(now);
                 }
                 else
                 {

@@ -19,6 +19,9 @@ internal sealed record OrderPlan(IReadOnlyList<ProcessStep> Steps, IReadOnlyList
 {
     /// <summary>Whether the order waits for the customer's identity check (a new line, and no check passed yet).</summary>
     public bool AwaitsIdentity { get; init; }
+
+    /// <summary>The requested start, when it lies ahead: the order is held until then.</summary>
+    public DateTimeOffset? HeldUntil { get; init; }
 }
 
 /// <summary>

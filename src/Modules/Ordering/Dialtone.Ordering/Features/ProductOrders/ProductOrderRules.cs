@@ -96,8 +96,32 @@ internal sealed class ProductOrderRules(OrderPlanner planner, ServiceOrderRules 
             }
         }
 
+        if (after.RequestedStartDate is { } start && start > context.Now)
+        {
+            // A change at a later date (a plan change at the next bill cycle): judged and priced now, held until then.
+            if (start > context.Now.Add(MaxHold))
+            {
+                throw TmfProblemException.BadRequest("INVALID_VALUE", $"'requestedStartDate' may lie at most {MaxHold.TotalDays:0} days ahead.");
+            }
+
+            plan = plan with { HeldUntil = start };
+            if (!plan.AwaitsIdentity)
+            {
+                var reason = $"Held until the requested start date {Platform.Json.UtcDateTimeOffsetConverter.Format(start)}.";
+                after.State = OrderState.Held;
+                after.StateChange!.Add(new OrderStateChange { State = OrderState.Held, ChangeDate = context.Now, ChangeReason = reason });
+                foreach (var item in after.ProductOrderItem ?? [])
+                {
+                    item.State = OrderState.Held;
+                }
+            }
+        }
+
         plans.AddOrUpdate(after, plan);
     }
+
+    /// <summary>How far ahead an order may ask to start (beyond a year, a plan is a wish, not an order).</summary>
+    private static readonly TimeSpan MaxHold = TimeSpan.FromDays(366);
 
     public async Task OnCreatedAsync(ProductOrder created, TmfDocument document, TmfWriteContext context, IDbContextOutbox<OrderingDbContext> outbox, CancellationToken cancellationToken)
     {
@@ -107,14 +131,14 @@ internal sealed class ProductOrderRules(OrderPlanner planner, ServiceOrderRules 
         }
 
         plans.Remove(created);
-        var process = OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.PartyId, plan.AwaitsIdentity, plan.Steps, plan.Changes, context.Now);
+        var process = OrderProcess.Start(document.Id, context.Caller.OwnerKey ?? "system", plan.PartyId, plan.AwaitsIdentity, plan.Steps, plan.Changes, context.Now, plan.HeldUntil);
         outbox.DbContext.Processes.Add(process);
         if (await ServiceOrderDocuments.CreateAsync(outbox, serviceOrders, process, created.RelatedParty, context, cancellationToken) is { } serviceOrderId)
         {
             process.AttachServiceOrder(serviceOrderId);
         }
 
-        if (!plan.AwaitsIdentity)
+        if (process.Stage == ProcessStage.Accepted)
         {
             await outbox.PublishAsync(new AdvanceProductOrder(document.Id));
         }

@@ -92,6 +92,7 @@ internal static class ServiceOrderDocuments
         {
             ProcessStage.Accepted => OrderState.Acknowledged,
             ProcessStage.AwaitingIdentity => OrderState.Pending,
+            ProcessStage.Held => OrderState.Held,
             ProcessStage.Completed => OrderState.Completed,
             ProcessStage.Failed => OrderState.Failed,
             ProcessStage.Cancelled => OrderState.Cancelled,

@@ -39,6 +39,9 @@ namespace Dialtone.Ordering.Persistence.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<DateTimeOffset?>("HeldUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -64,6 +67,8 @@ namespace Dialtone.Ordering.Persistence.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.HasKey("OrderId");
+
+                    b.HasIndex("HeldUntil");
 
                     b.HasIndex("Stage");
 

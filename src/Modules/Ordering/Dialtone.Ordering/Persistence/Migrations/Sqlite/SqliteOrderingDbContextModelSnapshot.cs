@@ -34,6 +34,9 @@ namespace Dialtone.Ordering.Persistence.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("HeldUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
@@ -59,6 +62,8 @@ namespace Dialtone.Ordering.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("OrderId");
+
+                    b.HasIndex("HeldUntil");
 
                     b.HasIndex("Stage");
 
