@@ -32,6 +32,13 @@ internal static class DialtoneAssemblies
     public static bool IsContracts(string assemblyName) =>
         IsDialtone(assemblyName) && assemblyName.EndsWith(ContractsSuffix, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether <paramref name="reference"/> is one of <paramref name="module"/>'s own inner projects, which only that module
+    /// may reference: <c>Dialtone.Charging</c> → <c>Dialtone.Charging.Rating</c> (ADR 0011).
+    /// </summary>
+    public static bool IsInnerProjectOf(string module, string reference) =>
+        reference.StartsWith(module + ".", StringComparison.Ordinal) && !IsContracts(reference);
+
     /// <summary>The contracts assembly of a module: <c>Dialtone.X</c> → <c>Dialtone.X.Contracts</c>.</summary>
     public static string ContractsOf(Assembly module) => NameOf(module) + ContractsSuffix;
 

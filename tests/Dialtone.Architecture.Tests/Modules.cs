@@ -8,7 +8,7 @@ public class Modules
     private static readonly string[] InternalNamespaceSegments = ["Features", "Persistence"];
 
     [Fact]
-    public void ReferenceOnlyThePlatformAndModuleContracts()
+    public void ReferenceOnlyThePlatformModuleContractsAndTheirOwnInnerProjects()
     {
         Assert.NotEmpty(DialtoneAssemblies.Modules);
 
@@ -16,10 +16,20 @@ public class Modules
             from module in DialtoneAssemblies.Modules
             from reference in DialtoneAssemblies.DialtoneReferencesOf(module)
             where reference != DialtoneAssemblies.PlatformName && !DialtoneAssemblies.IsContracts(reference)
+                && !DialtoneAssemblies.IsInnerProjectOf(DialtoneAssemblies.NameOf(module), reference)
             select $"{DialtoneAssemblies.NameOf(module)} references {reference}";
 
         ArchitectureAssert.NoViolations(violations);
     }
+
+    [Theory]
+    [InlineData("Dialtone.Charging", "Dialtone.Charging.Rating", true)]
+    [InlineData("Dialtone.Catalog", "Dialtone.Charging.Rating", false)]
+    [InlineData("Dialtone.Charging.Rating", "Dialtone.Charging", false)]
+    [InlineData("Dialtone.Charging", "Dialtone.ChargingTools", false)]
+    [InlineData("Dialtone.Charging", "Dialtone.Charging.Contracts", false)]
+    public void MayReferenceOnlyTheirOwnInnerProjects(string module, string reference, bool allowed) =>
+        Assert.Equal(allowed, DialtoneAssemblies.IsInnerProjectOf(module, reference));
 
     [Fact]
     public void KeepFeaturesAndPersistenceInternal()

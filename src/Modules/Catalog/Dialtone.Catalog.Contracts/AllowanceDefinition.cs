@@ -15,7 +15,7 @@ namespace Dialtone.Catalog.Contracts;
 /// <param name="ResetPeriod"><c>billingCycle</c>, <c>month</c>, <c>week</c>, <c>day</c> or <c>none</c> (a one-off bucket).</param>
 /// <param name="Rollover">Unused units carry over into the next period (once).</param>
 /// <param name="SharedPool">One bucket shared by every line of the account (family plans).</param>
-/// <param name="Priority">Lower is consumed first when several allowances serve a rating group.</param>
+/// <param name="Priority">Lower is consumed first among allowances of one kind and expiry that serve a rating group (ADR 0011 §2).</param>
 /// <param name="Zone">Where the allowance applies: <c>home</c>, <c>EU</c> (roam like at home) or a named roaming zone.</param>
 public sealed record AllowanceDefinition(
     [property: JsonPropertyName("unit")] string Unit,
