@@ -96,11 +96,15 @@ internal sealed class Shop : IAsyncDisposable
     }
 
     /// <summary>The id of a demo offering, once the catalog is seeded (it is seeded after start).</summary>
-    public async Task<string> OfferingIdAsync(string name)
+    public Task<string> OfferingIdAsync(string name) => OfferingIdAsync(App.CreateClient(), name);
+
+    /// <summary>The id of a demo offering as <paramref name="client"/> finds it (an in-test app or a real server process), once seeded.</summary>
+    public static async Task<string> OfferingIdAsync(HttpClient client, string name)
     {
-        for (var attempt = 0; attempt < 400; attempt++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
         {
-            var found = await App.CreateClient().GetJsonArrayAsync($"{CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
+            var found = await client.GetJsonArrayAsync($"{CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
             if (found.Count == 1)
             {
                 return found[0]!.Id();
@@ -109,7 +113,7 @@ internal sealed class Shop : IAsyncDisposable
             await Task.Delay(25);
         }
 
-        throw new InvalidOperationException($"The demo offering '{name}' never appeared.");
+        throw new TimeoutException($"The demo offering '{name}' never appeared.");
     }
 
     /// <summary>A new customer's party (made by the agent) and a client acting as that customer, identity checked unless asked not to.</summary>
@@ -173,10 +177,15 @@ internal sealed class Shop : IAsyncDisposable
     }
 
     /// <summary>Polls the order until it reaches one of <paramref name="states"/>, and returns it.</summary>
-    public async Task<JsonObject> WaitForStateAsync(HttpClient client, string orderId, params string[] states)
+    public Task<JsonObject> WaitForStateAsync(HttpClient client, string orderId, params string[] states) =>
+        PollStateAsync(client, orderId, states, TimeSpan.FromSeconds(30), () => $"Errors logged: {string.Join("\n", Problems)}");
+
+    /// <summary>Polls the order through <paramref name="client"/> until it reaches one of <paramref name="states"/> within <paramref name="patience"/>; the timeout names what <paramref name="diagnostics"/> adds.</summary>
+    public static async Task<JsonObject> PollStateAsync(HttpClient client, string orderId, string[] states, TimeSpan patience, Func<string>? diagnostics = null)
     {
         JsonObject order = [];
-        for (var attempt = 0; attempt < 1_500; attempt++)
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
         {
             order = await client.GetJsonAsync($"{OrderApi}/productOrder/{orderId}");
             if (states.Contains(order["state"]!.GetValue<string>()))
@@ -187,7 +196,7 @@ internal sealed class Shop : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"Order {orderId} stayed {order["state"]} (wanted {string.Join(" or ", states)}): {order.ToJsonString()}\nErrors logged: {string.Join("\n", Problems)}");
+        throw new TimeoutException($"Order {orderId} stayed {order["state"]} (wanted {string.Join(" or ", states)}): {order.ToJsonString()}\n{diagnostics?.Invoke()}");
     }
 
     /// <summary>Places an order and waits until it is completed; returns the completed order.</summary>

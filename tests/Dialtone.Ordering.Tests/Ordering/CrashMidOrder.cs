@@ -44,7 +44,7 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
             {
                 using (var agent = Agent(server))
                 {
-                    var plan = await OfferingAsync(agent, "5G Plus 40 GB");
+                    var plan = await Shop.OfferingIdAsync(agent, "5G Plus 40 GB");
                     var party = (await agent.PostJsonAsync("/tmf-api/party/v4/individual", new JsonObject { ["givenName"] = "Kim", ["familyName"] = $"Crash{iteration}" })).Id();
                     await Shop.PassIdentityCheckAsync(agent, party);
                     for (var i = 0; i < OrdersPerIteration; i++)
@@ -70,7 +70,8 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
                 var lines = new List<JsonObject>();
                 foreach (var id in orders)
                 {
-                    var done = await WaitForCompletionAsync(check, id, $"seed {seed}, iteration {iteration}");
+                    var done = await Shop.PollStateAsync(check, id, ["completed", "failed", "cancelled"], TimeSpan.FromSeconds(90), () => $"seed {seed}, iteration {iteration}");
+                    Assert.True(done["state"]!.GetValue<string>() == "completed", $"seed {seed}, iteration {iteration}: order {id} is {done["state"]}");
                     lines.Add(await check.GetJsonAsync($"{Shop.InventoryApi}/product/{Shop.ProductOf(done)}"));
                 }
 
@@ -94,40 +95,5 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
         var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", "agent-1:agent");
         return client;
-    }
-
-    private static async Task<string> OfferingAsync(HttpClient client, string name)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            var found = await client.GetJsonArrayAsync($"{Shop.CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
-            if (found.Count == 1)
-            {
-                return found[0]!.Id();
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"The demo offering '{name}' never appeared.");
-    }
-
-    private static async Task<JsonObject> WaitForCompletionAsync(HttpClient client, string orderId, string context)
-    {
-        JsonObject order = [];
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            order = await client.GetJsonAsync($"{Shop.OrderApi}/productOrder/{orderId}");
-            if (order["state"]!.GetValue<string>() is "completed" or "failed" or "cancelled")
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.True(order["state"]!.GetValue<string>() == "completed", $"{context}: order {orderId} is {order["state"]}");
-        return order;
     }
 }

@@ -101,7 +101,7 @@ internal sealed class DemoCatalogData(DemoCatalogWriter writer, DateTimeOffset n
         var line = await writer.SpecificationAsync(lineSpecification, ct);
 
         var dataAddOn = await writer.SpecificationAsync(Specification("Mobile Data Add-on", "DT-DATA-ADDON",
-            "Extra data on top of a plan, at home and in the EU, used after the plan's own data and kept until used up.",
+            "Extra data on top of a plan, at home and in the EU, used before the plan's own data and kept until used up.",
             Characteristic(DataAllowance, "The extra data.", AllowanceDefinition.ValueType, DataBoosts.Select(BoostData))), ct);
 
         var roamingPass = await writer.SpecificationAsync(Specification("Roaming Pass", "DT-ROAM-PASS",
