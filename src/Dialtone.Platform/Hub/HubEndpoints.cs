@@ -33,6 +33,8 @@ public static class HubEndpoints
     public static RouteGroupBuilder MapTmfHub<TDb>(this IEndpointRouteBuilder endpoints, string apiName, string policy)
         where TDb : ModuleDbContext
     {
+        // Customer-data hubs let partners in: their listeners hear of what they created only.
+        var scopeToCreator = policy == DialtonePolicies.CustomerDataHub;
         var group = endpoints.MapGroup($"/tmf-api/{apiName}/v4/hub").WithTags("Events hub");
 
         group.MapPost("", RegisterAsync<TDb>)
@@ -43,12 +45,12 @@ public static class HubEndpoints
             .Produces<EventSubscription>(StatusCodes.Status201Created)
             .ProducesTmfErrors(400, 401, 403, 413, 415)
             .RequireAuthorization(policy)
-            .WithMetadata(new HubApiName(apiName));
+            .WithMetadata(new HubApiName(apiName, scopeToCreator));
 
         group.MapDelete("{id}", async (string id, HttpContext http, TDb db, CancellationToken ct) =>
             {
                 // A partner removes its own listeners only; another's answers as unknown.
-                var owner = ScopeOf(http.GetCaller());
+                var owner = ScopeOf(http);
                 var deleted = await db.HubListeners.Where(l => l.Id == id && l.ApiName == apiName && (owner == null || l.Owner == owner)).ExecuteDeleteAsync(ct);
                 return deleted == 0 ? throw TmfProblemException.NotFound("listener", id) : Results.NoContent();
             })
@@ -56,7 +58,8 @@ public static class HubEndpoints
             .WithSummary("Remove a listener")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesTmfErrors(401, 403, 404)
-            .RequireAuthorization(policy);
+            .RequireAuthorization(policy)
+            .WithMetadata(new HubApiName(apiName, scopeToCreator));
 
         return group;
     }
@@ -85,7 +88,7 @@ public static class HubEndpoints
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var id = Guid.CreateVersion7(now).ToString();
         var listener = HubListener.Create(id, apiName, input.Callback, input.Query,
-            protection.CreateProtector(ProtectorPurpose).Protect(secret), ScopeOf(http.GetCaller()), now);
+            protection.CreateProtector(ProtectorPurpose).Protect(secret), ScopeOf(http), now);
         db.HubListeners.Add(listener);
         await db.SaveChangesAsync(ct);
 
@@ -93,11 +96,16 @@ public static class HubEndpoints
         return Results.Json(new EventSubscription(id, input.Callback, input.Query, secret), TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    /// <summary>A partner (not also staff) follows its own resources: its owner key; staff follow everything: null.</summary>
-    private static string? ScopeOf(Caller caller) =>
-        caller.IsInRole(DialtoneRoles.Partner) && !caller.IsInRole(DialtoneRoles.Admin) && !caller.IsInRole(DialtoneRoles.Agent) && !caller.IsInRole(DialtoneRoles.ProductManager)
-            ? caller.OwnerKey
-            : null;
+    /// <summary>
+    /// On a customer-data hub, whoever is not customer care (agent or admin, with the scope) follows only what it
+    /// created: its owner key (the same rule as reading the resources); customer care follows everything: null.
+    /// </summary>
+    private static string? ScopeOf(HttpContext http)
+    {
+        var caller = http.GetCaller();
+        var scoped = http.GetEndpoint()?.Metadata.GetMetadata<HubApiName>()?.ScopeToCreator == true;
+        return scoped && !caller.IsCustomerCare ? caller.OwnerKey ?? "user:" : null; // "user:" alone matches no creator
+    }
 
-    private sealed record HubApiName(string Name);
+    private sealed record HubApiName(string Name, bool ScopeToCreator);
 }

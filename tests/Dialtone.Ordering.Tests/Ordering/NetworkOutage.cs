@@ -87,6 +87,50 @@ public sealed class NetworkOutage
     }
 
     [Fact]
+    public async Task AStepThatCannotBeUndoneComesLastSoARefusalBeforeItLeavesTheLineWithItsOldEsim()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (_, customer) = await shop.CustomerAsync();
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")))));
+        var oldIccid = Assert.Single(shop.Network.Profiles.Keys);
+
+        // One order swaps the SIM (new profile, then the old one deleted: not undoable) and adds a boost, which is refused.
+        shop.Network.RefuseOperation = ProvisioningOperations.ActivateService;
+        var swap = new JsonObject
+        {
+            ["id"] = "1", ["action"] = "modify",
+            ["product"] = new JsonObject { ["id"] = line, ["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "simSwap", ["value"] = true }) },
+        };
+        var boost = Shop.Add("2", await shop.OfferingIdAsync("Data Boost +5 GB"), product: new JsonObject
+        {
+            ["productRelationship"] = new JsonArray(new JsonObject { ["relationshipType"] = "addOnTo", ["product"] = new JsonObject { ["id"] = line } }),
+        });
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(swap, boost));
+        var failed = await shop.WaitForStateAsync(customer, placed.Id(), "failed");
+        Assert.Contains("activateService was refused", failed["note"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal([oldIccid], shop.Network.Profiles.Keys);
+        Assert.Equal(oldIccid, Shop.Characteristic(await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line}"), "iccid"));
+    }
+
+    [Fact]
+    public async Task ARefusalPastThePointOfNoReturnUndoesNothingAndSaysAnOperatorMustFinish()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (_, customer) = await shop.CustomerAsync();
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")))));
+        shop.Network.RefuseOperation = ProvisioningOperations.DeleteProfile;
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(new JsonObject
+        {
+            ["id"] = "1", ["action"] = "modify",
+            ["product"] = new JsonObject { ["id"] = line, ["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "simSwap", ["value"] = true }) },
+        }));
+        var failed = await shop.WaitForStateAsync(customer, placed.Id(), "failed");
+        Assert.Contains(failed["note"]!.AsArray(), n => n!["text"]!.GetValue<string>().Contains("nothing was undone", StringComparison.Ordinal));
+        Assert.Equal(2, shop.Network.Profiles.Count); // the new eSIM is kept: deleting it would leave the line with none
+        Assert.Equal(1, shop.Network.Count(ProvisioningOperations.DeleteProfile)); // the refused deletion of the old one, not retried, not undone
+    }
+
+    [Fact]
     public async Task ARefusalFailsTheOrderAtOnce()
     {
         await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);

@@ -123,6 +123,25 @@ public sealed class OrderCancellation
     }
 
     [Fact]
+    public async Task AnUndoTheNetworkRefusesIsLeftInTheOrdersNotesForAnOperator()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (_, customer) = await shop.CustomerAsync();
+        shop.Network.Hold(ProvisioningOperations.PrepareProfile);
+        var placed = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB"))));
+        await shop.Network.Reached(ProvisioningOperations.PrepareProfile);
+        await customer.PostJsonAsync($"{Shop.OrderApi}/cancelProductOrder", new JsonObject { ["productOrder"] = new JsonObject { ["id"] = placed.Id() } });
+        shop.Network.RefuseOperation = ProvisioningOperations.DeleteSubscriber;
+        shop.Network.Release(ProvisioningOperations.PrepareProfile);
+
+        var cancelled = await shop.WaitForStateAsync(customer, placed.Id(), "cancelled");
+        Assert.Contains(cancelled["note"]!.AsArray(), n => n!["text"]!.GetValue<string>().StartsWith("Undoing createSubscriber with deleteSubscriber was refused", StringComparison.Ordinal));
+        Assert.Single(shop.Network.Subscribers); // left on the network, and said so
+        Assert.Empty(shop.Network.Profiles);
+        Assert.Contains(shop.Problems, p => p.Contains("an operator must clean up the provisioning system", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ACompletedOrderCannotBeCancelled()
     {
         await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);

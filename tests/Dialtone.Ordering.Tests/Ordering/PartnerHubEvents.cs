@@ -15,7 +15,7 @@ public sealed class PartnerHubEvents
         await using var shop = await Shop.OpenAsync(database);
         var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
         var partner = shop.App.ClientAs("partner-x", "partner");
-        var rival = shop.App.ClientAs("partner-y", "partner");
+        var rival = shop.App.ClientAs("partner-y", "partner", "productManager"); // a second role does not widen what its listener hears
         await using var partnerOrders = await CallbackListener.StartAsync();
         await using var partnerProducts = await CallbackListener.StartAsync();
         await using var rivalOrders = await CallbackListener.StartAsync();

@@ -68,6 +68,9 @@ internal sealed class OrderProcess
     /// <summary>Whether a step that cannot be undone (deleting an eSIM profile) has been started: from then on the order cannot be cancelled.</summary>
     public bool Irreversible => Current.Irreversible;
 
+    /// <summary>The order failed past its point of no return: what was done stays (and so do its reserved numbers) for an operator.</summary>
+    public bool FailedWithoutUndoing => Current.NothingToUndo;
+
     private ProcessState Current => state ??= new ProcessState();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -102,6 +105,11 @@ internal sealed class OrderProcess
             return new ProcessMove.Stop(); // waiting for a system to come back: the retry waker moves it on
         }
 
+        if (Stage == ProcessStage.Failing && Current.NothingToUndo)
+        {
+            return new ProcessMove.FinishFailure();
+        }
+
         if (Stage is ProcessStage.Cancelling or ProcessStage.Failing)
         {
             // A step that timed out may have acted on the network: it is undone too (undoing what was not done is harmless).
@@ -132,7 +140,7 @@ internal sealed class OrderProcess
         Begin(now);
     }
 
-    /// <summary>The requested start has come: a held order starts. False when it is no longer held (cancelled meanwhile).</summary>
+    /// <summary>The requested start has come: a held order starts (straight to provisioning: TMF622 goes held → inProgress). False when it is no longer held.</summary>
     public bool ReleaseHold(DateTimeOffset now)
     {
         if (Stage != ProcessStage.Held)
@@ -141,7 +149,7 @@ internal sealed class OrderProcess
         }
 
         HeldUntil = null;
-        Move(ProcessStage.Accepted, now);
+        Begin(now);
         return true;
     }
 
@@ -181,7 +189,8 @@ internal sealed class OrderProcess
             return false;
         }
 
-        NextAttemptAt = wallNow + TimeSpan.FromTicks(Math.Min(maxDelay.Ticks, firstDelay.Ticks * (1L << Math.Min(step.Attempts - 1, 30))));
+        var factor = 1L << Math.Min(step.Attempts - 1, 30);
+        NextAttemptAt = wallNow + (firstDelay.Ticks > maxDelay.Ticks / factor ? maxDelay : TimeSpan.FromTicks(firstDelay.Ticks * factor)); // no overflow
         return true;
     }
 
@@ -201,6 +210,19 @@ internal sealed class OrderProcess
         Current.FailureReason = reason;
         NextAttemptAt = null;
         Move(Stage == ProcessStage.Cancelling ? ProcessStage.Cancelling : ProcessStage.Failing, now);
+    }
+
+    /// <summary>
+    /// Past the point of no return only steps that cannot be undone are left (they are planned last): a down system is
+    /// waited for without limit, and a refusal is not rolled back (that would undo the half that can be undone and leave a
+    /// line without its eSIM) but ends the order <c>failed</c> with the reason, for an operator to finish by hand.
+    /// </summary>
+    public void FailWithoutUndoing(string reason, DateTimeOffset now)
+    {
+        Current.FailureReason = reason;
+        Current.NothingToUndo = true;
+        NextAttemptAt = null;
+        Move(ProcessStage.Failing, now);
     }
 
     /// <summary>Before a step that cannot be undone: from here on the order cannot be cancelled. False when it is being cancelled or has failed meanwhile.</summary>
@@ -272,6 +294,8 @@ internal sealed class OrderProcess
         public string? FailureReason { get; set; }
 
         public bool Irreversible { get; set; }
+
+        public bool NothingToUndo { get; set; }
 
         public string? ServiceOrderId { get; set; }
     }

@@ -18,23 +18,25 @@ namespace Dialtone.Ordering.Provisioning;
 /// try). Resources are named by Dialtone's product ids, never by MSISDN or IMSI, so no identifier of a person appears
 /// in a URL (URLs end up in traces); the client's own request logging is off for the same reason.
 /// </summary>
-internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IProvisioningSystems
+internal sealed class HttpProvisioningSystems(IHttpClientFactory clients, UnansweredCalls unanswered) : IProvisioningSystems
 {
     public const string NetworkClient = "provisioning-network";
     public const string SmdpClient = "provisioning-smdp";
 
     public static void Register(IServiceCollection services)
     {
+        services.AddSingleton<UnansweredCalls>();
+        services.AddTransient<UnansweredCallRecorder>();
         foreach (var (name, endpoint) in new[] { (NetworkClient, (Func<OrderingOptions, ProvisioningEndpoint>)(o => o.Network)), (SmdpClient, o => o.Smdp) })
         {
-            services.AddHttpClient(name, (provider, client) =>
+            var http = services.AddHttpClient(name, (provider, client) =>
                 {
                     var settings = endpoint(provider.GetRequiredService<IOptions<OrderingOptions>>().Value);
                     client.BaseAddress = new Uri(settings.BaseUrl.TrimEnd('/') + "/");
                     client.Timeout = Timeout.InfiniteTimeSpan;
                 })
-                .RemoveAllLoggers()
-                .AddResilienceHandler(name, (pipeline, context) =>
+                .RemoveAllLoggers();
+            http.AddResilienceHandler(name, (pipeline, context) =>
                 {
                     var settings = endpoint(context.ServiceProvider.GetRequiredService<IOptions<OrderingOptions>>().Value);
                     // Timeouts and breaks of network calls are wall-clock time, whatever clock the business rules run on.
@@ -57,6 +59,7 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
                         })
                         .AddTimeout(settings.AttemptTimeout);
                 });
+            http.AddHttpMessageHandler<UnansweredCallRecorder>(); // inside the pipeline: sees every try
         }
 
         services.AddSingleton<IProvisioningSystems, HttpProvisioningSystems>();
@@ -75,18 +78,22 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
         }
         catch (BrokenCircuitException)
         {
-            throw new ProvisioningUnavailableException($"the {call.System} failed repeatedly; calls are paused (circuit open)");
+            throw new ProvisioningUnavailableException($"the {call.System} failed repeatedly; calls are paused (circuit open)", unanswered.Take(call.IdempotencyKey));
         }
         catch (TimeoutRejectedException)
         {
+            unanswered.Take(call.IdempotencyKey);
             throw new ProvisioningUnavailableException($"the {call.System} did not answer in time", outcomeUnknown: true);
         }
         catch (HttpRequestException e)
         {
-            // Refused or unresolvable: the call never arrived. Anything else may have broken after the system acted.
+            // Refused or unresolvable: the call never arrived. Anything else may have broken after the system acted, and
+            // so may an earlier try the pipeline retried.
             var neverArrived = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
-            throw new ProvisioningUnavailableException($"the {call.System} could not be reached ({e.HttpRequestError})", outcomeUnknown: !neverArrived);
+            throw new ProvisioningUnavailableException($"the {call.System} could not be reached ({e.HttpRequestError})", unanswered.Take(call.IdempotencyKey) || !neverArrived);
         }
+
+        var earlierTryUnanswered = unanswered.Take(call.IdempotencyKey);
 
         using (response)
         {
@@ -100,7 +107,7 @@ internal sealed class HttpProvisioningSystems(IHttpClientFactory clients) : IPro
             {
                 // 503, 429 and 408 say the call was not carried out; a 500 or a gateway's 502/504 leave it open.
                 var notCarriedOut = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-                throw new ProvisioningUnavailableException($"the {call.System} answered {(int)response.StatusCode} {code}".TrimEnd(), outcomeUnknown: !notCarriedOut);
+                throw new ProvisioningUnavailableException($"the {call.System} answered {(int)response.StatusCode} {code}".TrimEnd(), outcomeUnknown: earlierTryUnanswered || !notCarriedOut);
             }
 
             throw new ProvisioningRejectedException($"{(int)response.StatusCode} {code}".TrimEnd());

@@ -39,14 +39,17 @@ internal sealed partial class OrderDeadlines(
         using var timer = new PeriodicTimer(options.Value.RetryPollingInterval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
+            // Each kind of deadline on its own: one failing does not hold the other up.
+            foreach (var pass in new Func<CancellationToken, Task>[] { ExpirePendingIdentityAsync, ReleaseHeldOrdersAsync })
             {
-                await ExpirePendingIdentityAsync(stoppingToken);
-                await ReleaseHeldOrdersAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogDeadlinesFailed(e); // the next tick tries again: the waiting processes are still there
+                try
+                {
+                    await pass(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogDeadlinesFailed(e); // the next tick tries again: the waiting processes are still there
+                }
             }
         }
     }
@@ -96,7 +99,9 @@ internal sealed partial class OrderDeadlines(
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
         var db = outbox.DbContext;
         var rows = await candidates(db).AsNoTracking().Select(p => new Due(p.OrderId, p.UpdatedAt, p.HeldUntil)).ToListAsync(cancellationToken);
-        var due = rows.Where(r => dueAt(r) <= now).Select(r => r.OrderId).ToList();
+        // A bill-cycle day may release thousands of held orders at once: a bounded batch per transaction keeps the
+        // module's serialised write short for submissions and fulfilment; the rest follow at the next ticks.
+        var due = rows.Where(r => dueAt(r) <= now).Select(r => r.OrderId).Take(BatchSize).ToList();
         if (due.Count == 0)
         {
             return;
@@ -119,6 +124,8 @@ internal sealed partial class OrderDeadlines(
 
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
+
+    private const int BatchSize = 100;
 
     private static string Describe(TimeSpan span) => span.Ticks % TimeSpan.TicksPerDay == 0
         ? (span.Days == 1 ? "1 day" : $"{span.Days} days")

@@ -95,7 +95,11 @@ internal sealed partial class OrderFulfilment(
                 case ProcessMove.FinishFailure:
                     await CommitAsync(orderId, null, async (p, db, commit) =>
                     {
-                        await numbers.ReleaseAsync(db, orderId, cancellationToken);
+                        if (!p.FailedWithoutUndoing)
+                        {
+                            await numbers.ReleaseAsync(db, orderId, cancellationToken);
+                        }
+
                         p.End(ProcessStage.Failed, clock.GetUtcNow());
                         commit.Reason = $"Failed: {p.FailureReason}";
                         commit.Edit = o => o.Note = [.. o.Note ?? [], new Note { Text = $"Failed: {p.FailureReason}", Date = clock.GetUtcNow(), Author = "Dialtone" }];
@@ -157,7 +161,9 @@ internal sealed partial class OrderFulfilment(
                     return Task.CompletedTask;
                 }
 
-                if (p.StepFailedForNow(step.Id, e.Message, e.OutcomeUnknown, settings.MaxStepAttempts, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow()))
+                // Past the point of no return there is no giving up: only steps that cannot be undone are left.
+                var budget = p.Irreversible ? int.MaxValue : settings.MaxStepAttempts;
+                if (p.StepFailedForNow(step.Id, e.Message, e.OutcomeUnknown, budget, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow()))
                 {
                     waiting = true;
                 }
@@ -175,7 +181,16 @@ internal sealed partial class OrderFulfilment(
             LogStepRejected(orderId, step.Operation, e.Message);
             await CommitAsync(orderId, null, (p, _, _) =>
             {
-                p.Fail($"{step.Operation} was refused by the {step.System}: {e.Message}", clock.GetUtcNow());
+                var reason = $"{step.Operation} was refused by the {step.System}: {e.Message}";
+                if (p.Irreversible)
+                {
+                    p.FailWithoutUndoing(reason + " (past the point of no return: nothing was undone; an operator must finish the change)", clock.GetUtcNow());
+                }
+                else
+                {
+                    p.Fail(reason, clock.GetUtcNow());
+                }
+
                 return Task.CompletedTask;
             }, cancellationToken);
             return true;
@@ -186,6 +201,7 @@ internal sealed partial class OrderFulfilment(
     private async Task<bool> UndoAsync(string orderId, ProcessStep step, CancellationToken cancellationToken)
     {
         var call = new ProvisioningCall(step.System, step.Undo!, $"{orderId}/{step.Id}/undo", step.UndoInput ?? step.Input);
+        string? leftover = null;
         try
         {
             await systems.ExecuteAsync(call, cancellationToken);
@@ -208,11 +224,18 @@ internal sealed partial class OrderFulfilment(
         {
             // Nothing more can be done automatically; the order's note says what is left for an operator.
             LogUndoRejected(orderId, step.Undo!, e.Message);
+            leftover = $"Undoing {step.Operation} with {step.Undo} was refused by the {step.System} ({e.Message}): an operator must clean it up.";
         }
 
-        await CommitAsync(orderId, null, (p, _, _) =>
+        await CommitAsync(orderId, null, (p, _, commit) =>
         {
-            p.StepUndone(step.Id, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            p.StepUndone(step.Id, now);
+            if (leftover is not null)
+            {
+                commit.Edit = o => o.Note = [.. o.Note ?? [], new Note { Text = leftover, Date = now, Author = "Dialtone" }];
+            }
+
             return Task.CompletedTask;
         }, cancellationToken);
         return true;

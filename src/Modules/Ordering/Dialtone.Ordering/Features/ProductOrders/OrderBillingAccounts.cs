@@ -36,8 +36,9 @@ internal static class OrderBillingAccounts
 
         if (order.BillingAccount is null && items.Any(i => i.Action == "add" && i.BillingAccount is null))
         {
+            // Only an account the caller may see is chosen: a partner's order is never billed to (nor shows) one it cannot read.
             var held = (await accounts.NamingPartyAsync(customer.PartyId, cancellationToken))
-                .Where(a => a.IsHeldBy(customer.PartyId) && !a.IsClosed)
+                .Where(a => a.IsHeldBy(customer.PartyId) && !a.IsClosed && VisibleTo(a, caller))
                 .ToList();
             if (held.Count > 1)
             {
@@ -55,9 +56,7 @@ internal static class OrderBillingAccounts
     private static async Task CheckAsync(BillingAccountRef reference, string label, OrderCustomer customer, Caller caller, IBillingAccounts accounts, CancellationToken cancellationToken)
     {
         var account = string.IsNullOrWhiteSpace(reference.Id) ? null : await accounts.FindAsync(reference.Id, cancellationToken);
-        var visible = account is not null
-                      && (CustomerDataAccess.MayUseAsStaffOrCreator(account.CreatedBy, caller)
-                          || (caller.IsSelfService && account.RelatedParties.Any(p => p.Id == caller.PartyId)));
+        var visible = account is not null && VisibleTo(account, caller);
         if (!visible)
         {
             throw TmfProblemException.BadRequest("REFERENCE_NOT_FOUND", $"{label} names billing account '{reference.Id}', which does not exist.");
@@ -75,4 +74,8 @@ internal static class OrderBillingAccounts
 
         reference.Href = BasePath + account.Id;
     }
+
+    private static bool VisibleTo(BillingAccountReference account, Caller caller) =>
+        CustomerDataAccess.MayUseAsStaffOrCreator(account.CreatedBy, caller)
+        || (caller.IsSelfService && account.RelatedParties.Any(p => p.Id == caller.PartyId));
 }

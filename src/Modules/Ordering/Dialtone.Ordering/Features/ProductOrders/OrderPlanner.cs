@@ -101,7 +101,9 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
             }
         }
 
-        return new OrderPlan(plan.Steps, plan.Changes, customer.PartyId, plan.Lines.Count > 0);
+        // Steps that cannot be undone (deleting an eSIM profile) come after every step that can, across the whole order:
+        // once one has started there is no way back, so nothing may be left that could still fail and want undoing.
+        return new OrderPlan([.. plan.Steps.OrderBy(s => s.Undo is null ? 1 : 0)], plan.Changes, customer.PartyId, plan.Lines.Count > 0);
     }
 
     private static bool IsAddOnCandidate(ProductOrderItem item) =>

@@ -83,7 +83,10 @@ internal static class ServiceOrderDocuments
         await TmfResourceEndpoints.UpdateDocumentAsync(outbox, ServiceOrderingResources.ServiceOrder, document, before, after, context, audited: false);
     }
 
-    /// <summary>An item's state from its steps: acknowledged until a step is tried, inProgress while any is, completed when all are done; the order's end decides the rest.</summary>
+    /// <summary>
+    /// An item's state from its steps: acknowledged until a step is tried, then inProgress; the order's end decides the
+    /// final state (an item is not shown completed before the order is: it could still be undone). States only move on.
+    /// </summary>
     public static string ItemState(OrderProcess process, PlannedService service)
     {
         var steps = process.Steps.Where(s => service.StepIds.Contains(s.Id)).ToList();
@@ -96,8 +99,7 @@ internal static class ServiceOrderDocuments
             ProcessStage.Completed => OrderState.Completed,
             ProcessStage.Failed => OrderState.Failed,
             ProcessStage.Cancelled => OrderState.Cancelled,
-            ProcessStage.Cancelling => steps.Any(s => s.Status == StepStatus.Done || s.MayHaveActed) ? OrderState.PendingCancellation : OrderState.AssessingCancellation,
-            _ when steps.All(s => s.Status == StepStatus.Done) => OrderState.Completed,
+            ProcessStage.Cancelling => steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated || s.MayHaveActed) ? OrderState.PendingCancellation : OrderState.AssessingCancellation,
             _ when touched => OrderState.InProgress,
             _ => OrderState.Acknowledged,
         };
