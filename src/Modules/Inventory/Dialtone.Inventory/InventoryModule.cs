@@ -22,6 +22,7 @@ public static class InventoryModule
     {
         services.AddSingleton<ProductRules>();
         services.AddSingleton<ServiceRules>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.InventoryPersonalData>();
         services.AddSingleton<IProductInventory, ProductInventory>();
         services.AddModuleDbContext<InventoryDbContext, SqliteInventoryDbContext, PostgresInventoryDbContext>(InventoryDbContext.ModuleName);
         services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(InventoryModule).Assembly));

@@ -33,6 +33,7 @@ public static class OrderingModule
         services.AddSingleton<ProductOrderRules>();
         services.AddSingleton<CancelProductOrderRules>();
         services.AddSingleton<ServiceOrderRules>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.OrderingPersonalData>();
         services.AddSingleton<OrderFulfilment>();
         services.AddHostedService<OrderRetryWaker>();
         services.AddHostedService<OrderDeadlines>();

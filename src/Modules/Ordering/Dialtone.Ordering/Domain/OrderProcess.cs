@@ -267,6 +267,23 @@ internal sealed class OrderProcess
 
     public void End(string stage, DateTimeOffset now) => Move(stage, now);
 
+    /// <summary>
+    /// GDPR erasure of a finished order: what its steps were called with and answered (MSISDNs, IMSIs, ICCIDs, matching
+    /// ids) and the inventory changes it planned are dropped; the steps' names and states stay as the record.
+    /// </summary>
+    public void ForgetIdentifiers(DateTimeOffset now)
+    {
+        foreach (var step in Current.Steps)
+        {
+            step.Input = [];
+            step.Output = null;
+            step.UndoInput = null;
+        }
+
+        Current.Changes = [];
+        Touch(now);
+    }
+
     /// <summary>The output of the step of <paramref name="itemId"/> with <paramref name="operation"/>, or null.</summary>
     public string? Output(string itemId, string operation, string key) =>
         Current.Steps.FirstOrDefault(s => s.ItemId == itemId && s.Operation == operation)?.Output?.GetValueOrDefault(key);

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Dialtone.Inventory.Contracts;
+using Dialtone.Inventory.Domain;
+using Dialtone.Inventory.Persistence;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Inventory.Features.PersonalData;
+
+/// <summary>
+/// The products and services that name a person: exported. A product the person holds (role <c>customer</c>) that is not
+/// terminated blocks the erasure (a live line is a contract: end it first). Then the identifiers of their lines (MSISDN,
+/// IMSI, ICCID, eSIM profile, port-in donor) are removed from the products and services they hold, with the eSIM
+/// activation codes; on a line they only use or pay for, only their own entry is removed.
+/// </summary>
+internal sealed class InventoryPersonalData(IDbContextOutbox<InventoryDbContext> outbox) : IPersonalDataHolder
+{
+    /// <summary>The characteristics that identify a line, and through it its holder.</summary>
+    public static readonly IReadOnlySet<string> Identifiers = new HashSet<string>(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", "esimProfileId", "portInDonorOperator" };
+
+    private static readonly (TmfResourceDescriptor Resource, string Characteristics)[] Resources =
+        [(InventoryResources.Product, "productCharacteristic"), (InventoryResources.Service, "serviceCharacteristic")];
+
+    public string Module => InventoryDbContext.ModuleName;
+
+    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var export = new JsonObject();
+        foreach (var (resource, documents) in await NamingAsync(subject, cancellationToken))
+        {
+            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
+        }
+
+        return export;
+    }
+
+    public async Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var (_, products) = (await NamingAsync(subject, cancellationToken))[0];
+        return [.. products.Select(d => JsonNode.Parse(d.Body)!.AsObject())
+            .Where(p => HeldBy(p, subject.PartyId) && p["status"]?.GetValue<string>() != ProductStatus.Terminated)
+            .Select(p => $"Product '{p["name"]}' ({p["id"]}) is {p["status"]}: terminate it first.")];
+    }
+
+    public async Task EraseAsync(DataSubject subject, TmfWriteContext context, CancellationToken cancellationToken)
+    {
+        var db = outbox.DbContext;
+        var own = context with { Db = db };
+        var found = await NamingAsync(subject, cancellationToken);
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        foreach (var (resource, documents) in found)
+        {
+            var characteristics = Resources.Single(r => r.Resource == resource).Characteristics;
+            await DocumentRewrites.RewriteAsync(outbox, resource, documents.Select(d => d.Id), record =>
+            {
+                var parties = record["relatedParty"]?.AsArray() ?? [];
+                if (!HeldBy(record, subject.PartyId))
+                {
+                    foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId).ToList())
+                    {
+                        parties.Remove(entry);
+                    }
+
+                    return;
+                }
+
+                if (record[characteristics] is JsonArray list)
+                {
+                    foreach (var identifier in list.Where(c => c?["name"]?.GetValue<string>() is { } name && Identifiers.Contains(name)).ToList())
+                    {
+                        list.Remove(identifier);
+                    }
+                }
+            }, own, cancellationToken);
+        }
+
+        var products = found[0].Documents.Select(d => d.Id).ToList();
+        await db.EsimActivations.Where(a => products.Contains(a.ProductId)).ExecuteDeleteAsync(cancellationToken);
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
+    }
+
+    private static bool HeldBy(JsonObject record, string partyId) =>
+        (record["relatedParty"] as JsonArray ?? []).OfType<JsonObject>().Any(p => p["id"]?.GetValue<string>() == partyId && p["role"]?.GetValue<string>() == "customer");
+
+    private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        var db = outbox.DbContext;
+        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
+        foreach (var (resource, _) in Resources)
+        {
+            var ids = await DocumentRewrites.IdsWithAsync(db, resource, "relatedParty.id", subject.PartyId, cancellationToken);
+            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
+        }
+
+        return found;
+    }
+}
