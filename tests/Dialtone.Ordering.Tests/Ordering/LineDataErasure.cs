@@ -54,4 +54,32 @@ public sealed class LineDataErasure
             Assert.Equal(HttpStatusCode.NotFound, code.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task AFamilyMemberIsErasedFromTheLineTheyUseWhichStaysWholeForItsHolder()
+    {
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
+        var (holderId, holder) = await shop.CustomerAsync("Hana");
+        var (userId, user) = await shop.CustomerAsync("Ugo");
+        var order = Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")));
+        order["relatedParty"] = new JsonArray(
+            new JsonObject { ["id"] = holderId, ["role"] = "customer", ["@referredType"] = "Individual" },
+            new JsonObject { ["id"] = userId, ["role"] = "user", ["@referredType"] = "Individual" });
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, order));
+
+        // The live line is Hana's, not Ugo's: it does not stop his erasure.
+        using (var erased = await user.PostAsync("/selfservice/me/erasure", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        }
+
+        var product = await holder.GetJsonAsync($"{Shop.InventoryApi}/product/{line}");
+        Assert.Equal([holderId], product["relatedParty"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        Assert.NotNull(Shop.Characteristic(product, "msisdn"));
+        Assert.StartsWith("LPA:1$", (await holder.GetJsonAsync($"{Shop.InventoryApi}/product/{line}/esimActivation"))["activationCode"]!.GetValue<string>(), StringComparison.Ordinal);
+        using (var gone = await user.GetAsync($"{Shop.InventoryApi}/product/{line}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+    }
 }

@@ -78,7 +78,8 @@ internal sealed class InventoryPersonalData(IDbContextOutbox<InventoryDbContext>
             }, own, cancellationToken);
         }
 
-        var products = found[0].Documents.Select(d => d.Id).ToList();
+        // Activation codes of the lines they hold only: a line they merely use stays usable for its holder.
+        var products = found[0].Documents.Where(d => HeldBy(JsonNode.Parse(d.Body)!.AsObject(), subject.PartyId)).Select(d => d.Id).ToList();
         await db.EsimActivations.Where(a => products.Contains(a.ProductId)).ExecuteDeleteAsync(cancellationToken);
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
     }
