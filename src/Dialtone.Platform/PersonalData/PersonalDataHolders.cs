@@ -40,6 +40,47 @@ public static class DocumentRewrites
         db.SearchEntries.Where(e => e.ResourceType == resource.Resource && e.Path == path && e.Text == value)
             .Select(e => e.DocumentId).Distinct().ToListAsync(cancellationToken);
 
+    /// <summary>The documents of each of <paramref name="resources"/> that name the person in <c>relatedParty</c>, read without tracking.</summary>
+    public static async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingPartyAsync(ModuleDbContext db, IEnumerable<TmfResourceDescriptor> resources,
+        string partyId, CancellationToken cancellationToken)
+    {
+        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
+        foreach (var resource in resources)
+        {
+            var ids = await IdsWithAsync(db, resource, "relatedParty.id", partyId, cancellationToken);
+            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
+        }
+
+        return found;
+    }
+
+    /// <summary>An export of documents, one array of bodies per resource name.</summary>
+    public static JsonObject Export(IEnumerable<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)> found)
+    {
+        var export = new JsonObject();
+        foreach (var (resource, documents) in found)
+        {
+            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
+        }
+
+        return export;
+    }
+
+    /// <summary>Whether the document names the person in <c>relatedParty</c> with one of <paramref name="roles"/>.</summary>
+    public static bool NamesParty(JsonObject record, string partyId, params string[] roles) =>
+        (record["relatedParty"] as JsonArray ?? []).OfType<JsonObject>()
+        .Any(p => p["id"]?.GetValue<string>() == partyId && roles.Contains(p["role"]?.GetValue<string>()));
+
+    /// <summary>Removes the person's own entries from the document's <c>relatedParty</c> (on a record that is somebody else's).</summary>
+    public static void RemoveParty(JsonObject record, string partyId)
+    {
+        var parties = record["relatedParty"]?.AsArray() ?? [];
+        foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == partyId).ToList())
+        {
+            parties.Remove(entry);
+        }
+    }
+
     /// <summary>Applies <paramref name="change"/> to each document and stages the new versions; the caller commits, then invalidates the read cache.</summary>
     public static async Task RewriteAsync<TDb>(IDbContextOutbox<TDb> outbox, TmfResourceDescriptor resource, IEnumerable<string> ids, Action<JsonObject> change,
         TmfWriteContext context, CancellationToken cancellationToken)

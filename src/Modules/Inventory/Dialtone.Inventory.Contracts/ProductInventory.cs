@@ -99,6 +99,13 @@ public static class ServiceState
     public const string Terminated = "terminated";
 }
 
+/// <summary>The characteristics that belong to a line itself, not to its plan: they identify the line (and through it its holder).</summary>
+public static class LineIdentifiers
+{
+    /// <summary>MSISDN, IMSI, ICCID, eSIM profile id, port-in donor: kept when the plan changes, removed when the holder is erased.</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", "esimProfileId", "portInDonorOperator" };
+}
+
 /// <summary>The product statuses of TMF637 v4 that Dialtone uses.</summary>
 public static class ProductStatus
 {

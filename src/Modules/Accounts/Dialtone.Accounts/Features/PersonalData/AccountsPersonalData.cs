@@ -23,16 +23,8 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
 
     public string Module => AccountsDbContext.ModuleName;
 
-    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
-    {
-        var export = new JsonObject();
-        foreach (var (resource, documents) in await AccountsOfAsync(subject, cancellationToken))
-        {
-            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
-        }
-
-        return export;
-    }
+    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken) =>
+        DocumentRewrites.Export(await AccountsOfAsync(subject, cancellationToken));
 
     public async Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken)
     {
@@ -65,17 +57,13 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
         {
             await DocumentRewrites.RewriteAsync(outbox, resource, documents.Select(d => d.Id), account =>
             {
-                var parties = account["relatedParty"]?.AsArray() ?? [];
                 if (!IsHeldBy(account, subject.PartyId))
                 {
-                    foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId).ToList())
-                    {
-                        parties.Remove(entry);
-                    }
-
+                    DocumentRewrites.RemoveParty(account, subject.PartyId);
                     return;
                 }
 
+                var parties = account["relatedParty"]?.AsArray() ?? [];
                 foreach (var party in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId))
                 {
                     party!["name"] = "Erased person";
@@ -96,16 +84,6 @@ internal sealed class AccountsPersonalData(IDbContextOutbox<AccountsDbContext> o
         return parties.Any(p => p["id"]?.GetValue<string>() == partyId && (p["role"]?.GetValue<string>() == AccountPartyRoles.Owner || parties.Count == 1));
     }
 
-    private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> AccountsOfAsync(DataSubject subject, CancellationToken cancellationToken)
-    {
-        var db = outbox.DbContext;
-        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
-        foreach (var resource in Accounts)
-        {
-            var ids = await DocumentRewrites.IdsWithAsync(db, resource, "relatedParty.id", subject.PartyId, cancellationToken);
-            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
-        }
-
-        return found;
-    }
+    private Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> AccountsOfAsync(DataSubject subject, CancellationToken cancellationToken) =>
+        DocumentRewrites.NamingPartyAsync(outbox.DbContext, Accounts, subject.PartyId, cancellationToken);
 }

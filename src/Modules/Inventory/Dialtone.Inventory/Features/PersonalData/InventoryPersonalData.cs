@@ -19,24 +19,13 @@ namespace Dialtone.Inventory.Features.PersonalData;
 /// </summary>
 internal sealed class InventoryPersonalData(IDbContextOutbox<InventoryDbContext> outbox) : IPersonalDataHolder
 {
-    /// <summary>The characteristics that identify a line, and through it its holder.</summary>
-    public static readonly IReadOnlySet<string> Identifiers = new HashSet<string>(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", "esimProfileId", "portInDonorOperator" };
-
     private static readonly (TmfResourceDescriptor Resource, string Characteristics)[] Resources =
         [(InventoryResources.Product, "productCharacteristic"), (InventoryResources.Service, "serviceCharacteristic")];
 
     public string Module => InventoryDbContext.ModuleName;
 
-    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
-    {
-        var export = new JsonObject();
-        foreach (var (resource, documents) in await NamingAsync(subject, cancellationToken))
-        {
-            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
-        }
-
-        return export;
-    }
+    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken) =>
+        DocumentRewrites.Export(await NamingAsync(subject, cancellationToken));
 
     public async Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken)
     {
@@ -57,20 +46,15 @@ internal sealed class InventoryPersonalData(IDbContextOutbox<InventoryDbContext>
             var characteristics = Resources.Single(r => r.Resource == resource).Characteristics;
             await DocumentRewrites.RewriteAsync(outbox, resource, documents.Select(d => d.Id), record =>
             {
-                var parties = record["relatedParty"]?.AsArray() ?? [];
                 if (!HeldBy(record, subject.PartyId))
                 {
-                    foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId).ToList())
-                    {
-                        parties.Remove(entry);
-                    }
-
+                    DocumentRewrites.RemoveParty(record, subject.PartyId);
                     return;
                 }
 
                 if (record[characteristics] is JsonArray list)
                 {
-                    foreach (var identifier in list.Where(c => c?["name"]?.GetValue<string>() is { } name && Identifiers.Contains(name)).ToList())
+                    foreach (var identifier in list.Where(c => c?["name"]?.GetValue<string>() is { } name && LineIdentifiers.Names.Contains(name)).ToList())
                     {
                         list.Remove(identifier);
                     }
@@ -84,19 +68,8 @@ internal sealed class InventoryPersonalData(IDbContextOutbox<InventoryDbContext>
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken); // commits the transaction with the events
     }
 
-    private static bool HeldBy(JsonObject record, string partyId) =>
-        (record["relatedParty"] as JsonArray ?? []).OfType<JsonObject>().Any(p => p["id"]?.GetValue<string>() == partyId && p["role"]?.GetValue<string>() == "customer");
+    private static bool HeldBy(JsonObject record, string partyId) => DocumentRewrites.NamesParty(record, partyId, "customer");
 
-    private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingAsync(DataSubject subject, CancellationToken cancellationToken)
-    {
-        var db = outbox.DbContext;
-        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
-        foreach (var (resource, _) in Resources)
-        {
-            var ids = await DocumentRewrites.IdsWithAsync(db, resource, "relatedParty.id", subject.PartyId, cancellationToken);
-            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
-        }
-
-        return found;
-    }
+    private Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingAsync(DataSubject subject, CancellationToken cancellationToken) =>
+        DocumentRewrites.NamingPartyAsync(outbox.DbContext, Resources.Select(r => r.Resource), subject.PartyId, cancellationToken);
 }

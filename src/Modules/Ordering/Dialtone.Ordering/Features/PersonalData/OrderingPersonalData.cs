@@ -1,3 +1,4 @@
+using Dialtone.Inventory.Contracts;
 using System.Text.Json.Nodes;
 using Dialtone.Ordering.Domain;
 using Dialtone.Ordering.Persistence;
@@ -20,20 +21,13 @@ namespace Dialtone.Ordering.Features.PersonalData;
 /// </summary>
 internal sealed class OrderingPersonalData(IDbContextOutbox<OrderingDbContext> outbox) : IPersonalDataHolder
 {
-    private static readonly HashSet<string> Identifiers = new(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", "esimProfileId", "portInDonorOperator" };
-
     private static readonly HashSet<string> Finished = new(StringComparer.Ordinal) { OrderState.Completed, OrderState.Failed, OrderState.Cancelled, OrderState.Rejected };
 
     public string Module => OrderingDbContext.ModuleName;
 
     public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
     {
-        var export = new JsonObject();
-        foreach (var (resource, documents) in await NamingAsync(subject, cancellationToken))
-        {
-            export[resource.Resource] = new JsonArray([.. documents.Select(d => (JsonNode)JsonNode.Parse(d.Body)!)]);
-        }
-
+        var export = DocumentRewrites.Export(await NamingAsync(subject, cancellationToken));
         var check = await outbox.DbContext.IdentityChecks.AsNoTracking().FirstOrDefaultAsync(c => c.PartyId == subject.PartyId, cancellationToken);
         if (check is not null)
         {
@@ -63,19 +57,14 @@ internal sealed class OrderingPersonalData(IDbContextOutbox<OrderingDbContext> o
             {
                 if (!PlacedFor(order, subject.PartyId))
                 {
-                    var parties = order["relatedParty"]?.AsArray() ?? [];
-                    foreach (var entry in parties.Where(p => p?["id"]?.GetValue<string>() == subject.PartyId).ToList())
-                    {
-                        parties.Remove(entry);
-                    }
-
+                    DocumentRewrites.RemoveParty(order, subject.PartyId);
                     return;
                 }
 
                 foreach (var item in (order["productOrderItem"] ?? order["serviceOrderItem"])?.AsArray() ?? [])
                 {
                     var characteristics = (item?["product"]?["productCharacteristic"] ?? item?["service"]?["serviceCharacteristic"]) as JsonArray ?? [];
-                    foreach (var identifier in characteristics.Where(c => c?["name"]?.GetValue<string>() is { } name && Identifiers.Contains(name)).ToList())
+                    foreach (var identifier in characteristics.Where(c => c?["name"]?.GetValue<string>() is { } name && LineIdentifiers.Names.Contains(name)).ToList())
                     {
                         characteristics.Remove(identifier);
                     }
@@ -94,19 +83,8 @@ internal sealed class OrderingPersonalData(IDbContextOutbox<OrderingDbContext> o
     }
 
     /// <summary>The order is the person's own (they are its customer), not one that only names them as a user or payer.</summary>
-    private static bool PlacedFor(JsonObject order, string partyId) =>
-        (order["relatedParty"] as JsonArray ?? []).OfType<JsonObject>().Any(p => p["id"]?.GetValue<string>() == partyId && p["role"]?.GetValue<string>() == "customer");
+    private static bool PlacedFor(JsonObject order, string partyId) => DocumentRewrites.NamesParty(order, partyId, ProductOrders.ProductOrderRules.CustomerRole);
 
-    private async Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingAsync(DataSubject subject, CancellationToken cancellationToken)
-    {
-        var db = outbox.DbContext;
-        var found = new List<(TmfResourceDescriptor, List<TmfDocument>)>();
-        foreach (var resource in new[] { OrderingResources.ProductOrder, ServiceOrderingResources.ServiceOrder })
-        {
-            var ids = await DocumentRewrites.IdsWithAsync(db, resource, "relatedParty.id", subject.PartyId, cancellationToken);
-            found.Add((resource, await db.Documents.OfResource(resource).Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken)));
-        }
-
-        return found;
-    }
+    private Task<List<(TmfResourceDescriptor Resource, List<TmfDocument> Documents)>> NamingAsync(DataSubject subject, CancellationToken cancellationToken) =>
+        DocumentRewrites.NamingPartyAsync(outbox.DbContext, [OrderingResources.ProductOrder, ServiceOrderingResources.ServiceOrder], subject.PartyId, cancellationToken);
 }

@@ -41,8 +41,6 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
     /// <summary>The SM-DP+'s id of a line's current eSIM profile (Dialtone's product id, then a new one per SIM swap).</summary>
     public const string EsimProfile = "esimProfileId";
 
-    /// <summary>What belongs to the line itself, not to its plan: kept when the plan changes.</summary>
-    private static readonly HashSet<string> LineCharacteristics = new(StringComparer.Ordinal) { "msisdn", "imsi", "iccid", EsimProfile, PortInDonor };
 
     /// <summary>The characteristic that ports a number in: the donor operator's name (the number is in <c>msisdn</c>).</summary>
     public const string PortInDonor = "portInDonorOperator";
@@ -254,7 +252,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
         }
 
         CopyPrices(item, target, label);
-        var identifiers = product.Characteristics.Where(c => LineCharacteristics.Contains(c.Name));
+        var identifiers = product.Characteristics.Where(c => LineIdentifiers.Names.Contains(c.Name));
         var characteristics = identifiers.Concat(target.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))).ToList();
         if (productNumber == MobileLine)
         {
