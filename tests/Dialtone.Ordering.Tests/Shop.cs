@@ -170,6 +170,28 @@ internal sealed class Shop : IAsyncDisposable
 
     public static JsonObject Order(params JsonObject[] items) => new() { ["productOrderItem"] = new JsonArray([.. items]) };
 
+    /// <summary>An order for a family line: held by <paramref name="holderId"/> (role customer), used by <paramref name="userId"/>.</summary>
+    public static JsonObject FamilyLine(string offeringId, string holderId, string userId)
+    {
+        var order = Order(Add("1", offeringId));
+        order["relatedParty"] = new JsonArray(
+            new JsonObject { ["id"] = holderId, ["role"] = "customer", ["@referredType"] = "Individual" },
+            new JsonObject { ["id"] = userId, ["role"] = "user", ["@referredType"] = "Individual" });
+        return order;
+    }
+
+    /// <summary>Submits <paramref name="order"/>, expects it refused with <paramref name="status"/> and <paramref name="code"/>, its message naming <paramref name="mention"/>; returns the error.</summary>
+    public static async Task<JsonObject> RefusedAsync(HttpClient client, JsonObject order, int status, string code, string mention)
+    {
+        using var response = await client.PostAsync($"{OrderApi}/productOrder", TmfHttp.Json(order));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
+        var error = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(code, error["code"]!.GetValue<string>());
+        Assert.Contains(mention, error["message"]!.GetValue<string>());
+        return error;
+    }
+
     public static JsonObject For(JsonObject order, string partyId)
     {
         order["relatedParty"] = new JsonArray(new JsonObject { ["id"] = partyId, ["role"] = "customer", ["@referredType"] = "Individual" });

@@ -61,11 +61,7 @@ public sealed class LineDataErasure
         await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite);
         var (holderId, holder) = await shop.CustomerAsync("Hana");
         var (userId, user) = await shop.CustomerAsync("Ugo");
-        var order = Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")));
-        order["relatedParty"] = new JsonArray(
-            new JsonObject { ["id"] = holderId, ["role"] = "customer", ["@referredType"] = "Individual" },
-            new JsonObject { ["id"] = userId, ["role"] = "user", ["@referredType"] = "Individual" });
-        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, order));
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, Shop.FamilyLine(await shop.OfferingIdAsync("5G Start 10 GB"), holderId, userId)));
 
         // The live line is Hana's, not Ugo's: it does not stop his erasure.
         using (var erased = await user.PostAsync("/selfservice/me/erasure", null))

@@ -23,17 +23,17 @@ public sealed class OrderBillingAccount
         var paidByAnn = await AccountAsync(shop, ben.PartyId, "Ben's, paid by Ann", (ann.PartyId, "payer"));
 
         // Another customer's account answers exactly as an unknown one, at order level and per item.
-        var foreign = await RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), bens), 400, "REFERENCE_NOT_FOUND", "'billingAccount'");
-        var unknown = await RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), "no-such-account"), 400, "REFERENCE_NOT_FOUND", "'billingAccount'");
+        var foreign = await Shop.RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), bens), 400, "REFERENCE_NOT_FOUND", "'billingAccount'");
+        var unknown = await Shop.RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), "no-such-account"), 400, "REFERENCE_NOT_FOUND", "'billingAccount'");
         Assert.Equal(foreign["message"]!.GetValue<string>().Replace(bens, "X", StringComparison.Ordinal), unknown["message"]!.GetValue<string>().Replace("no-such-account", "X", StringComparison.Ordinal));
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Billed(Shop.Add("line-2", plus), bens)), 400, "REFERENCE_NOT_FOUND", "productOrderItem[1] (id 'line-2')");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Billed(Shop.Add("line-2", plus), bens)), 400, "REFERENCE_NOT_FOUND", "productOrderItem[1] (id 'line-2')");
 
         // Care sees every account, so it is told why: the account is not the customer's, or it is closed.
-        await RefusedAsync(shop.Agent, Billed(Shop.For(Shop.Order(Shop.Add("1", plus)), ann.PartyId), bens), 400, "BILLING_ACCOUNT_NOT_USABLE", "'billingAccount'");
+        await Shop.RefusedAsync(shop.Agent, Billed(Shop.For(Shop.Order(Shop.Add("1", plus)), ann.PartyId), bens), 400, "BILLING_ACCOUNT_NOT_USABLE", "'billingAccount'");
         // Ann sees the account she pays for, but Ben holds it.
-        await RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), paidByAnn), 400, "BILLING_ACCOUNT_NOT_USABLE", "not held by the ordering customer");
+        await Shop.RefusedAsync(ann.Client, Billed(Shop.Order(Shop.Add("1", plus)), paidByAnn), 400, "BILLING_ACCOUNT_NOT_USABLE", "not held by the ordering customer");
         await CloseAsync(shop, annsOld);
-        await RefusedAsync(ann.Client, Shop.Order(Billed(Shop.Add("1", plus), annsOld)), 400, "BILLING_ACCOUNT_NOT_USABLE", "productOrderItem[0] (id '1')");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Billed(Shop.Add("1", plus), annsOld)), 400, "BILLING_ACCOUNT_NOT_USABLE", "productOrderItem[0] (id '1')");
         Assert.Empty(await ann.Client.GetJsonArrayAsync($"{Shop.OrderApi}/productOrder"));
 
         // Her own open account is accepted and copied onto the product; an item's own account wins over the order's.
@@ -71,7 +71,7 @@ public sealed class OrderBillingAccount
 
         // With two open accounts the customer must say which one.
         await AccountAsync(shop, cy.PartyId, "Cy's second account");
-        await RefusedAsync(cy.Client, Shop.Order(Shop.Add("1", plus)), 400, "MISSING_ATTRIBUTE", "'billingAccount'");
+        await Shop.RefusedAsync(cy.Client, Shop.Order(Shop.Add("1", plus)), 400, "MISSING_ATTRIBUTE", "'billingAccount'");
         Assert.Empty(shop.Problems);
     }
 
@@ -97,16 +97,5 @@ public sealed class OrderBillingAccount
     {
         orderOrItem["billingAccount"] = new JsonObject { ["id"] = accountId };
         return orderOrItem;
-    }
-
-    private static async Task<JsonObject> RefusedAsync(HttpClient client, JsonObject order, int status, string code, string mention)
-    {
-        using var response = await client.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(order));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
-        var error = JsonNode.Parse(body)!.AsObject();
-        Assert.Equal(code, error["code"]!.GetValue<string>());
-        Assert.Contains(mention, error["message"]!.GetValue<string>());
-        return error;
     }
 }

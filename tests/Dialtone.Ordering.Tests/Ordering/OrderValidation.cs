@@ -20,7 +20,7 @@ public sealed class OrderValidation : IAsyncLifetime
 
     [Fact]
     public async Task AnUnknownOfferingIsRefusedNamingTheItem() =>
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Shop.Add("line-2", "no-such-offering")), 400, "OFFERING_NOT_FOUND", "productOrderItem[1] (id 'line-2')");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Shop.Add("line-2", "no-such-offering")), 400, "OFFERING_NOT_FOUND", "productOrderItem[1] (id 'line-2')");
 
     [Fact]
     public async Task AnOfferingNotLaunchedIsRefused()
@@ -30,7 +30,7 @@ public sealed class OrderValidation : IAsyncLifetime
         {
             ["name"] = "5G Draft", ["lifecycleStatus"] = "In design", ["productSpecification"] = new JsonObject { ["id"] = line },
         });
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", draft.Id())), 400, "OFFERING_NOT_ORDERABLE", "'5G Draft' cannot be ordered now (status In design)");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", draft.Id())), 400, "OFFERING_NOT_ORDERABLE", "'5G Draft' cannot be ordered now (status In design)");
     }
 
     [Fact]
@@ -39,12 +39,12 @@ public sealed class OrderValidation : IAsyncLifetime
         var max = await shop.App.CreateClient().GetJsonAsync($"{Shop.CatalogApi}/productOffering/{await shop.OfferingIdAsync("5G Max 120 GB")}");
         var item = Shop.Add("1", plus);
         item["itemPrice"] = new JsonArray(new JsonObject { ["productOfferingPrice"] = new JsonObject { ["id"] = max["productOfferingPrice"]![0]!["id"]!.GetValue<string>() } });
-        await RefusedAsync(ann.Client, Shop.Order(item), 400, "PRICE_NOT_IN_OFFERING", "itemPrice[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(item), 400, "PRICE_NOT_IN_OFFERING", "itemPrice[0]");
     }
 
     [Fact]
     public async Task AnAddOnWithoutItsBasePlanIsRefused() =>
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("Data Boost +5 GB"))), 400, "ADD_ON_REQUIRES_BASE_PLAN", "productOrderItem[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("Data Boost +5 GB"))), 400, "ADD_ON_REQUIRES_BASE_PLAN", "productOrderItem[0]");
 
     [Fact]
     public async Task AnAddOnOrderedWithItsPlanInTheSameOrderIsAccepted()
@@ -61,21 +61,21 @@ public sealed class OrderValidation : IAsyncLifetime
     {
         var bens = await shop.OrderAndCompleteAsync(ben.Client, Shop.Order(Shop.Add("1", plus)));
         var terminate = new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = Shop.ProductOf(bens) } };
-        var refusal = await RefusedAsync(ann.Client, Shop.Order(terminate), 400, "PRODUCT_NOT_OWNED", "does not exist or is not the ordering customer's");
+        var refusal = await Shop.RefusedAsync(ann.Client, Shop.Order(terminate), 400, "PRODUCT_NOT_OWNED", "does not exist or is not the ordering customer's");
         var unknown = new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = Guid.NewGuid().ToString() } };
-        var unknownRefusal = await RefusedAsync(ann.Client, Shop.Order(unknown), 400, "PRODUCT_NOT_OWNED", "does not exist or is not the ordering customer's");
+        var unknownRefusal = await Shop.RefusedAsync(ann.Client, Shop.Order(unknown), 400, "PRODUCT_NOT_OWNED", "does not exist or is not the ordering customer's");
         Assert.Equal(refusal["code"]!.GetValue<string>(), unknownRefusal["code"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task ACustomerCannotOrderForSomebodyElse() =>
-        await RefusedAsync(ann.Client, Shop.For(Shop.Order(Shop.Add("1", plus)), ben.PartyId), 400, "CUSTOMER_MISMATCH", "relatedParty[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.For(Shop.Order(Shop.Add("1", plus)), ben.PartyId), 400, "CUSTOMER_MISMATCH", "relatedParty[0]");
 
     [Fact]
     public async Task AnAgentMustSayWhoTheCustomerIs()
     {
-        await RefusedAsync(shop.Agent, Shop.Order(Shop.Add("1", plus)), 400, "MISSING_CUSTOMER", "role 'customer'");
-        await RefusedAsync(shop.Agent, Shop.For(Shop.Order(Shop.Add("1", plus)), Guid.NewGuid().ToString()), 400, "REFERENCE_NOT_FOUND", "relatedParty[0]");
+        await Shop.RefusedAsync(shop.Agent, Shop.Order(Shop.Add("1", plus)), 400, "MISSING_CUSTOMER", "role 'customer'");
+        await Shop.RefusedAsync(shop.Agent, Shop.For(Shop.Order(Shop.Add("1", plus)), Guid.NewGuid().ToString()), 400, "REFERENCE_NOT_FOUND", "relatedParty[0]");
         var placed = await shop.Agent.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.For(Shop.Order(Shop.Add("1", plus)), ann.PartyId));
         await shop.WaitForStateAsync(ann.Client, placed.Id(), "completed");
     }
@@ -85,33 +85,33 @@ public sealed class OrderValidation : IAsyncLifetime
     {
         var order = Shop.Order(Shop.Add("1", plus));
         order["state"] = "completed";
-        await RefusedAsync(ann.Client, order, 400, "READ_ONLY_ATTRIBUTE", "'state'");
+        await Shop.RefusedAsync(ann.Client, order, 400, "READ_ONLY_ATTRIBUTE", "'state'");
         var twice = Shop.Order(Shop.Add("1", plus));
         twice["productOrderItem"]![0]!["quantity"] = 2;
-        await RefusedAsync(ann.Client, twice, 400, "INVALID_QUANTITY", "productOrderItem[0]");
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Shop.Add("1", plus)), 400, "DUPLICATE_ITEM_ID", "'1'");
-        await RefusedAsync(ann.Client, new JsonObject { ["productOrderItem"] = new JsonArray() }, 400, "MISSING_ATTRIBUTE", "productOrderItem");
+        await Shop.RefusedAsync(ann.Client, twice, 400, "INVALID_QUANTITY", "productOrderItem[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus), Shop.Add("1", plus)), 400, "DUPLICATE_ITEM_ID", "'1'");
+        await Shop.RefusedAsync(ann.Client, new JsonObject { ["productOrderItem"] = new JsonArray() }, 400, "MISSING_ATTRIBUTE", "productOrderItem");
         var noId = Shop.Add("1", plus);
         noId["id"] = null;
-        await RefusedAsync(ann.Client, Shop.Order(noId), 400, "MISSING_ATTRIBUTE", "productOrderItem[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(noId), 400, "MISSING_ATTRIBUTE", "productOrderItem[0]");
         foreach (var badId in new[] { "", "line\nbreak", "a b", new string('x', 65), "é" })
         {
-            await RefusedAsync(ann.Client, Shop.Order(Shop.Add(badId, plus)), 400, "INVALID_VALUE", "productOrderItem[0]");
+            await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add(badId, plus)), 400, "INVALID_VALUE", "productOrderItem[0]");
         }
 
         var action = Shop.Add("1", plus);
         action["action"] = "upgrade";
-        await RefusedAsync(ann.Client, Shop.Order(action), 400, "INVALID_ACTION", "productOrderItem[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(action), 400, "INVALID_ACTION", "productOrderItem[0]");
     }
 
     [Fact]
     public async Task ANumberOutsideThePoolOrAlreadyTakenIsRefusedAndARefusedOrderReservesNothing()
     {
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+353861234567")), 400, "NUMBER_NOT_IN_POOL", "productOrderItem[0]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+353861234567")), 400, "NUMBER_NOT_IN_POOL", "productOrderItem[0]");
         // The first item's number is reserved while judging, then the second item is refused: the reservation must not survive.
-        await RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550009999"), Shop.Add("2", "no-such-offering")), 400, "OFFERING_NOT_FOUND", "productOrderItem[1]");
+        await Shop.RefusedAsync(ann.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550009999"), Shop.Add("2", "no-such-offering")), 400, "OFFERING_NOT_FOUND", "productOrderItem[1]");
         await shop.OrderAndCompleteAsync(ann.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550009999")));
-        await RefusedAsync(ben.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550009999")), 409, "NUMBER_NOT_AVAILABLE", "productOrderItem[0]");
+        await Shop.RefusedAsync(ben.Client, Shop.Order(Shop.Add("1", plus, msisdn: "+4915550009999")), 409, "NUMBER_NOT_AVAILABLE", "productOrderItem[0]");
         Assert.Empty(shop.Problems);
     }
 
@@ -123,20 +123,9 @@ public sealed class OrderValidation : IAsyncLifetime
         var suspend = await ann.Client.PostJsonAsync($"{Shop.OrderApi}/productOrder",
             Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = line, ["status"] = "suspended" } }));
         var terminate = Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = line } });
-        await RefusedAsync(ann.Client, terminate, 409, "PRODUCT_CHANGE_IN_PROGRESS", suspend.Id());
+        await Shop.RefusedAsync(ann.Client, terminate, 409, "PRODUCT_CHANGE_IN_PROGRESS", suspend.Id());
         shop.Network.Release(Provisioning.ProvisioningOperations.SuspendSubscriber);
         await shop.WaitForStateAsync(ann.Client, suspend.Id(), "completed");
         await shop.OrderAndCompleteAsync(ann.Client, terminate);
-    }
-
-    private static async Task<JsonObject> RefusedAsync(HttpClient client, JsonObject order, int status, string code, string mention)
-    {
-        using var response = await client.PostAsync($"{Shop.OrderApi}/productOrder", TmfHttp.Json(order));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {body}");
-        var error = JsonNode.Parse(body)!.AsObject();
-        Assert.Equal(code, error["code"]!.GetValue<string>());
-        Assert.Contains(mention, error["message"]!.GetValue<string>());
-        return error;
     }
 }

@@ -63,11 +63,7 @@ public sealed class OrderingAccessAndBadInput
         var (userId, user) = await shop.CustomerAsync("Ugo");
 
         // An agent orders a line held by Hana and used by Ugo (a family member's line).
-        var order = Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")));
-        order["relatedParty"] = new JsonArray(
-            new JsonObject { ["id"] = holderId, ["role"] = "customer", ["@referredType"] = "Individual" },
-            new JsonObject { ["id"] = userId, ["role"] = "user", ["@referredType"] = "Individual" });
-        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, order));
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(shop.Agent, Shop.FamilyLine(await shop.OfferingIdAsync("5G Start 10 GB"), holderId, userId)));
         Assert.Equal("active", (await user.GetJsonAsync($"{Shop.InventoryApi}/product/{line}"))["status"]!.GetValue<string>());
 
         var attempts = new[]

@@ -35,7 +35,6 @@ public static class OrderingModule
         services.AddSingleton<ServiceOrderRules>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.PersonalData.OrderingPersonalData>();
         services.AddSingleton<OrderFulfilment>();
-        services.AddHostedService<OrderRetryWaker>();
         services.AddHostedService<OrderDeadlines>();
         services.AddSingleton<Seeding.DemoLines>();
         HttpProvisioningSystems.Register(services);

@@ -33,8 +33,8 @@ internal sealed class OrderProcess
     public string? CancelId { get; private set; }
 
     /// <summary>
-    /// While the order waits for a system to come back: when the next try is due (wall clock), or null. The retry waker
-    /// (<c>Features/Fulfilment/OrderRetryWaker</c>) wakes the order then; until then the order makes no move.
+    /// While the order waits for a system to come back: when the next try is due (wall clock), or null. The deadline poller
+    /// (<c>Features/Fulfilment/OrderDeadlines</c>) wakes the order then; until then the order makes no move.
     /// </summary>
     public DateTimeOffset? NextAttemptAt { get; private set; }
 
@@ -102,7 +102,7 @@ internal sealed class OrderProcess
 
         if (NextAttemptAt is not null)
         {
-            return new ProcessMove.Stop(); // waiting for a system to come back: the retry waker moves it on
+            return new ProcessMove.Stop(); // waiting for a system to come back: the deadline poller moves it on
         }
 
         if (Stage == ProcessStage.Failing && Current.NothingToUndo)
@@ -179,11 +179,7 @@ internal sealed class OrderProcess
     /// </summary>
     public bool StepFailedForNow(string stepId, string error, bool outcomeUnknown, int maxAttempts, TimeSpan firstDelay, TimeSpan maxDelay, DateTimeOffset now, DateTimeOffset wallNow)
     {
-        var step = Step(stepId);
-        step.Attempts++;
-        step.LastError = error;
-        step.OutcomeUnknown |= outcomeUnknown;
-        Touch(now);
+        var step = TryFailed(stepId, error, outcomeUnknown, now);
         if (step.Attempts >= maxAttempts)
         {
             return false;
@@ -192,6 +188,17 @@ internal sealed class OrderProcess
         var factor = 1L << Math.Min(step.Attempts - 1, 30);
         NextAttemptAt = wallNow + (firstDelay.Ticks > maxDelay.Ticks / factor ? maxDelay : TimeSpan.FromTicks(firstDelay.Ticks * factor)); // no overflow
         return true;
+    }
+
+    /// <summary>Records a try that did not succeed (and whether it may have acted), without waiting: the order is being cancelled.</summary>
+    public ProcessStep TryFailed(string stepId, string error, bool outcomeUnknown, DateTimeOffset now)
+    {
+        var step = Step(stepId);
+        step.Attempts++;
+        step.LastError = error;
+        step.OutcomeUnknown |= outcomeUnknown;
+        Touch(now);
+        return step;
     }
 
     /// <summary>The wait is over: the next move tries again.</summary>

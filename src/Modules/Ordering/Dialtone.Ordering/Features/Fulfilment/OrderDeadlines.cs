@@ -16,10 +16,13 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Ordering.Features.Fulfilment;
 
 /// <summary>
-/// Moves orders on when a date they wait for has come, on the application's clock (like the order dates), polling every
-/// <see cref="OrderingOptions.RetryPollingInterval"/> alongside the retry waker:
+/// Moves orders on when a time they wait for has come, polling every <see cref="OrderingOptions.RetryPollingInterval"/>:
 /// <list type="bullet">
-/// <item>an order <c>pending</c> for the customer's identity check longer than <see cref="OrderingOptions.PendingIdentityTimeout"/>
+/// <item>an order waiting for a provisioning system to come back tries again when its <c>next_attempt_at</c> is due
+/// (wall clock, like the adapter's resilience pipeline). Wolverine's own scheduled messages would do this, but on
+/// SQLite (6.62, Solo durability) a scheduled local message was never delivered (ADR 0010); the row is also what
+/// operators read;</item>
+/// <item>on the application's clock (like the order dates): an order <c>pending</c> for the customer's identity check longer than <see cref="OrderingOptions.PendingIdentityTimeout"/>
 /// fails the way a third failed check fails it (the failure path releases its reserved numbers and notes why), so it
 /// does not hold them forever;</item>
 /// <item>an order <c>held</c> until its <c>requestedStartDate</c> (a plan change at the next bill cycle) starts.</item>
@@ -40,7 +43,7 @@ internal sealed partial class OrderDeadlines(
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             // Each kind of deadline on its own: one failing does not hold the other up.
-            foreach (var pass in new Func<CancellationToken, Task>[] { ExpirePendingIdentityAsync, ReleaseHeldOrdersAsync })
+            foreach (var pass in new Func<CancellationToken, Task>[] { WakeDueRetriesAsync, ExpirePendingIdentityAsync, ReleaseHeldOrdersAsync })
             {
                 try
                 {
@@ -52,6 +55,27 @@ internal sealed partial class OrderDeadlines(
                 }
             }
         }
+    }
+
+    private Task WakeDueRetriesAsync(CancellationToken cancellationToken)
+    {
+        var wallNow = TimeProvider.System.GetUtcNow();
+        return MoveDueAsync(
+            db => db.Processes.Where(p => p.NextAttemptAt != null),
+            row => row.NextAttemptAt,
+            wallNow,
+            process =>
+            {
+                if (!(process.NextAttemptAt <= wallNow))
+                {
+                    return false; // cancelled or woken by another node meanwhile
+                }
+
+                process.RetryDue(clock.GetUtcNow());
+                return true;
+            },
+            null,
+            cancellationToken);
     }
 
     private async Task ExpirePendingIdentityAsync(CancellationToken cancellationToken)
@@ -93,12 +117,12 @@ internal sealed partial class OrderDeadlines(
 
     /// <summary>Moves each process whose date is due (<paramref name="move"/> says whether it still applied), syncs its order and wakes its fulfilment, in one transaction.</summary>
     private async Task MoveDueAsync(Func<OrderingDbContext, IQueryable<OrderProcess>> candidates, Func<Due, DateTimeOffset?> dueAt, DateTimeOffset now, Func<OrderProcess, bool> move,
-        string reason, CancellationToken cancellationToken)
+        string? reason, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
         var db = outbox.DbContext;
-        var rows = await candidates(db).AsNoTracking().Select(p => new Due(p.OrderId, p.UpdatedAt, p.HeldUntil)).ToListAsync(cancellationToken);
+        var rows = await candidates(db).AsNoTracking().Select(p => new Due(p.OrderId, p.UpdatedAt, p.HeldUntil, p.NextAttemptAt)).ToListAsync(cancellationToken);
         // A bill-cycle day may release thousands of held orders at once: a bounded batch per transaction keeps the
         // module's serialised write short for submissions and fulfilment; the rest follow at the next ticks.
         var due = rows.Where(r => dueAt(r) <= now).Select(r => r.OrderId).Take(BatchSize).ToList();
@@ -117,7 +141,7 @@ internal sealed partial class OrderDeadlines(
 
             var document = await OrderDocuments.FindAsync(db, process.OrderId, cancellationToken)
                            ?? throw new InvalidOperationException($"Order {process.OrderId} has a process but no document.");
-            var context = new TmfWriteContext(db, Caller.ActingFor(process.CreatedBy, DialtoneRoles.Admin), platform.Value.PublicBaseUrl ?? "http://localhost:5080", now);
+            var context = new TmfWriteContext(db, Caller.ActingFor(process.CreatedBy, DialtoneRoles.Admin), platform.Value.PublicBaseUrl ?? "http://localhost:5080", clock.GetUtcNow());
             await OrderDocuments.SyncAsync(outbox, document, process, reason, context, cancellationToken: cancellationToken);
             await outbox.PublishAsync(new AdvanceProductOrder(process.OrderId));
         }
@@ -132,7 +156,7 @@ internal sealed partial class OrderDeadlines(
         : span.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>What a waiting process's due date is computed from (read without its encrypted state).</summary>
-    private sealed record Due(string OrderId, DateTimeOffset UpdatedAt, DateTimeOffset? HeldUntil);
+    private sealed record Due(string OrderId, DateTimeOffset UpdatedAt, DateTimeOffset? HeldUntil, DateTimeOffset? NextAttemptAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moving orders whose date has come failed; trying again at the next tick")]
     private partial void LogDeadlinesFailed(Exception exception);

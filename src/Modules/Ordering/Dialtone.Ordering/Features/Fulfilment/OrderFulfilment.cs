@@ -26,7 +26,7 @@ namespace Dialtone.Ordering.Features.Fulfilment;
 /// committed (with the order's new state and its events) before the next call. A message redelivered after a crash
 /// finds the last committed step and goes on from there; a step whose result was not committed is called again with
 /// the same idempotency key, and the provisioning system answers as the first time. A down system makes the order wait
-/// (its process row says until when, with growing delays, and <see cref="OrderRetryWaker"/> wakes it then); after the
+/// (its process row says until when, with growing delays, and <see cref="OrderDeadlines"/> wakes it then); after the
 /// retry budget the order fails and what was done is undone. Retry timing runs on the wall clock, like the adapter's
 /// resilience pipeline.
 /// </summary>
@@ -78,7 +78,7 @@ internal sealed partial class OrderFulfilment(
                 case ProcessMove.Execute(var step):
                     if (!await ExecuteAsync(orderId, step, process.Irreversible, cancellationToken))
                     {
-                        return; // the retry waker comes back when the retry is due
+                        return; // the deadline poller comes back when the retry is due
                     }
 
                     break;
@@ -156,8 +156,7 @@ internal sealed partial class OrderFulfilment(
                 var settings = options.Value;
                 if (p.Stage != ProcessStage.Provisioning)
                 {
-                    p.StepFailedForNow(step.Id, e.Message, e.OutcomeUnknown, int.MaxValue, settings.FirstRetryDelay, settings.MaxRetryDelay, clock.GetUtcNow(), TimeProvider.System.GetUtcNow());
-                    p.RetryDue(clock.GetUtcNow()); // cancelled meanwhile: no waiting for this step, undoing starts now
+                    p.TryFailed(step.Id, e.Message, e.OutcomeUnknown, clock.GetUtcNow()); // cancelled meanwhile: no waiting, undoing starts now
                     return Task.CompletedTask;
                 }
 
