@@ -93,12 +93,8 @@ internal static class ServiceOrderDocuments
         var touched = steps.Any(s => s.Status != StepStatus.Pending || s.Attempts > 0);
         return process.Stage switch
         {
-            ProcessStage.Accepted => OrderState.Acknowledged,
-            ProcessStage.AwaitingIdentity => OrderState.Pending,
-            ProcessStage.Held => OrderState.Held,
-            ProcessStage.Completed => OrderState.Completed,
-            ProcessStage.Failed => OrderState.Failed,
-            ProcessStage.Cancelled => OrderState.Cancelled,
+            ProcessStage.Accepted or ProcessStage.AwaitingIdentity or ProcessStage.Held or ProcessStage.Completed or ProcessStage.Failed or ProcessStage.Cancelled
+                => OrderDocuments.StateOf(process), // waiting or ended: every item is where the order is
             ProcessStage.Cancelling => steps.Any(s => s.Status is StepStatus.Done or StepStatus.Compensated || s.MayHaveActed) ? OrderState.PendingCancellation : OrderState.AssessingCancellation,
             _ when touched => OrderState.InProgress,
             _ => OrderState.Acknowledged,
