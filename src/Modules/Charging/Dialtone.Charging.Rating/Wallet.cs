@@ -49,6 +49,15 @@ public sealed partial class Wallet
         }
     }
 
+    /// <summary>A wallet with no buckets, reservations, tier counts or carries yet, in the cycle that ends at <paramref name="cycleEnd"/>: what <see cref="Restore"/> fills.</summary>
+    private Wallet(int cycleDay, DateTimeOffset cycleEnd, MonetaryBalance money, Tariff tariff)
+    {
+        CycleDay = cycleDay;
+        CycleEnd = cycleEnd;
+        Money = money;
+        Tariff = tariff;
+    }
+
     /// <summary>The day of the month the bill cycle turns.</summary>
     public int CycleDay { get; }
 
