@@ -59,6 +59,32 @@ public sealed class TieredAndDiscountedPrices(DialtoneApps apps) : IClassFixture
     }
 
     [Theory, MemberData(nameof(Databases))]
+    public async Task AUsagePriceNamesItsRatingGroupsAsPositiveIntegers(TestDatabase database)
+    {
+        var pm = apps.For(database).ProductManager();
+        JsonObject PerMb(params JsonNode[] ratingGroups) => new()
+        {
+            ["name"] = "data per MB",
+            ["priceType"] = "usage",
+            ["price"] = new JsonObject { ["unit"] = "EUR", ["value"] = 0.01m },
+            ["unitOfMeasure"] = new JsonObject { ["amount"] = 1, ["units"] = "MB" },
+            ["prodSpecCharValueUse"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "ratingGroup",
+                ["productSpecCharacteristicValue"] = new JsonArray(ratingGroups.Select(g => (JsonNode)new JsonObject { ["value"] = g }).ToArray()),
+            }),
+        };
+
+        await pm.PostJsonAsync(Prices, PerMb(10, 11));
+        foreach (var wrong in new JsonNode[] { "10", 0, 10.5 })
+        {
+            using var refused = await pm.PostAsync(Prices, TmfHttp.Json(PerMb(10, wrong)));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("MISSING_ATTRIBUTE", (await refused.ReadJsonAsync())["code"]!.GetValue<string>());
+        }
+    }
+
+    [Theory, MemberData(nameof(Databases))]
     public async Task OnlyADiscountCanDiscountAPrice(TestDatabase database)
     {
         var pm = apps.For(database).ProductManager();

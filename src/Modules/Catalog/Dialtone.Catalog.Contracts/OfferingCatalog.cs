@@ -45,7 +45,31 @@ public sealed record CatalogOffering(
 /// </summary>
 public sealed record CatalogSpecification(string Id, string Name, string? ProductNumber, IReadOnlyList<string> DependsOnProductNumbers);
 
-/// <summary>A price as sold; copied onto the product so that later catalog changes leave existing customers alone.</summary>
+/// <summary>
+/// A price as sold; copied onto the product so that later catalog changes leave existing customers alone. A usage price
+/// (<c>priceType</c> <c>usage</c>, docs/decisions/0006) is what charging rates usage beyond allowances, or without any, with:
+/// <c>Amount</c> per <c>UnitOfMeasure</c> (<c>1 MB</c>, <c>60 s</c>, <c>1 SMS</c>) for the usage of its <c>RatingGroups</c>.
+/// </summary>
+/// <param name="Id">The catalog's id of the price.</param>
+/// <param name="Name">The price's name, as shown to customers.</param>
+/// <param name="PriceType"><c>oneTime</c>, <c>recurring</c>, <c>usage</c> or <c>discount</c>.</param>
+/// <param name="RecurringChargePeriodType">For a recurring price: day, week, month or year.</param>
+/// <param name="RecurringChargePeriodLength">For a recurring price: how many of those periods one charge covers.</param>
+/// <param name="Amount">The price in <c>Currency</c> (per <c>UnitOfMeasure</c> for a usage price); null for a tiered price and a percentage discount.</param>
+/// <param name="Currency">The ISO 4217 currency of <c>Amount</c>.</param>
+/// <param name="Percentage">For a discount: the percentage it takes off.</param>
+/// <param name="UnitOfMeasure">Amount and units, as <c>1 MB</c>; for a tiered price the bundle's, or else its tiers' (they share one).</param>
+/// <param name="Alterations">The prices its <c>popRelationship</c> names: the discounts that reduce it (<c>discountedBy</c>).</param>
+/// <param name="RatingGroups">
+/// The 3GPP rating groups a usage price applies to (its <c>prodSpecCharValueUse</c> named
+/// <see cref="CatalogCharacteristics.RatingGroup"/>); for a tiered price the bundle's, or else every group its tiers name.
+/// Empty for a price that names none (one-time, recurring and discount prices).
+/// </param>
+/// <param name="Tiers">
+/// A tiered usage price (a bundle price, <c>isBundle</c>, whose <c>bundledPopRelationship</c> lists one usage price per
+/// tier): its tiers, lowest first. The bundle itself has no <c>Amount</c>: each unit is priced by the tier it falls in
+/// (graduated). Empty for a price that is not tiered.
+/// </param>
 public sealed record CatalogPrice(
     string Id,
     string Name,
@@ -56,7 +80,17 @@ public sealed record CatalogPrice(
     string? Currency,
     decimal? Percentage,
     string? UnitOfMeasure,
-    IReadOnlyList<CatalogPriceAlteration> Alterations);
+    IReadOnlyList<CatalogPriceAlteration> Alterations,
+    IReadOnlyList<int> RatingGroups,
+    IReadOnlyList<CatalogPriceTier> Tiers);
+
+/// <summary>
+/// One tier of a tiered usage price (docs/decisions/0006): the units from <c>From</c> (inclusive, <c>tierFrom</c>) to
+/// <c>To</c> (exclusive, <c>tierTo</c>; null on the last, open-ended tier), counted in the tier's own
+/// <c>UnitOfMeasure</c>; each <c>UnitOfMeasure</c> in the tier costs <c>Amount</c>. The catalog checks on write that the
+/// tiers start at 0, join up and share one currency and unit.
+/// </summary>
+public sealed record CatalogPriceTier(string Id, long From, long? To, decimal Amount, string? Currency, string? UnitOfMeasure);
 
 /// <summary>A discount that applies to a price for a while (a welcome offer), named by the price's <c>popRelationship</c>.</summary>
 public sealed record CatalogPriceAlteration(string Id, string Name, string PriceType, decimal? Amount, decimal? Percentage, string? Currency, int? DurationAmount, string? DurationUnits);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dialtone.Catalog.Contracts;
 using Dialtone.Catalog.Domain.Representation;
 using Dialtone.Catalog.Persistence;
@@ -81,9 +82,40 @@ internal sealed class OfferingCatalog(CatalogDbContext db) : IOfferingCatalog
             }
         }
 
+        var tiers = new List<(CatalogPriceTier Tier, IReadOnlyList<int> RatingGroups)>();
+        foreach (var relation in price is { PriceType: "usage", IsBundle: true } ? price.BundledPopRelationship ?? [] : [])
+        {
+            if (relation.Id is not null && await FindAsync<ProductOfferingPrice>(CatalogResources.ProductOfferingPrice, relation.Id, cancellationToken) is { } tier)
+            {
+                tiers.Add((ToTier(price, tier), PriceCharacteristics.RatingGroups(tier) ?? []));
+            }
+        }
+
+        var ratingGroups = PriceCharacteristics.RatingGroups(price) ?? [];
+        if (ratingGroups.Count == 0)
+        {
+            ratingGroups = [.. tiers.SelectMany(t => t.RatingGroups).Distinct()];
+        }
+
         return new CatalogPrice(price.Id!, price.Name ?? "", price.PriceType ?? "", price.RecurringChargePeriodType, price.RecurringChargePeriodLength,
-            price.Price?.Value, price.Price?.Unit, price.Percentage, price.UnitOfMeasure is { } unit ? $"{unit.Amount} {unit.Units}".Trim() : null, alterations);
+            price.Price?.Value, price.Price?.Unit, price.Percentage, UnitOfMeasure(price) ?? tiers.Select(t => t.Tier.UnitOfMeasure).FirstOrDefault(u => u is not null),
+            alterations, ratingGroups, [.. tiers.Select(t => t.Tier).OrderBy(t => t.From)]);
     }
+
+    /// <summary>A tier as the catalog's rules admitted it (<see cref="UsageTiers"/>): its own price and a <c>tierFrom</c>.</summary>
+    private static CatalogPriceTier ToTier(ProductOfferingPrice bundle, ProductOfferingPrice tier)
+    {
+        var from = PriceCharacteristics.TierBound(tier, CatalogCharacteristics.TierFrom);
+        if (from is null || tier.Price?.Value is not { } amount)
+        {
+            throw new InvalidOperationException($"Tier '{tier.Id}' of price '{bundle.Id}' has no '{CatalogCharacteristics.TierFrom}' or no price.");
+        }
+
+        return new CatalogPriceTier(tier.Id!, from.Value, PriceCharacteristics.TierBound(tier, CatalogCharacteristics.TierTo), amount, tier.Price.Unit, UnitOfMeasure(tier));
+    }
+
+    private static string? UnitOfMeasure(ProductOfferingPrice price) =>
+        price.UnitOfMeasure is { } unit ? string.Create(CultureInfo.InvariantCulture, $"{unit.Amount} {unit.Units}").Trim() : null;
 
     private async Task<T?> FindAsync<T>(TmfResourceDescriptor resource, string id, CancellationToken cancellationToken)
         where T : class

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dialtone.Catalog.Contracts;
 using Dialtone.Catalog.Domain.Representation;
 using Dialtone.Platform.Tmf;
@@ -7,8 +6,8 @@ namespace Dialtone.Catalog.Domain;
 
 /// <summary>
 /// The rule for a tiered usage price (docs/decisions/0006): every tier is a usage price in the same currency and unit,
-/// the first starts at 0, each ends (<c>tierTo</c>, exclusive) where the next starts (<c>tierFrom</c>), and only the
-/// last is open-ended.
+/// each has its own price, the first starts at 0, each ends (<c>tierTo</c>, exclusive) where the next starts
+/// (<c>tierFrom</c>), and only the last is open-ended.
 /// </summary>
 internal static class UsageTiers
 {
@@ -19,7 +18,8 @@ internal static class UsageTiers
             throw TmfProblemException.BadRequest("INVALID_TIERS", "A tiered usage price lists its tiers in 'bundledPopRelationship'.");
         }
 
-        var bounds = tiers.Select(t => (Tier: t, From: Bound(t, CatalogCharacteristics.TierFrom), To: Bound(t, CatalogCharacteristics.TierTo)))
+        var bounds = tiers.Select(t => (Tier: t, From: PriceCharacteristics.TierBound(t, CatalogCharacteristics.TierFrom),
+                To: PriceCharacteristics.TierBound(t, CatalogCharacteristics.TierTo)))
             .OrderBy(t => t.From ?? long.MinValue)
             .ToList();
 
@@ -33,6 +33,11 @@ internal static class UsageTiers
             if (from is null)
             {
                 throw TmfProblemException.BadRequest("INVALID_TIERS", $"Tier '{tier.Name}' has no '{CatalogCharacteristics.TierFrom}'.");
+            }
+
+            if (tier.Price?.Value is null)
+            {
+                throw TmfProblemException.BadRequest("INVALID_TIERS", $"Tier '{tier.Name}' has no 'price': every tier prices its own units.");
             }
         }
 
@@ -61,11 +66,5 @@ internal static class UsageTiers
                     $"Tier '{tier.Name}' ({from}–{to?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "open"}) must end where the next tier starts ({bounds[i + 1].From}).");
             }
         }
-    }
-
-    private static long? Bound(ProductOfferingPrice tier, string name)
-    {
-        var value = (tier.ProdSpecCharValueUse ?? []).FirstOrDefault(u => u.Name == name)?.ProductSpecCharacteristicValue?.FirstOrDefault()?.Value;
-        return value is { ValueKind: JsonValueKind.Number } number && number.TryGetInt64(out var bound) ? bound : null;
     }
 }

@@ -128,6 +128,8 @@ internal sealed class DemoCatalogData(DemoCatalogWriter writer, DateTimeOffset n
         var esimProfile = await writer.PriceAsync(OneTime("eSIM profile", 0m, "The eSIM and its QR code are free."), ct);
         var calls = await writer.PriceAsync(Usage("Calls, per minute", 0.09m, 60, "s", [VoiceGroup], "Pay as you go, and beyond a plan's minutes; charged per started minute."), ct);
         var texts = await writer.PriceAsync(Usage("SMS", 0.09m, 1, "SMS", [SmsGroup], "Pay as you go, and beyond a plan's SMS."), ct);
+        var dataBeyondPlan = await writer.PriceAsync(Usage("Data beyond the plan, per MB", 0.01m, 1, "MB", [DataGroup, RoamingDataGroup],
+            "10 EUR per GB at home and in the EU, once every allowance that covers the data is used up."), ct);
         var welcome = await writer.PriceAsync(new ProductOfferingPrice
         {
             Name = "Welcome offer: 50% off for 3 months",
@@ -164,6 +166,11 @@ internal sealed class DemoCatalogData(DemoCatalogWriter writer, DateTimeOffset n
             if (plan.Sms is not null)
             {
                 prices.Add(texts);
+            }
+
+            if (plan.DataGb is not null)
+            {
+                prices.Add(dataBeyondPlan);
             }
 
             plans[plan.Name] = await writer.OfferingAsync(Offering(plan.Name, plan.Description, line, mobile, prices,

@@ -76,8 +76,9 @@ internal sealed class ProductOfferingPriceRules : CatalogRules<ProductOfferingPr
                 throw TmfProblemException.BadRequest("INVALID_CHARGE_PERIOD", "'recurringChargePeriodLength' must be 1 or more.");
             case "usage" when after.IsBundle != true && (after.UnitOfMeasure is not { Amount: > 0, Units: not null }):
                 throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "A usage price needs 'unitOfMeasure' with a positive amount and units (e.g. 1 MB, 60 s, 1 SMS).");
-            case "usage" when after.IsBundle != true && !HasRatingGroups(after):
-                throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", $"A usage price names the rating groups it applies to in prodSpecCharValueUse '{CatalogCharacteristics.RatingGroup}'.");
+            case "usage" when PriceCharacteristics.RatingGroups(after) is not { } ratingGroups || (after.IsBundle != true && ratingGroups.Count == 0):
+                throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE",
+                    $"A usage price names the rating groups it applies to (positive integers) in prodSpecCharValueUse '{CatalogCharacteristics.RatingGroup}'.");
             case "discount" when after.Percentage is null && after.Price is null:
                 throw TmfProblemException.BadRequest("MISSING_ATTRIBUTE", "A discount needs 'percentage' or 'price'.");
             case "discount" when after.Percentage is < 0 or > 100:
@@ -123,7 +124,4 @@ internal sealed class ProductOfferingPriceRules : CatalogRules<ProductOfferingPr
         await EnsureNotReferencedAsync(Resource, "bundledPopRelationship.id", current.Id!, "ProductOfferingPrice", context, cancellationToken);
         await EnsureNotReferencedAsync(Resource, "popRelationship.id", current.Id!, "ProductOfferingPrice", context, cancellationToken);
     }
-
-    private static bool HasRatingGroups(ProductOfferingPrice price) =>
-        (price.ProdSpecCharValueUse ?? []).Any(use => use.Name == CatalogCharacteristics.RatingGroup && use.ProductSpecCharacteristicValue is { Count: > 0 });
 }

@@ -1,0 +1,49 @@
+using Dialtone.Platform.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialtone.Catalog.Tests;
+
+/// <summary>
+/// One app per database with the demo catalog loaded (a class fixture, like <see cref="DialtoneApps"/>), for tests that
+/// read what Dialtone Mobile sells. No demo subscribers: only the reference data.
+/// </summary>
+public sealed class DemoCatalogApps : IAsyncDisposable
+{
+    private readonly Dictionary<TestDatabase, Task<DialtoneApp>> apps = [];
+    private readonly Lock gate = new();
+
+    /// <summary>The app on <paramref name="database"/>, once its demo catalog is loaded.</summary>
+    public Task<DialtoneApp> ForAsync(TestDatabase database)
+    {
+        lock (gate)
+        {
+            if (!apps.TryGetValue(database, out var app))
+            {
+                app = StartAsync(database);
+                apps[database] = app;
+            }
+
+            return app;
+        }
+    }
+
+    private static async Task<DialtoneApp> StartAsync(TestDatabase database)
+    {
+        var app = new DialtoneApp(database, new Dictionary<string, string?>
+        {
+            ["Dialtone:SeedDemoData"] = "true",
+            ["Dialtone:DemoSubscribers"] = "0",
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await app.Services.GetRequiredService<DatabaseReadiness>().WhenReferenceDataLoadedAsync(timeout.Token);
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in apps.Values)
+        {
+            await (await app).DisposeAsync();
+        }
+    }
+}
