@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>The grain storage's instruments on the <c>Dialtone.Charging</c> meter, tagged with the storage's name.</summary>
+internal static class ChargingStorageMetrics
+{
+    public const string MeterName = "Dialtone.Charging";
+    public const string StorageTag = "dialtone.charging.storage.name";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Pending writes (and clears) committed together in one transaction, conflicts included.</summary>
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
+        "dialtone.charging.storage.batch_size", unit: "{write}", description: "Grain state writes committed in one transaction.",
+        advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+
+    /// <summary>
+    /// From taking a batch to its commit returning (the time its callers wait beyond the queue): what group commit
+    /// trades against batch size.
+    /// </summary>
+    public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
+        "dialtone.charging.storage.commit_duration", unit: "s", description: "Time to apply and commit one batch of grain state writes.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+
+    /// <summary>Writes and clears applied and committed (ETag conflicts and failed transactions not counted).</summary>
+    public static readonly Counter<long> Writes = Meter.CreateCounter<long>(
+        "dialtone.charging.storage.writes", unit: "{write}", description: "Grain state writes and clears committed.");
+}

@@ -1,0 +1,180 @@
+using System.Data;
+using System.Data.Common;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>
+/// What differs between the databases <see cref="BatchingGrainStorage"/> runs on: how connections are opened and set up,
+/// the table's DDL and name, and the SQL for "now". The statements themselves are shared (both databases speak
+/// <c>INSERT ... ON CONFLICT DO NOTHING RETURNING</c> and <c>UPDATE ... RETURNING</c>).
+/// </summary>
+internal abstract class GrainStateDialect : IAsyncDisposable
+{
+    private string? insertSql;
+    private string? updateSql;
+    private string? clearAbsentSql;
+    private string? selectSql;
+
+    /// <summary>Where the state lives, for logs (a file path, or a host, database and schema; never a password).</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The table, qualified as the SQL needs it.</summary>
+    protected abstract string Table { get; }
+
+    /// <summary>An SQL expression for the time of the write.</summary>
+    protected abstract string Now { get; }
+
+    /// <summary>Creates what is missing (directory, schema, table); safe to run concurrently from several nodes.</summary>
+    public abstract Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The connection the writer loop keeps open across batches, set up for durable commits.</summary>
+    public abstract Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken);
+
+    /// <summary>A connection for one read (pooled); on SQLite WAL readers do not block the writer.</summary>
+    public abstract Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    // Inserted rows start at version 1; every write or clear adds one; a clear keeps the row with a null payload (a
+    // tombstone), so an ETag from before the clear can never match a later write again.
+    private string InsertSql => insertSql ??=
+        $"INSERT INTO {Table} (grain_type, grain_id, state_name, version, payload, updated_at) VALUES (@t, @i, @s, 1, @p, {Now}) " +
+        "ON CONFLICT (grain_type, grain_id, state_name) DO NOTHING RETURNING version";
+
+    private string UpdateSql => updateSql ??=
+        $"UPDATE {Table} SET version = version + 1, payload = @p, updated_at = {Now} " +
+        "WHERE grain_type = @t AND grain_id = @i AND state_name = @s AND version = @v RETURNING version";
+
+    // A clear that expects no record succeeds (changing nothing) only if there is none.
+    private string ClearAbsentSql => clearAbsentSql ??=
+        $"SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {Table} WHERE grain_type = @t AND grain_id = @i AND state_name = @s)";
+
+    private string SelectSql => selectSql ??=
+        $"SELECT version, payload FROM {Table} WHERE grain_type = @t AND grain_id = @i AND state_name = @s";
+
+    public async Task<StoredGrainState?> ReadAsync(DbConnection connection, DbTransaction? transaction, GrainStateKey key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SelectSql;
+        AddKey(command.Parameters, command, key);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var payload = await reader.IsDBNullAsync(1, cancellationToken) ? null : reader.GetFieldValue<byte[]>(1);
+        return new StoredGrainState(reader.GetInt64(0), payload);
+    }
+
+    /// <summary>
+    /// Runs every pending write of the batch, in order, inside <paramref name="transaction"/>; each is version-checked on
+    /// its own and only the matching ones change a row, so a conflict never fails the others. Sets
+    /// <see cref="PendingWrite.Applied"/> and <see cref="PendingWrite.NewVersion"/>; commits nothing.
+    /// </summary>
+    public Task ApplyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken) =>
+        connection.CanCreateBatch
+            ? ApplyAsOneRoundTripAsync(connection, transaction, batch, cancellationToken)
+            : ApplyOneByOneAsync(connection, transaction, batch, cancellationToken);
+
+    // PostgreSQL: the whole batch goes to the server in one round trip; each statement returns its row (or none).
+    private async Task ApplyAsOneRoundTripAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
+    {
+        await using var dbBatch = connection.CreateBatch();
+        dbBatch.Transaction = transaction;
+        foreach (var write in batch)
+        {
+            var command = dbBatch.CreateBatchCommand();
+            command.CommandText = StatementFor(write);
+            BindParameters(command.Parameters, command.CreateParameter, write);
+            dbBatch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await dbBatch.ExecuteReaderAsync(cancellationToken);
+        for (var index = 0; index < batch.Count; index++)
+        {
+            if (index > 0 && !await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"The batch returned {index} results for {batch.Count} statements.");
+            }
+
+            SetOutcome(batch[index], await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null);
+        }
+    }
+
+    // SQLite (in-process, no round trips): one prepared command per statement kind, re-bound for each write.
+    private async Task ApplyOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
+    {
+        var commands = new Dictionary<string, DbCommand>(3);
+        try
+        {
+            foreach (var write in batch)
+            {
+                var sql = StatementFor(write);
+                if (!commands.TryGetValue(sql, out var command))
+                {
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = sql;
+                    commands[sql] = command;
+                }
+
+                command.Parameters.Clear();
+                BindParameters(command.Parameters, command.CreateParameter, write);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                SetOutcome(write, await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null);
+            }
+        }
+        finally
+        {
+            foreach (var command in commands.Values)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    private string StatementFor(PendingWrite write) => write.ExpectedVersion is null
+        ? write.IsClear ? ClearAbsentSql : InsertSql
+        : UpdateSql;
+
+    private static void SetOutcome(PendingWrite write, long? returned)
+    {
+        write.Applied = returned is not null;
+        // A clear of a state that never existed leaves no row, and so no version: the ETag stays null.
+        write.NewVersion = write.ExpectedVersion is null && write.IsClear ? null : returned;
+    }
+
+    private static void BindParameters(DbParameterCollection parameters, Func<DbParameter> create, PendingWrite write)
+    {
+        Add(parameters, create, "@t", DbType.String, write.Key.GrainType);
+        Add(parameters, create, "@i", DbType.String, write.Key.GrainId);
+        Add(parameters, create, "@s", DbType.String, write.Key.StateName);
+        if (write.ExpectedVersion is { } expected)
+        {
+            Add(parameters, create, "@v", DbType.Int64, expected);
+            Add(parameters, create, "@p", DbType.Binary, write.Payload);
+        }
+        else if (!write.IsClear)
+        {
+            Add(parameters, create, "@p", DbType.Binary, write.Payload);
+        }
+    }
+
+    private static void AddKey(DbParameterCollection parameters, DbCommand command, GrainStateKey key)
+    {
+        Add(parameters, command.CreateParameter, "@t", DbType.String, key.GrainType);
+        Add(parameters, command.CreateParameter, "@i", DbType.String, key.GrainId);
+        Add(parameters, command.CreateParameter, "@s", DbType.String, key.StateName);
+    }
+
+    private static void Add(DbParameterCollection parameters, Func<DbParameter> create, string name, DbType type, object? value)
+    {
+        var parameter = create();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value ?? DBNull.Value;
+        parameters.Add(parameter);
+    }
+}

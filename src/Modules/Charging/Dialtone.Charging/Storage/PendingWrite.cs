@@ -1,0 +1,46 @@
+using Orleans.Runtime;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>Where one grain state lives: the primary key of <c>grain_state</c>.</summary>
+internal readonly record struct GrainStateKey(string GrainType, string GrainId, string StateName)
+{
+    public static GrainStateKey Of(string stateName, GrainId grainId) =>
+        new(grainId.Type.ToString()!, grainId.Key.ToString()!, stateName);
+
+    public override string ToString() => $"{GrainType}/{GrainId}/{StateName}";
+}
+
+/// <summary>A stored row: its version (the ETag) and payload; a null payload is a cleared state (a tombstone).</summary>
+internal readonly record struct StoredGrainState(long Version, byte[]? Payload);
+
+/// <summary>
+/// One write or clear waiting for the writer loop: its payload already serialised (at call time), the version it expects
+/// to replace (null: no row may exist), and the caller's completion.
+/// </summary>
+internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byte[]? payload)
+{
+    private readonly TaskCompletionSource<long?> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public GrainStateKey Key { get; } = key;
+
+    public long? ExpectedVersion { get; } = expectedVersion;
+
+    /// <summary>The serialised state; null for a clear.</summary>
+    public byte[]? Payload { get; } = payload;
+
+    public bool IsClear => Payload is null;
+
+    /// <summary>Set by the dialect inside the transaction: whether the version check passed and the row changed.</summary>
+    public bool Applied { get; set; }
+
+    /// <summary>Set by the dialect when <see cref="Applied"/>: the row's new version, null for a clear of a state that never existed.</summary>
+    public long? NewVersion { get; set; }
+
+    /// <summary>Completes with the new version once the transaction has committed, or with the caller's exception.</summary>
+    public Task<long?> Completion => completion.Task;
+
+    public void Succeed() => completion.TrySetResult(NewVersion);
+
+    public void Fail(Exception exception) => completion.TrySetException(exception);
+}

@@ -1,0 +1,96 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>Grain state in <c>{schema}.grain_state</c> on PostgreSQL; a batch goes to the server in one round trip.</summary>
+internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly string schema;
+
+    public PostgresGrainStateDialect(string connectionString, string schema)
+    {
+        if (!Identifier().IsMatch(schema))
+        {
+            throw new ArgumentException($"'{schema}' is not a plain PostgreSQL identifier (lower-case letters, digits and _).", nameof(schema));
+        }
+
+        this.schema = schema;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!NamesPoolSize(connectionString))
+        {
+            // This pool is the storage's own, beside the application's: the writer keeps one connection, reads are
+            // primary-key look-ups. Npgsql's default (100) would let a burst of activations take all the server's.
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database} schema {schema}";
+    }
+
+    /// <summary>The pool size when the connection string sets none.</summary>
+    public const int DefaultMaxPoolSize = 8;
+
+    public override string Description { get; }
+
+    protected override string Table => schema + ".grain_state";
+
+    protected override string Now => "now()";
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // CREATE ... IF NOT EXISTS still races between nodes starting together (a unique violation in the catalog): one
+        // at a time.
+        command.CommandText = $"""
+            SELECT pg_advisory_xact_lock({LockKey(schema)});
+            CREATE SCHEMA IF NOT EXISTS {schema};
+            CREATE TABLE IF NOT EXISTS {schema}.grain_state (
+                grain_type text NOT NULL,
+                grain_id text NOT NULL,
+                state_name text NOT NULL,
+                version bigint NOT NULL,
+                payload bytea NULL,
+                updated_at timestamptz NOT NULL,
+                CONSTRAINT grain_state_pkey PRIMARY KEY (grain_type, grain_id, state_name)
+            );
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    private static bool NamesPoolSize(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.ContainsKey("Maximum Pool Size") || keys.ContainsKey("Max Pool Size") || keys.ContainsKey("MaxPoolSize");
+    }
+
+    private static long LockKey(string schema)
+    {
+        // FNV-1a: the same on every node (string.GetHashCode is randomised per process).
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes("dialtone-grain-state:" + schema))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return unchecked((long)hash);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex Identifier();
+}

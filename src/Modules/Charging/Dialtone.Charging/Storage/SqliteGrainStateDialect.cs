@@ -1,0 +1,109 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>
+/// Grain state in its own SQLite file (never the shared <c>dialtone.db</c>: SQLite has one writer, and a transaction of
+/// the outbox waiting on a grain that writes the same file would deadlock). WAL, so reads never block the writer; the
+/// writer connection syncs every commit as <see cref="ChargingStorageOptions.Synchronous"/> says.
+/// </summary>
+internal sealed class SqliteGrainStateDialect : GrainStateDialect
+{
+    private readonly string connectionString;
+    private readonly string synchronous;
+
+    public SqliteGrainStateDialect(string connectionString, SqliteSynchronousMode synchronous)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException("The charging grain storage needs a SQLite file (an in-memory database is not durable).", nameof(connectionString));
+        }
+
+        builder.DataSource = Path.GetFullPath(builder.DataSource);
+        builder.Pooling = true;
+        this.connectionString = builder.ToString();
+        FilePath = builder.DataSource;
+        this.synchronous = synchronous switch
+        {
+            SqliteSynchronousMode.Normal => "NORMAL",
+            SqliteSynchronousMode.Full => "FULL",
+            SqliteSynchronousMode.Extra => "EXTRA",
+            _ => throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "Unknown synchronous mode."),
+        };
+    }
+
+    public string FilePath { get; }
+
+    public override string Description => $"SQLite {FilePath} (synchronous={synchronous})";
+
+    protected override string Table => "grain_state";
+
+    protected override string Now => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (Path.GetDirectoryName(FilePath) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenWriterAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS grain_state (
+                grain_type TEXT NOT NULL,
+                grain_id TEXT NOT NULL,
+                state_name TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                payload BLOB NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (grain_type, grain_id, state_name)
+            ) WITHOUT ROWID;
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            // journal_mode is kept in the file; synchronous is per connection, so it is set on every writer connection.
+            command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        // Pooled connections keep the file open; let it go (a test deletes it, a restart reopens it).
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+}
