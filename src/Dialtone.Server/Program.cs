@@ -1,5 +1,6 @@
 using Dialtone.Accounts;
 using Dialtone.Catalog;
+using Dialtone.Charging;
 using Dialtone.Identity;
 using Dialtone.Inventory;
 using Dialtone.Ordering;
@@ -20,6 +21,7 @@ builder.Services.AddParties();
 builder.Services.AddAccounts();
 builder.Services.AddInventory();
 builder.Services.AddOrdering(builder.Configuration);
+builder.Services.AddCharging(builder.Configuration);
 Dialtone.Server.Standins.StandinLauncher.AddTo(builder.Services, builder.Configuration);
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapParties();
 app.MapAccounts();
 app.MapInventory();
 app.MapOrdering();
+app.MapCharging();
 
 await app.RunAsync();
 

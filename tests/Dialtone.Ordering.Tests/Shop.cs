@@ -10,9 +10,9 @@ namespace Dialtone.Ordering.Tests;
 /// </summary>
 internal sealed class Shop : IAsyncDisposable
 {
-    public const string OrderApi = "/tmf-api/productOrderingManagement/v4";
-    public const string InventoryApi = "/tmf-api/productInventory/v4";
-    public const string CatalogApi = "/tmf-api/productCatalogManagement/v4";
+    public const string OrderApi = Orders.OrderApi;
+    public const string InventoryApi = Orders.InventoryApi;
+    public const string CatalogApi = Orders.CatalogApi;
 
     private static int customers;
 
@@ -37,9 +37,7 @@ internal sealed class Shop : IAsyncDisposable
     /// (not the migrator's probe of a fresh PostgreSQL database, nor Wolverine's node-agent chatter, nor the resilience
     /// pipeline reporting the failures a test provokes on purpose).
     /// </summary>
-    public IReadOnlyList<string> Problems => [.. App.Errors.Entries.Where(e =>
-        !e.Contains("__ef_migrations", StringComparison.Ordinal) && !e.StartsWith("Wolverine.Runtime.Agents", StringComparison.Ordinal)
-        && !e.StartsWith("Polly:", StringComparison.Ordinal))];
+    public IReadOnlyList<string> Problems => App.Errors.Unexpected;
 
     /// <summary>
     /// A shop provisioning on the real stand-ins (child processes), with a resilience pipeline sized for tests: a try
@@ -99,22 +97,7 @@ internal sealed class Shop : IAsyncDisposable
     public Task<string> OfferingIdAsync(string name) => OfferingIdAsync(App.CreateClient(), name);
 
     /// <summary>The id of a demo offering as <paramref name="client"/> finds it (an in-test app or a real server process), once seeded.</summary>
-    public static async Task<string> OfferingIdAsync(HttpClient client, string name)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = await client.GetJsonArrayAsync($"{CatalogApi}/productOffering?name={Uri.EscapeDataString(name)}&fields=id");
-            if (found.Count == 1)
-            {
-                return found[0]!.Id();
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"The demo offering '{name}' never appeared.");
-    }
+    public static Task<string> OfferingIdAsync(HttpClient client, string name) => Orders.OfferingIdAsync(client, name);
 
     /// <summary>A new customer's party (made by the agent) and a client acting as that customer, identity checked unless asked not to.</summary>
     public async Task<(string PartyId, HttpClient Client)> CustomerAsync(string givenName = "Nora", bool identityChecked = true)
@@ -132,43 +115,14 @@ internal sealed class Shop : IAsyncDisposable
     }
 
     /// <summary>A passing identity check of <paramref name="partyId"/> (a customer leaves the party out: it is their own).</summary>
-    public static async Task<JsonObject> PassIdentityCheckAsync(HttpClient client, string? partyId) =>
-        await client.PostJsonAsync($"{OrderApi}/identityCheck", IdentityDocument(partyId, "P1234567", "1990-04-01"));
+    public static Task<JsonObject> PassIdentityCheckAsync(HttpClient client, string? partyId) => Orders.PassIdentityCheckAsync(client, partyId);
 
-    public static JsonObject IdentityDocument(string? partyId, string number, string birthDate)
-    {
-        var document = new JsonObject { ["documentType"] = "passport", ["documentNumber"] = number, ["birthDate"] = birthDate };
-        if (partyId is not null)
-        {
-            document["partyId"] = partyId;
-        }
+    public static JsonObject IdentityDocument(string? partyId, string number, string birthDate) => Orders.IdentityDocument(partyId, number, birthDate);
 
-        return document;
-    }
+    public static JsonObject Add(string itemId, string offeringId, string? msisdn = null, JsonArray? relationships = null, JsonObject? product = null) =>
+        Orders.Add(itemId, offeringId, msisdn, relationships, product);
 
-    public static JsonObject Add(string itemId, string offeringId, string? msisdn = null, JsonArray? relationships = null, JsonObject? product = null)
-    {
-        var item = new JsonObject { ["id"] = itemId, ["action"] = "add", ["productOffering"] = new JsonObject { ["id"] = offeringId } };
-        if (msisdn is not null)
-        {
-            product ??= new JsonObject();
-            product["productCharacteristic"] = new JsonArray(new JsonObject { ["name"] = "msisdn", ["value"] = msisdn });
-        }
-
-        if (product is not null)
-        {
-            item["product"] = product;
-        }
-
-        if (relationships is not null)
-        {
-            item["productOrderItemRelationship"] = relationships;
-        }
-
-        return item;
-    }
-
-    public static JsonObject Order(params JsonObject[] items) => new() { ["productOrderItem"] = new JsonArray([.. items]) };
+    public static JsonObject Order(params JsonObject[] items) => Orders.Order(items);
 
     /// <summary>An order for a family line: held by <paramref name="holderId"/> (role customer), used by <paramref name="userId"/>.</summary>
     public static JsonObject FamilyLine(string offeringId, string holderId, string userId)
@@ -192,34 +146,15 @@ internal sealed class Shop : IAsyncDisposable
         return error;
     }
 
-    public static JsonObject For(JsonObject order, string partyId)
-    {
-        order["relatedParty"] = new JsonArray(new JsonObject { ["id"] = partyId, ["role"] = "customer", ["@referredType"] = "Individual" });
-        return order;
-    }
+    public static JsonObject For(JsonObject order, string partyId) => Orders.For(order, partyId);
 
     /// <summary>Polls the order until it reaches one of <paramref name="states"/>, and returns it.</summary>
     public Task<JsonObject> WaitForStateAsync(HttpClient client, string orderId, params string[] states) =>
         PollStateAsync(client, orderId, states, TimeSpan.FromSeconds(30), () => $"Errors logged: {string.Join("\n", Problems)}");
 
     /// <summary>Polls the order through <paramref name="client"/> until it reaches one of <paramref name="states"/> within <paramref name="patience"/>; the timeout names what <paramref name="diagnostics"/> adds.</summary>
-    public static async Task<JsonObject> PollStateAsync(HttpClient client, string orderId, string[] states, TimeSpan patience, Func<string>? diagnostics = null)
-    {
-        JsonObject order = [];
-        var deadline = DateTime.UtcNow + patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            order = await client.GetJsonAsync($"{OrderApi}/productOrder/{orderId}");
-            if (states.Contains(order["state"]!.GetValue<string>()))
-            {
-                return order;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"Order {orderId} stayed {order["state"]} (wanted {string.Join(" or ", states)}): {order.ToJsonString()}\n{diagnostics?.Invoke()}");
-    }
+    public static Task<JsonObject> PollStateAsync(HttpClient client, string orderId, string[] states, TimeSpan patience, Func<string>? diagnostics = null) =>
+        Orders.PollStateAsync(client, orderId, states, patience, diagnostics);
 
     /// <summary>Places an order and waits until it is completed; returns the completed order.</summary>
     public async Task<JsonObject> OrderAndCompleteAsync(HttpClient client, JsonObject order)
@@ -230,10 +165,9 @@ internal sealed class Shop : IAsyncDisposable
         return done;
     }
 
-    public static string ProductOf(JsonObject order, int item = 0) => order["productOrderItem"]![item]!["product"]!["id"]!.GetValue<string>();
+    public static string ProductOf(JsonObject order, int item = 0) => Orders.ProductOf(order, item);
 
-    public static string? Characteristic(JsonObject product, string name) =>
-        product["productCharacteristic"]!.AsArray().FirstOrDefault(c => c!["name"]!.GetValue<string>() == name)?["value"]?.GetValue<string>();
+    public static string? Characteristic(JsonObject product, string name) => Orders.Characteristic(product, name);
 
     public ValueTask DisposeAsync() => App.DisposeAsync();
 }

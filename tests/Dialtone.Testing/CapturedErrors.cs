@@ -13,6 +13,16 @@ public sealed class CapturedErrors : ILoggerProvider
     /// <summary>Requests that ended in a 500 (the platform's exception handler logged them).</summary>
     public IReadOnlyList<string> UnhandledRequests => [.. entries.Where(e => e.StartsWith("Dialtone.Platform.Tmf.TmfExceptionHandler", StringComparison.Ordinal))];
 
+    /// <summary>
+    /// Errors no test expects: all but the migrator's probe of a fresh PostgreSQL database, Wolverine's agent chatter and
+    /// Polly's reports of failed tries (logged at Error on purpose), and the Orleans silo's health monitor, which reads
+    /// the app's clock: a test that moves the fake clock on by days looks to it like a silo that stalled for days.
+    /// </summary>
+    public IReadOnlyList<string> Unexpected => [.. entries.Where(e =>
+        !e.Contains("__ef_migrations", StringComparison.Ordinal) && !e.StartsWith("Wolverine.Runtime.Agents", StringComparison.Ordinal)
+        && !e.StartsWith("Polly:", StringComparison.Ordinal)
+        && !e.StartsWith("Orleans.Runtime.MembershipService.LocalSiloHealthMonitor", StringComparison.Ordinal))];
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
 
     public void Dispose()

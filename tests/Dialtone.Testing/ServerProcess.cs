@@ -17,6 +17,7 @@ public sealed class ServerProcess : IAsyncDisposable
         this.workingDirectory = workingDirectory;
         Port = FreePort();
         BaseUrl = $"http://127.0.0.1:{Port}";
+        SbiPort = FreePort();
         environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Testing",
@@ -24,6 +25,9 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Dialtone__SeedDemoData"] = "false",
             ["Dialtone__Auth__DevelopmentScheme"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Dialtone__Charging__SiloPort"] = "0",
+            ["Dialtone__Charging__GatewayPort"] = "0",
+            ["Dialtone__Charging__SbiPort"] = SbiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings)
         {
@@ -34,6 +38,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port { get; }
 
     public string BaseUrl { get; }
+
+    /// <summary>The port of the Nchf SBI (HTTP/2 cleartext with prior knowledge).</summary>
+    public int SbiPort { get; }
 
     /// <summary>What the server wrote to standard output (its JSON log lines).</summary>
     public IReadOnlyCollection<string> Output => output;

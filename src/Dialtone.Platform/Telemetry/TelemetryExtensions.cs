@@ -47,6 +47,9 @@ public static class TelemetryExtensions
                 .AddEntityFrameworkCoreInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(Source.Name)
+                // Each module's own meter: Dialtone.Charging (grain storage batches), ...
+                .AddMeter(Source.Name + ".*")
+                .AddMeter("Microsoft.Orleans")
                 .AddMeter("Wolverine*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()

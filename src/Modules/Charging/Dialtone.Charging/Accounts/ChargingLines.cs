@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Dialtone.Catalog.Contracts;
+using Dialtone.Charging.Grains;
+using Dialtone.Inventory.Contracts;
+using Dialtone.Ordering.Contracts;
+using Dialtone.Platform.PersonalData;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Charging.Accounts;
+
+/// <summary>
+/// Keeps charging accounts in step with completed orders (ADR 0012): a new line opens an account with the plan's
+/// allowances (from the product's inventory characteristics) and usage prices (from its offering); an add-on adds its
+/// allowances at once; a barred, resumed or terminated line changes the account's status. Every change carries the
+/// order item's id, so a redelivered event changes nothing twice.
+/// </summary>
+internal sealed partial class ChargingLines(
+    IProductInventory inventory,
+    IOfferingCatalog catalog,
+    IGrainFactory grains,
+    PersonalDataProtector protector,
+    ILogger<ChargingLines> logger)
+{
+    private const string DefaultCurrency = "EUR";
+
+    public async Task ApplyAsync(ProductOrderCompleted order, CancellationToken cancellationToken)
+    {
+        var items = new List<(CompletedOrderItem Item, InventoryProduct Product)>();
+        foreach (var item in order.Items)
+        {
+            if (await inventory.FindAsync(item.ProductId, cancellationToken) is { } product)
+            {
+                items.Add((item, product));
+            }
+        }
+
+        // Lines first: an add-on ordered with its line needs the line's account open.
+        foreach (var (item, product) in items.OrderBy(pair => IsLine(pair.Product) ? 0 : 1))
+        {
+            await ApplyAsync(order, item, product, cancellationToken);
+        }
+    }
+
+    private async Task ApplyAsync(ProductOrderCompleted order, CompletedOrderItem item, InventoryProduct product, CancellationToken cancellationToken)
+    {
+        var changeId = $"{order.OrderId}/{item.OrderItemId}";
+        var line = IsLine(product);
+        var accountProductId = line ? product.Id : product.BaseProductIds.Count > 0 ? product.BaseProductIds[0] : null;
+        if (accountProductId is null)
+        {
+            // Fibre and bundles without a line of their own are not charged in real time.
+            return;
+        }
+
+        var account = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(accountProductId));
+        AccountChange? change = (item.Action, line) switch
+        {
+            ("add", true) => new AccountChange(changeId, AccountChangeKind.Open, product.Id, order.CompletedAt,
+                await TermsAsync(product, order.CompletedAt, cancellationToken), AllowancesOf(product, addOn: false)),
+            ("add", false) => new AccountChange(changeId, AccountChangeKind.AddAllowances, product.Id, order.CompletedAt, Allowances: AllowancesOf(product, addOn: true)),
+            ("modify", true) => new AccountChange(changeId, AccountChangeKind.ChangePlan, product.Id, order.CompletedAt,
+                await TermsAsync(product, order.CompletedAt, cancellationToken), AllowancesOf(product, addOn: false)),
+            ("suspend", true) => new AccountChange(changeId, AccountChangeKind.Suspend, product.Id, order.CompletedAt),
+            ("resume", true) => new AccountChange(changeId, AccountChangeKind.Resume, product.Id, order.CompletedAt),
+            ("delete", true) => new AccountChange(changeId, AccountChangeKind.Terminate, product.Id, order.CompletedAt),
+            _ => null,
+        };
+        if (change is null)
+        {
+            LogIgnored(logger, item.Action, order.OrderId, item.OrderItemId);
+            return;
+        }
+
+        await account.ApplyAsync(change);
+        if (line && product.Characteristic("imsi") is { } imsi)
+        {
+            var subscriber = grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, imsi));
+            await subscriber.AssignAsync(change.Kind == AccountChangeKind.Terminate ? null : ChargingAccountIds.Of(product.Id));
+        }
+    }
+
+    private static bool IsLine(InventoryProduct product) => product.Characteristic("imsi") is not null;
+
+    private async Task<AccountTerms> TermsAsync(InventoryProduct product, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var offering = product.OfferingId is null ? null : await catalog.FindOfferingAsync(product.OfferingId, cancellationToken);
+        var prices = new List<PriceTerms>();
+        foreach (var price in offering?.Prices.Where(p => p.PriceType == "usage" && p.RatingGroups.Count > 0) ?? [])
+        {
+            var firstTier = price.Tiers.Count > 0 ? price.Tiers[0] : null;
+            var unit = price.UnitOfMeasure ?? firstTier?.UnitOfMeasure;
+            var currency = price.Currency ?? firstTier?.Currency ?? DefaultCurrency;
+            IReadOnlyList<TierTerms> tiers = price.Tiers.Count > 0
+                ? [.. price.Tiers.OrderBy(t => t.From).Select(t => new TierTerms(t.From, t.To, t.Amount))]
+                : price.Amount is { } amount ? [new TierTerms(0, null, amount)] : [];
+            if (unit is not null && tiers.Count > 0)
+            {
+                prices.Add(new PriceTerms(price.Id, price.RatingGroups, currency, unit, tiers));
+            }
+        }
+
+        var prepaid = string.Equals(product.Characteristic("paymentMode"), "prepaid", StringComparison.OrdinalIgnoreCase);
+        var accountCurrency = prices.FirstOrDefault()?.Currency ?? offering?.Prices.FirstOrDefault(p => p.Currency is not null)?.Currency ?? DefaultCurrency;
+        // Until billing assigns bill cycles (issue 7), a line's cycle turns on the day of the month it was connected.
+        return new AccountTerms(prepaid, accountCurrency, at.UtcDateTime.Day, CreditLimit: null, StartingCredit: 0, prices, product.OfferingId);
+    }
+
+    private static List<AllowanceTerms> AllowancesOf(InventoryProduct product, bool addOn)
+    {
+        var allowances = new List<AllowanceTerms>();
+        foreach (var characteristic in product.Characteristics.Where(c => c.ValueType == AllowanceDefinition.ValueType && c.Value.ValueKind == JsonValueKind.Object))
+        {
+            var definition = characteristic.Value.Deserialize<AllowanceDefinition>();
+            if (definition is null)
+            {
+                continue;
+            }
+
+            var kind = addOn ? "addOn" : definition.SharedPool ? "sharedPool" : "plan";
+            allowances.Add(new AllowanceTerms($"{product.Id}/{characteristic.Name}", kind, definition.Unit, definition.Unlimited ? null : definition.Amount,
+                definition.RatingGroups, definition.Zone, definition.ResetPeriod, definition.Rollover, definition.Priority, ExpiresAt: null));
+        }
+
+        return allowances;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charging ignores {Action} of order {OrderId} item {ItemId}: nothing to charge")]
+    private static partial void LogIgnored(ILogger logger, string action, string orderId, string itemId);
+}

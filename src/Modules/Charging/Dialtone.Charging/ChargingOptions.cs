@@ -1,0 +1,44 @@
+namespace Dialtone.Charging;
+
+/// <summary>Settings of real-time charging (<c>Dialtone:Charging</c>).</summary>
+public sealed class ChargingOptions
+{
+    public const string Section = "Dialtone:Charging";
+
+    /// <summary>The port of the SBI that speaks HTTP/2 cleartext with prior knowledge (h2c), as SMFs do; 0 for none.</summary>
+    public int SbiPort { get; set; } = 5081;
+
+    /// <summary>
+    /// Where the SBI port listens: <c>localhost</c>, or <c>*</c> on every interface. In production bind it only to the
+    /// core network's service-based interface: without <see cref="SbiRequiresToken"/> it trusts that network, as TS 32.291's
+    /// security requirement <c>{}</c> allows.
+    /// </summary>
+    public string SbiAddress { get; set; } = "localhost";
+
+    /// <summary>Whether callers on the SBI port need a token too (role <c>network</c>, scope <c>nchf-convergedcharging</c>), as on the main port.</summary>
+    public bool SbiRequiresToken { get; set; }
+
+    /// <summary>The silo's port for its peers; 0 picks a free one (tests).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The silo's gateway port for clients; 0 picks a free one (tests).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long a grant may be used at most (<c>validityTime</c>); the wallet cuts it at resets and expiries.</summary>
+    public TimeSpan QuotaValidity { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the consumer may hold unused quota without traffic (<c>quotaHoldingTime</c>).</summary>
+    public TimeSpan QuotaHoldingTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>What is granted when <c>requestedUnit</c> names no amount: data in octets.</summary>
+    public long DefaultDataQuota { get; set; } = 10_000_000;
+
+    /// <summary>How long an ended session's tombstone answers a retransmitted release (TS 32.291 leaves it to the CHF).</summary>
+    public TimeSpan ReleasedSessionRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An open session with no request for this long is closed (its consumer is gone); its reservations are released.</summary>
+    public TimeSpan StaleSessionTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The largest Nchf request body, in bytes.</summary>
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+}

@@ -1,0 +1,378 @@
+using Dialtone.Charging.Rating;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Charging.Grains;
+
+/// <summary>
+/// One charging account (ADR 0012): Orleans runs its calls one at a time, so the wallet needs no locks. Each call that
+/// changes something changes the wallet and sessions in memory, then writes the whole state durably; only then does
+/// the answer leave. If anything fails on the way, the activation reloads what was last written and the caller gets
+/// the error: memory never runs ahead of the disk, so a retransmission after a failure is charged once. The grain type
+/// is pinned: stored state is keyed by it.
+/// </summary>
+[GrainType("charging-account")]
+internal sealed partial class ChargingAccountGrain(
+    [PersistentState("account", ChargingStorage.Name)] IPersistentState<ChargingAccountState> state,
+    TimeProvider clock,
+    IOptions<ChargingOptions> options,
+    ILogger<ChargingAccountGrain> logger) : Grain, IChargingAccountGrain
+{
+    private const int AppliedChangesKept = 200;
+
+    private readonly ChargingOptions settings = options.Value;
+    private Wallet? wallet;
+
+    private ChargingAccountState Account => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        wallet = Account.Wallet is { } snapshot ? Wallet.Restore(snapshot) : null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<ChargingAnswer> ChargeAsync(ChargingCall call)
+    {
+        var now = clock.GetUtcNow();
+        try
+        {
+            var (answer, changed) = call.Operation == ChargingOperation.Create ? Create(call, now) : Continue(call, now);
+            if (changed)
+            {
+                await SaveAsync(now);
+            }
+
+            return answer;
+        }
+        catch
+        {
+            await ReloadAsync();
+            throw;
+        }
+    }
+
+    public async Task ApplyAsync(AccountChange change)
+    {
+        if (Account.AppliedChanges.Contains(change.ChangeId))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        try
+        {
+            Apply(change, now);
+            Account.AppliedChanges.Add(change.ChangeId);
+            if (Account.AppliedChanges.Count > AppliedChangesKept)
+            {
+                Account.AppliedChanges.RemoveRange(0, Account.AppliedChanges.Count - AppliedChangesKept);
+            }
+
+            await SaveAsync(now);
+            LogChange(logger, change.Kind);
+        }
+        catch
+        {
+            await ReloadAsync();
+            throw;
+        }
+    }
+
+    public Task<AccountBalance?> BalanceAsync()
+    {
+        if (Account.Profile is not { } profile || wallet is null)
+        {
+            return Task.FromResult<AccountBalance?>(null);
+        }
+
+        wallet.Advance(clock.GetUtcNow());
+        var money = wallet.Money;
+        return Task.FromResult<AccountBalance?>(new AccountBalance(profile.Status, profile.ProductId, profile.Prepaid, money.Currency, money.Credit,
+            money.Debt, money.Unbilled, money.Held,
+            [.. wallet.Buckets.Select(b => new BucketBalance(b.Id, WalletTerms.NameOf(b.Kind), WalletTerms.NameOf(b.Unit), b.Amount, b.Used, b.Held, b.NextReset, b.ExpiresAt))],
+            Account.Sessions.Values.Count(s => s.EndedAt is null)));
+    }
+
+    private (ChargingAnswer Answer, bool Changed) Create(ChargingCall call, DateTimeOffset now)
+    {
+        var key = call.CreateKey ?? throw new ArgumentException("A create names its consumer and charging id.", nameof(call));
+        if (Account.SessionsByCreateKey.TryGetValue(key, out var existing) && Account.Sessions.TryGetValue(existing, out var known)
+            && known.CreateAnswer.Sequence == call.Sequence)
+        {
+            return (known.CreateAnswer, false);
+        }
+
+        if (Account.Profile is not { Status: not AccountStatus.Closed } profile || wallet is null)
+        {
+            return (Refusal(ChargingOutcome.UserUnknown, null, call, now, "The subscriber has no charging account."), false);
+        }
+
+        if (profile.Status == AccountStatus.Barred)
+        {
+            return (Refusal(ChargingOutcome.Denied, null, call, now, "The line is barred."), false);
+        }
+
+        var reference = $"{this.GetPrimaryKey():N}-{++Account.SessionCount}";
+        var placeholder = Refusal(ChargingOutcome.Created, reference, call, now, null);
+        var session = new ChargingSession
+        {
+            Ref = reference, CreateKey = key, NotifyUri = call.NotifyUri, CreateAnswer = placeholder, LastAnswer = placeholder,
+            LastSequence = call.Sequence, LastSeenAt = now,
+        };
+        Account.Sessions[reference] = session;
+        Account.SessionsByCreateKey[key] = reference;
+        var answer = Rate(session, call, now, ChargingOutcome.Created);
+        session.CreateAnswer = answer;
+        return (answer, true);
+    }
+
+    private (ChargingAnswer Answer, bool Changed) Continue(ChargingCall call, DateTimeOffset now)
+    {
+        if (call.ChargingDataRef is not { } reference || !Account.Sessions.TryGetValue(reference, out var session))
+        {
+            return (Refusal(ChargingOutcome.SessionUnknown, call.ChargingDataRef, call, now, "No charging session has this ChargingDataRef."), false);
+        }
+
+        if (call.Sequence == session.LastSequence)
+        {
+            return (session.LastAnswer, false);
+        }
+
+        if (call.Sequence < session.LastSequence)
+        {
+            return (Refusal(ChargingOutcome.OutOfSequence, reference, call, now,
+                $"Sequence number {call.Sequence} comes after {session.LastSequence} was answered; only the last answer is kept for retransmissions."), false);
+        }
+
+        if (session.EndedAt is not null)
+        {
+            return call.Operation == ChargingOperation.Release
+                ? (Refusal(ChargingOutcome.Released, reference, call, now, null), false)
+                : (Refusal(ChargingOutcome.SessionUnknown, reference, call, now, "The charging session has ended."), false);
+        }
+
+        var answer = Rate(session, call, now, call.Operation == ChargingOperation.Release ? ChargingOutcome.Released : ChargingOutcome.Updated);
+        if (call.Operation == ChargingOperation.Release)
+        {
+            wallet!.CloseSession(reference, now);
+            session.Reservations.Clear();
+            session.EndedAt = now;
+        }
+
+        return (answer, true);
+    }
+
+    /// <summary>Settles each rating group's used units, then reserves what it asks for; records the answer on the session.</summary>
+    private ChargingAnswer Rate(ChargingSession session, ChargingCall call, DateTimeOffset now, ChargingOutcome outcome)
+    {
+        var wallet = this.wallet!;
+        var grants = new List<UnitGrant>();
+        foreach (var usage in call.Units)
+        {
+            var last = session.LastContainers.TryGetValue(usage.RatingGroup, out var seen) ? seen : -1;
+            var fresh = usage.Used.Where(container => container.LocalSequence > last).ToList();
+            var used = fresh.Sum(container => container.Units);
+            session.Reservations.Remove(usage.RatingGroup, out var open);
+            if (open is not null || used > 0)
+            {
+                var service = new RatedService(usage.RatingGroup, usage.Unit, open?.Zone ?? call.Zone);
+                wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
+            }
+
+            if (fresh.Count > 0)
+            {
+                session.LastContainers[usage.RatingGroup] = fresh.Max(container => container.LocalSequence);
+            }
+
+            if (usage.Requested is { } requested && call.Operation != ChargingOperation.Release)
+            {
+                grants.Add(Reserve(session, call, usage, requested, now));
+            }
+        }
+
+        var answer = new ChargingAnswer(outcome, session.Ref, call.Sequence, now, grants, Account.Profile!.Prepaid);
+        session.LastSequence = call.Sequence;
+        session.LastAnswer = answer;
+        session.LastSeenAt = now;
+        return answer;
+    }
+
+    private UnitGrant Reserve(ChargingSession session, ChargingCall call, UnitUsage usage, long requested, DateTimeOffset now)
+    {
+        var units = requested > 0 ? requested : DefaultQuota(usage.Unit);
+        var reservationId = $"{session.Ref}/{usage.RatingGroup}/{call.Sequence}";
+        var service = new RatedService(usage.RatingGroup, usage.Unit, call.Zone);
+        var grant = wallet!.Reserve(new ReserveRequest(reservationId, session.Ref, service, units, settings.QuotaValidity, now));
+        if (grant.Granted > 0)
+        {
+            session.Reservations[usage.RatingGroup] = new SessionReservation(reservationId, call.Zone);
+        }
+
+        var code = grant.Outcome switch
+        {
+            GrantOutcome.Granted => "SUCCESS",
+            GrantOutcome.Exhausted => "QUOTA_LIMIT_REACHED",
+            _ => "END_USER_SERVICE_DENIED",
+        };
+        var validity = grant.Granted > 0 ? (long)Math.Max(1, Math.Ceiling((grant.ValidUntil - now).TotalSeconds)) : (long?)null;
+        var threshold = grant.Granted > 0 && !grant.FinalUnit ? grant.Granted / 5 : (long?)null;
+        return new UnitGrant(usage.RatingGroup, usage.Unit, code, grant.Granted, validity, threshold, grant.FinalUnit);
+    }
+
+    private long DefaultQuota(UsageUnit unit) => unit switch
+    {
+        UsageUnit.Second => 600,
+        UsageUnit.Event => 1,
+        _ => settings.DefaultDataQuota,
+    };
+
+    private void Apply(AccountChange change, DateTimeOffset now)
+    {
+        switch (change.Kind)
+        {
+            case AccountChangeKind.Open:
+                var terms = change.Terms ?? throw new ArgumentException("Opening an account needs its terms.", nameof(change));
+                if (Account.Profile is { Status: not AccountStatus.Closed })
+                {
+                    return;
+                }
+
+                wallet = WalletTerms.Open(terms, change.Allowances ?? [], now);
+                Account.Profile = new AccountProfile
+                {
+                    ProductId = change.ProductId, OfferingId = terms.OfferingId, Status = AccountStatus.Active, Prepaid = terms.Prepaid,
+                };
+                break;
+            case AccountChangeKind.AddAllowances:
+                foreach (var allowance in (change.Allowances ?? []).Where(a => Opened().Find(a.BucketId) is null))
+                {
+                    Opened().AddBucket(WalletTerms.BucketOf(allowance), now);
+                }
+
+                break;
+            case AccountChangeKind.ChangePlan:
+                ChangePlan(change, now);
+                break;
+            case AccountChangeKind.Suspend:
+                Opened();
+                Account.Profile!.Status = AccountStatus.Barred;
+                break;
+            case AccountChangeKind.Resume:
+                Opened();
+                Account.Profile!.Status = AccountStatus.Active;
+                break;
+            case AccountChangeKind.Terminate:
+                if (Account.Profile is null)
+                {
+                    return;
+                }
+
+                foreach (var session in Account.Sessions.Values.Where(s => s.EndedAt is null))
+                {
+                    End(session, now);
+                }
+
+                Account.Profile.Status = AccountStatus.Closed;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "Unknown account change.");
+        }
+    }
+
+    /// <summary>
+    /// A new plan: its allowances replace the old plan's (units used this period count against the new amounts), its
+    /// prices replace the tariff; add-on and rolled-over units stay. Open reservations are released first (their
+    /// sessions' next reports are rated all the same, ADR 0011 §7), so no hold points at a bucket that changed. The same
+    /// offering again (a SIM swap, a setting) changes nothing.
+    /// </summary>
+    private void ChangePlan(AccountChange change, DateTimeOffset now)
+    {
+        var terms = change.Terms ?? throw new ArgumentException("A plan change needs the new terms.", nameof(change));
+        var current = Opened();
+        if (Account.Profile!.OfferingId == terms.OfferingId)
+        {
+            return;
+        }
+
+        foreach (var reservation in current.Reservations.ToList())
+        {
+            current.Release(reservation.Id, now);
+        }
+
+        var before = current.Snapshot();
+        var fresh = WalletTerms.Open(terms, change.Allowances ?? [], now).Snapshot();
+        var used = before.Buckets.ToDictionary(bucket => bucket.Id, bucket => bucket.Used, StringComparer.Ordinal);
+        var kept = before.Buckets.Where(bucket => bucket.Kind != nameof(BucketKind.Plan) || bucket.RolledOver);
+        var plan = fresh.Buckets.Select(bucket => used.TryGetValue(bucket.Id, out var spent)
+            ? bucket with { Used = bucket.Amount is { } amount ? Math.Min(spent, amount) : spent }
+            : bucket);
+        var money = before.Money.Mode == fresh.Money.Mode ? before.Money : fresh.Money with { Credit = before.Money.Credit, Debt = before.Money.Debt };
+        var prices = fresh.Tariff.Prices.Select(price => price.Id).ToHashSet(StringComparer.Ordinal);
+        wallet = Wallet.Restore(before with
+        {
+            Money = money,
+            Tariff = fresh.Tariff,
+            Buckets = [.. kept.Where(bucket => fresh.Buckets.All(b => b.Id != bucket.Id)), .. plan],
+            ChargedThisCycle = [.. before.ChargedThisCycle.Where(charged => prices.Contains(charged.PriceId))],
+        });
+        Account.Profile.OfferingId = terms.OfferingId;
+        Account.Profile.Prepaid = terms.Prepaid;
+    }
+
+    private Wallet Opened() => wallet ?? throw new InvalidOperationException("The charging account was never opened.");
+
+    private void End(ChargingSession session, DateTimeOffset now)
+    {
+        wallet?.CloseSession(session.Ref, now);
+        session.Reservations.Clear();
+        session.EndedAt = now;
+    }
+
+    /// <summary>Drops tombstones past their retention and ends sessions whose consumer went silent, then writes.</summary>
+    private async Task SaveAsync(DateTimeOffset now)
+    {
+        foreach (var session in Account.Sessions.Values.ToList())
+        {
+            if (session.EndedAt is null && now - session.LastSeenAt > settings.StaleSessionTimeout)
+            {
+                End(session, now);
+            }
+            else if (session.EndedAt is { } ended && now - ended > settings.ReleasedSessionRetention)
+            {
+                Account.Sessions.Remove(session.Ref);
+                if (Account.SessionsByCreateKey.GetValueOrDefault(session.CreateKey) == session.Ref)
+                {
+                    Account.SessionsByCreateKey.Remove(session.CreateKey);
+                }
+            }
+        }
+
+        Account.Wallet = wallet?.Snapshot();
+        await state.WriteStateAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await state.ReadStateAsync();
+            wallet = Account.Wallet is { } snapshot ? Wallet.Restore(snapshot) : null;
+        }
+        catch (Exception e)
+        {
+            // Memory may now be ahead of the disk: this activation must not serve another call.
+            LogReloadFailed(logger, e, this.GetPrimaryKey());
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private static ChargingAnswer Refusal(ChargingOutcome outcome, string? reference, ChargingCall call, DateTimeOffset now, string? detail) =>
+        new(outcome, reference, call.Sequence, now, [], false, detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Charging account change {Change} applied")]
+    private static partial void LogChange(ILogger logger, AccountChangeKind change);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Charging account {AccountId} could not reload its state; deactivating")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception, Guid accountId);
+}

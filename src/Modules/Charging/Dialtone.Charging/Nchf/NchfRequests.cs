@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dialtone.Charging.Grains;
+using Dialtone.Charging.Rating;
+using Microsoft.AspNetCore.Http;
+
+namespace Dialtone.Charging.Nchf;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = false, AllowDuplicateProperties = false, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(ChargingDataRequest))]
+[JsonSerializable(typeof(ChargingDataResponse))]
+[JsonSerializable(typeof(NchfProblem))]
+internal sealed partial class NchfJson : JsonSerializerContext;
+
+/// <summary>
+/// Reads and validates an Nchf request (TS 32.291 <c>ChargingDataRequest</c>) into what a charging account acts on.
+/// Every refusal names the field with a JSON pointer; nothing reaches an account unless the whole request is valid.
+/// </summary>
+internal static class NchfRequests
+{
+    private const int MaxUnits = 32;
+    private const int MaxContainers = 64;
+
+    // The EU/EEA mobile country codes: a subscriber roaming there is charged as at home (roam like at home, ADR 0011 §1).
+    private static readonly HashSet<string> EuCountryCodes =
+    [
+        "202", "204", "206", "208", "214", "216", "222", "226", "228", "230", "231", "232", "238", "242", "244", "246", "247", "248",
+        "262", "268", "270", "272", "274", "278", "280", "284", "293", "294", "295", "219", "260",
+    ];
+
+    public static async Task<ChargingDataRequest> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        var contentType = request.ContentType?.Split(';')[0].Trim();
+        if (!string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NchfProblemException(415, NchfCauses.UnsupportedMediaType, "Send the ChargingDataRequest as application/json.");
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            throw new NchfProblemException(400, NchfCauses.InvalidMsgFormat, "The request has no body: send a ChargingDataRequest.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(buffer.WrittenSpan, NchfJson.Default.ChargingDataRequest)
+                   ?? throw new NchfProblemException(400, NchfCauses.InvalidMsgFormat, "The body must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            var pointer = Pointer(e.Path);
+            throw new NchfProblemException(400, NchfCauses.InvalidMsgFormat,
+                e.Path is null or "$" ? "The body is not a well-formed ChargingDataRequest." : $"{pointer} has the wrong type or is not well-formed.",
+                [new InvalidParam(pointer, "wrong type or malformed JSON")]);
+        }
+    }
+
+    /// <summary>Checks the mandatory fields and values and builds the account's call; throws <see cref="NchfProblemException"/>.</summary>
+    public static ChargingCall ToCall(ChargingOperation operation, string? reference, ChargingDataRequest request)
+    {
+        var consumer = request.NfConsumerIdentification ?? throw NchfProblemException.Missing("/nfConsumerIdentification", "nfConsumerIdentification");
+        if (string.IsNullOrWhiteSpace(consumer.NodeFunctionality))
+        {
+            throw NchfProblemException.Missing("/nfConsumerIdentification/nodeFunctionality", "nfConsumerIdentification.nodeFunctionality");
+        }
+
+        if (request.InvocationTimeStamp is null)
+        {
+            throw NchfProblemException.Missing("/invocationTimeStamp", "invocationTimeStamp");
+        }
+
+        var sequence = request.InvocationSequenceNumber ?? throw NchfProblemException.Missing("/invocationSequenceNumber", "invocationSequenceNumber");
+        if (sequence is < 0 or > uint.MaxValue)
+        {
+            throw NchfProblemException.Incorrect("/invocationSequenceNumber", "must be a Uint32 (0 to 4294967295)");
+        }
+
+        if (request.NotifyUri is { } notify && (!Uri.TryCreate(notify, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw NchfProblemException.Incorrect("/notifyUri", "must be an absolute http or https URI");
+        }
+
+        var pdu = request.PduSessionChargingInformation;
+        string? createKey = null;
+        if (operation == ChargingOperation.Create)
+        {
+            if (string.IsNullOrWhiteSpace(request.SubscriberIdentifier))
+            {
+                throw NchfProblemException.Missing("/subscriberIdentifier", "subscriberIdentifier (the SUPI) on create");
+            }
+
+            if (pdu is null)
+            {
+                throw NchfProblemException.Missing("/pDUSessionChargingInformation",
+                    "pDUSessionChargingInformation (Dialtone charges data sessions; voice and SMS come with a later release)");
+            }
+
+            var chargingId = pdu.ChargingId ?? request.ChargingId
+                             ?? throw NchfProblemException.Missing("/pDUSessionChargingInformation/chargingId", "the PDU session's chargingId");
+            var consumerId = consumer.NfName ?? consumer.NfFqdn ?? consumer.NfIpv4Address ?? consumer.NfIpv6Address
+                             ?? throw NchfProblemException.Missing("/nfConsumerIdentification/nFName", "nfConsumerIdentification.nFName (or nFFqdn or an address)");
+            createKey = $"{consumerId}|{chargingId}";
+        }
+
+        return new ChargingCall(operation, reference, createKey, sequence, request.NotifyUri, ZoneOf(pdu), UnitsOf(request.MultipleUnitUsage ?? []));
+    }
+
+    /// <summary>The SUPI's IMSI digits, or null when it is another kind of SUPI (Dialtone's subscribers have IMSIs).</summary>
+    public static string? ImsiOf(string supi) =>
+        supi.StartsWith("imsi-", StringComparison.Ordinal) && supi.Length is >= 10 and <= 20 && supi.AsSpan(5).IndexOfAnyExceptInRange('0', '9') < 0
+            ? supi[5..]
+            : null;
+
+    private static List<UnitUsage> UnitsOf(IReadOnlyList<MultipleUnitUsage> usages)
+    {
+        if (usages.Count > MaxUnits)
+        {
+            throw NchfProblemException.Incorrect("/multipleUnitUsage", $"at most {MaxUnits} rating groups per request");
+        }
+
+        var units = new List<UnitUsage>(usages.Count);
+        for (var i = 0; i < usages.Count; i++)
+        {
+            var at = $"/multipleUnitUsage/{i}";
+            var usage = usages[i] ?? throw NchfProblemException.Incorrect(at, "must be an object");
+            var group = usage.RatingGroup ?? throw NchfProblemException.Missing($"{at}/ratingGroup", "ratingGroup");
+            if (group is < 0 or > int.MaxValue)
+            {
+                throw NchfProblemException.Incorrect($"{at}/ratingGroup", "must be a rating group (0 to 2147483647)");
+            }
+
+            if (units.Any(u => u.RatingGroup == group))
+            {
+                throw NchfProblemException.Incorrect($"{at}/ratingGroup", $"rating group {group} appears twice");
+            }
+
+            var containers = usage.UsedUnitContainer ?? [];
+            if (containers.Count > MaxContainers)
+            {
+                throw NchfProblemException.Incorrect($"{at}/usedUnitContainer", $"at most {MaxContainers} containers per rating group");
+            }
+
+            var used = new List<UsedUnits>(containers.Count);
+            for (var c = 0; c < containers.Count; c++)
+            {
+                var container = containers[c] ?? throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}", "must be an object");
+                var local = container.LocalSequenceNumber ?? throw NchfProblemException.Missing($"{at}/usedUnitContainer/{c}/localSequenceNumber", "localSequenceNumber");
+                used.Add(new UsedUnits(local, Octets($"{at}/usedUnitContainer/{c}", container.TotalVolume, container.UplinkVolume, container.DownlinkVolume)));
+            }
+
+            long? requested = usage.RequestedUnit is { } unit ? Octets($"{at}/requestedUnit", unit.TotalVolume, unit.UplinkVolume, unit.DownlinkVolume) : null;
+            units.Add(new UnitUsage((int)group, UsageUnit.Octet, requested, used));
+        }
+
+        return units;
+    }
+
+    /// <summary>A data volume: <c>totalVolume</c>, else uplink + downlink; 0 when none is given.</summary>
+    private static long Octets(string at, long? total, long? uplink, long? downlink)
+    {
+        foreach (var (name, value) in new[] { ("totalVolume", total), ("uplinkVolume", uplink), ("downlinkVolume", downlink) })
+        {
+            if (value is < 0)
+            {
+                throw NchfProblemException.Incorrect($"{at}/{name}", "a volume is 0 or more octets");
+            }
+        }
+
+        if (uplink + downlink is < 0)
+        {
+            throw NchfProblemException.Incorrect($"{at}/uplinkVolume", "the volumes overflow");
+        }
+
+        return total ?? ((uplink ?? 0) + (downlink ?? 0));
+    }
+
+    /// <summary>Home, unless the subscriber roams out: EU when the serving network's country is in the EU/EEA, else the world.</summary>
+    private static string ZoneOf(PduSessionChargingInformation? pdu)
+    {
+        if (pdu?.UserInformation?.RoamerInOut != "OUT_BOUND")
+        {
+            return Zones.Home;
+        }
+
+        var mcc = pdu.PduSessionInformation?.ServingNetworkFunctionId?.ServingNetworkFunctionInformation?.NfPlmnId?.Mcc;
+        return mcc is not null && EuCountryCodes.Contains(mcc) ? Zones.Eu : "World";
+    }
+
+    private static string Pointer(string? path)
+    {
+        if (path is null or "$")
+        {
+            return "/";
+        }
+
+        // $.multipleUnitUsage[0].ratingGroup -> /multipleUnitUsage/0/ratingGroup
+        return path.TrimStart('$').Replace("[", ".", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal)
+            .Replace("'", "", StringComparison.Ordinal).Replace('.', '/');
+    }
+
+    private static NchfProblemException TooLarge(int maxBytes) =>
+        new(413, NchfCauses.PayloadTooLarge, $"The body is larger than {maxBytes} bytes.");
+}
