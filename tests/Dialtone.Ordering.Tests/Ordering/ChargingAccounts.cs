@@ -23,6 +23,8 @@ public sealed class ChargingAccounts
         var added = await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Plus 40 GB"))));
         var line = Shop.ProductOf(added);
         var imsi = Shop.Characteristic(await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line}"), "imsi")!;
+        // IMSIs are handed out in sequence: the first line of a fresh database has the first of the range (README).
+        Assert.Equal("001010000000001", imsi);
         using var smf = shop.App.ClientAs("smf-1", "network");
         var account = shop.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line));
 

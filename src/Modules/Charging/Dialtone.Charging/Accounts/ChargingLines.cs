@@ -41,42 +41,57 @@ internal sealed partial class ChargingLines(
         }
     }
 
+    /// <summary>
+    /// Brings the account in line with the product as inventory shows it now, not with the event alone: completion
+    /// events are handled concurrently and may arrive out of order (a suspension before the line's opening), so each
+    /// one opens the account if it is not open yet, and takes the status from the product's current state. Whatever
+    /// the order of arrival, the account ends as the product is.
+    /// </summary>
     private async Task ApplyAsync(ProductOrderCompleted order, CompletedOrderItem item, InventoryProduct product, CancellationToken cancellationToken)
     {
         var changeId = $"{order.OrderId}/{item.OrderItemId}";
-        var line = IsLine(product);
-        var accountProductId = line ? product.Id : product.BaseProductIds.Count > 0 ? product.BaseProductIds[0] : null;
-        if (accountProductId is null)
+        if (IsLine(product))
         {
-            // Fibre and bundles without a line of their own are not charged in real time.
+            var account = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(product.Id));
+            var subscriber = grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, product.Characteristic("imsi")!));
+            if (product.Status == ProductStatus.Terminated)
+            {
+                await account.ApplyAsync(new AccountChange(changeId, AccountChangeKind.Terminate, product.Id, order.CompletedAt));
+                await subscriber.AssignAsync(null);
+                return;
+            }
+
+            var terms = await TermsAsync(product, order.CompletedAt, cancellationToken);
+            await account.ApplyAsync(new AccountChange($"{changeId}/open", AccountChangeKind.Open, product.Id, order.CompletedAt, terms, AllowancesOf(product, addOn: false)));
+            if (item.Action == "modify")
+            {
+                await account.ApplyAsync(new AccountChange($"{changeId}/plan", AccountChangeKind.ChangePlan, product.Id, order.CompletedAt, terms, AllowancesOf(product, addOn: false)));
+            }
+
+            var status = product.Status == ProductStatus.Suspended ? AccountChangeKind.Suspend : AccountChangeKind.Resume;
+            await account.ApplyAsync(new AccountChange($"{changeId}/status", status, product.Id, order.CompletedAt));
+            await subscriber.AssignAsync(ChargingAccountIds.Of(product.Id));
             return;
         }
 
-        var account = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(accountProductId));
-        AccountChange? change = (item.Action, line) switch
+        if (product.BaseProductIds.Count == 0)
         {
-            ("add", true) => new AccountChange(changeId, AccountChangeKind.Open, product.Id, order.CompletedAt,
-                await TermsAsync(product, order.CompletedAt, cancellationToken), AllowancesOf(product, addOn: false)),
-            ("add", false) => new AccountChange(changeId, AccountChangeKind.AddAllowances, product.Id, order.CompletedAt, Allowances: AllowancesOf(product, addOn: true)),
-            ("modify", true) => new AccountChange(changeId, AccountChangeKind.ChangePlan, product.Id, order.CompletedAt,
-                await TermsAsync(product, order.CompletedAt, cancellationToken), AllowancesOf(product, addOn: false)),
-            ("suspend", true) => new AccountChange(changeId, AccountChangeKind.Suspend, product.Id, order.CompletedAt),
-            ("resume", true) => new AccountChange(changeId, AccountChangeKind.Resume, product.Id, order.CompletedAt),
-            ("delete", true) => new AccountChange(changeId, AccountChangeKind.Terminate, product.Id, order.CompletedAt),
-            _ => null,
-        };
-        if (change is null)
+            // Fibre and bundles without a line of their own are not charged in real time.
+            LogIgnored(logger, item.Action, order.OrderId, item.OrderItemId);
+            return;
+        }
+
+        var line = await inventory.FindAsync(product.BaseProductIds[0], cancellationToken);
+        if (line is null || !IsLine(line) || line.Status == ProductStatus.Terminated || item.Action != "add" || product.Status == ProductStatus.Terminated)
         {
             LogIgnored(logger, item.Action, order.OrderId, item.OrderItemId);
             return;
         }
 
-        await account.ApplyAsync(change);
-        if (line && product.Characteristic("imsi") is { } imsi)
-        {
-            var subscriber = grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, imsi));
-            await subscriber.AssignAsync(change.Kind == AccountChangeKind.Terminate ? null : ChargingAccountIds.Of(product.Id));
-        }
+        var lineAccount = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id));
+        await lineAccount.ApplyAsync(new AccountChange($"{changeId}/open-line", AccountChangeKind.Open, line.Id, order.CompletedAt,
+            await TermsAsync(line, order.CompletedAt, cancellationToken), AllowancesOf(line, addOn: false)));
+        await lineAccount.ApplyAsync(new AccountChange(changeId, AccountChangeKind.AddAllowances, product.Id, order.CompletedAt, Allowances: AllowancesOf(product, addOn: true)));
     }
 
     private static bool IsLine(InventoryProduct product) => product.Characteristic("imsi") is not null;

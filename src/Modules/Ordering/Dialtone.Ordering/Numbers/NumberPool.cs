@@ -70,7 +70,7 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
     }
 
     /// <summary>
-    /// Reserves <paramref name="wanted"/> (an MSISDN the customer chose), or a free one at random, for an order; a taken
+    /// Reserves <paramref name="wanted"/> (an MSISDN the customer chose), or a free one (MSISDN and ICCID at random, IMSI the next in sequence), for an order; a taken
     /// number is a 409 naming the item. The caller commits (within the module's serialised write).
     /// </summary>
     public async Task<string> ReserveAsync(OrderingDbContext db, string kind, string? wanted, string orderId, string itemLabel, DateTimeOffset now, CancellationToken cancellationToken,
@@ -99,12 +99,15 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
             return wanted;
         }
 
+        // IMSIs are handed out in sequence from the range (as SIM batches are): the first line on a fresh database is
+        // {prefix}0000000001, so the demo subscribers' IMSIs are known in advance (README, charging with curl).
+        var nextImsi = kind == NumberKind.Imsi ? await db.Numbers.LongCountAsync(n => n.Kind == NumberKind.Imsi, cancellationToken) + 1 : 0;
         for (var i = 0; i < RandomTries; i++)
         {
             var candidate = kind switch
             {
                 NumberKind.Msisdn => RandomMsisdn(),
-                NumberKind.Imsi => Pool.ImsiPrefix + RandomDigits(15 - Pool.ImsiPrefix.Length),
+                NumberKind.Imsi => Pool.ImsiPrefix + (nextImsi + i).ToString(CultureInfo.InvariantCulture).PadLeft(15 - Pool.ImsiPrefix.Length, '0'),
                 _ => WithLuhn(Pool.IccidPrefix + RandomDigits(18 - Pool.IccidPrefix.Length)),
             };
             if (await TakeAsync(db, kind, candidate, orderId, now, cancellationToken))
