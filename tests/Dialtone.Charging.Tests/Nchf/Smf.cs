@@ -23,19 +23,60 @@ internal static class Smf
     /// <summary>A client of the main port as the 5G core (role network, scope nchf-convergedcharging).</summary>
     public static HttpClient Client(DialtoneApp app) => app.ClientAs("smf-1", "network");
 
-    /// <summary>Opens a postpaid data account for <paramref name="imsi"/> with <paramref name="dataMb"/> MB and a per-MB price beyond it.</summary>
-    public static async Task<Guid> OpenAccountAsync(DialtoneApp app, string imsi, long dataMb, bool prepaid = false, decimal credit = 0, decimal? pricePerMb = 0.01m)
+    public const int VoiceGroup = 20;
+    public const int SmsGroup = 30;
+
+    /// <summary>
+    /// Opens an account for <paramref name="imsi"/> with <paramref name="dataMb"/> MB and a per-MB price beyond it, and,
+    /// when asked, a voice allowance (seconds) priced per started minute beyond it and an SMS allowance priced per SMS.
+    /// </summary>
+    public static async Task<Guid> OpenAccountAsync(DialtoneApp app, string imsi, long dataMb, bool prepaid = false, decimal credit = 0, decimal? pricePerMb = 0.01m,
+        long? voiceSeconds = null, long? sms = null)
     {
         var productId = "line-" + Guid.NewGuid().ToString("N")[..8];
         var account = ChargingAccountIds.Of(productId);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
-        IReadOnlyList<PriceTerms> prices = pricePerMb is { } price ? [new PriceTerms("data-per-mb", [DataGroup], "EUR", "1 MB", [new TierTerms(0, null, price)])] : [];
+        var prices = new List<PriceTerms>();
+        var allowances = new List<AllowanceTerms> { new($"{productId}/dataAllowance", "plan", "octet", dataMb * Mb, [DataGroup], "home", "billingCycle", false, 10, null) };
+        if (pricePerMb is { } price)
+        {
+            prices.Add(new PriceTerms("data-per-mb", [DataGroup], "EUR", "1 MB", [new TierTerms(0, null, price)]));
+        }
+
+        if (voiceSeconds is { } seconds)
+        {
+            prices.Add(new PriceTerms("calls-per-minute", [VoiceGroup], "EUR", "60 s", [new TierTerms(0, null, 0.09m)]));
+            allowances.Add(new($"{productId}/voiceAllowance", "plan", "second", seconds, [VoiceGroup], "EU", "billingCycle", false, 10, null));
+        }
+
+        if (sms is { } messages)
+        {
+            prices.Add(new PriceTerms("sms", [SmsGroup], "EUR", "1 SMS", [new TierTerms(0, null, 0.09m)]));
+            allowances.Add(new($"{productId}/smsAllowance", "plan", "event", messages, [SmsGroup], "EU", "billingCycle", false, 10, null));
+        }
+
         await grains.GetGrain<IChargingAccountGrain>(account).ApplyAsync(new AccountChange("order-1/line", AccountChangeKind.Open, productId, app.Clock.GetUtcNow(),
-            new AccountTerms(prepaid, "EUR", 1, null, credit, prices),
-            [new AllowanceTerms($"{productId}/dataAllowance", "plan", "octet", dataMb * Mb, [DataGroup], "home", "billingCycle", false, 10, null)]));
+            new AccountTerms(prepaid, "EUR", 1, null, credit, prices), allowances));
         var protector = app.Services.GetRequiredService<PersonalDataProtector>();
         await grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, imsi)).AssignAsync(account);
         return account;
+    }
+
+    /// <summary>The request's header: who asks, when, which sequence number.</summary>
+    public static JsonObject Header(long sequence, string? imsi = null)
+    {
+        var body = new JsonObject
+        {
+            ["nfConsumerIdentification"] = new JsonObject { ["nFName"] = "5f7c2a9e-0000-4000-8000-00000000a001", ["nodeFunctionality"] = "SMF" },
+            ["invocationTimeStamp"] = "2026-11-26T09:00:00Z",
+            ["invocationSequenceNumber"] = sequence,
+        };
+        if (imsi is not null)
+        {
+            body["subscriberIdentifier"] = $"imsi-{imsi}";
+        }
+
+        return body;
     }
 
     public static Task<AccountBalance?> BalanceAsync(DialtoneApp app, Guid account) =>

@@ -117,12 +117,18 @@ internal sealed partial class ChargingAccountGrain(
         var session = new ChargingSession
         {
             Ref = reference, CreateKey = key, NotifyUri = call.NotifyUri, CreateAnswer = placeholder, LastAnswer = placeholder,
+            Unit = call.Units.Select(usage => usage.Unit).FirstOrDefault(unit => unit is not null) ?? UsageUnit.Octet,
             LastSequence = call.Sequence, LastSeenAt = now,
         };
         Account.Sessions[reference] = session;
         Account.SessionsByCreateKey[key] = reference;
         var answer = Rate(session, call, now, ChargingOutcome.Created);
         session.CreateAnswer = answer;
+        if (call.OneTime != OneTimeEvent.None)
+        {
+            EndOneTimeEvent(session, call, now);
+        }
+
         return (answer, true);
     }
 
@@ -151,6 +157,12 @@ internal sealed partial class ChargingAccountGrain(
                 : (Refusal(ChargingOutcome.SessionUnknown, reference, call, now, "The charging session has ended."), false);
         }
 
+        if (call.Units.FirstOrDefault(usage => usage.Unit is { } unit && unit != session.Unit) is { } other)
+        {
+            return (Refusal(ChargingOutcome.Mismatch, reference, call, now,
+                $"The session charges {WalletTerms.NameOf(session.Unit)}s; rating group {other.RatingGroup} is reported for another service."), false);
+        }
+
         var answer = Rate(session, call, now, call.Operation == ChargingOperation.Release ? ChargingOutcome.Released : ChargingOutcome.Updated);
         if (call.Operation == ChargingOperation.Release)
         {
@@ -171,11 +183,11 @@ internal sealed partial class ChargingAccountGrain(
         {
             var last = session.LastContainers.TryGetValue(usage.RatingGroup, out var seen) ? seen : -1;
             var fresh = usage.Used.Where(container => container.LocalSequence > last).ToList();
-            var used = fresh.Sum(container => container.Units);
+            var used = fresh.Sum(container => container.Units.In(session.Unit));
             session.Reservations.Remove(usage.RatingGroup, out var open);
             if (open is not null || used > 0)
             {
-                var service = new RatedService(usage.RatingGroup, usage.Unit, open?.Zone ?? call.Zone);
+                var service = new RatedService(usage.RatingGroup, session.Unit, open?.Zone ?? call.Zone);
                 wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
             }
 
@@ -186,7 +198,7 @@ internal sealed partial class ChargingAccountGrain(
 
             if (usage.Requested is { } requested && call.Operation != ChargingOperation.Release)
             {
-                grants.Add(Reserve(session, call, usage, requested, now));
+                grants.Add(Reserve(session, call, usage.RatingGroup, requested.In(session.Unit), now));
             }
         }
 
@@ -197,15 +209,15 @@ internal sealed partial class ChargingAccountGrain(
         return answer;
     }
 
-    private UnitGrant Reserve(ChargingSession session, ChargingCall call, UnitUsage usage, long requested, DateTimeOffset now)
+    private UnitGrant Reserve(ChargingSession session, ChargingCall call, int ratingGroup, long requested, DateTimeOffset now)
     {
-        var units = requested > 0 ? requested : DefaultQuota(usage.Unit);
-        var reservationId = $"{session.Ref}/{usage.RatingGroup}/{call.Sequence}";
-        var service = new RatedService(usage.RatingGroup, usage.Unit, call.Zone);
+        var units = requested > 0 ? requested : DefaultQuota(session.Unit);
+        var reservationId = $"{session.Ref}/{ratingGroup}/{call.Sequence}";
+        var service = new RatedService(ratingGroup, session.Unit, call.Zone);
         var grant = wallet!.Reserve(new ReserveRequest(reservationId, session.Ref, service, units, settings.QuotaValidity, now));
         if (grant.Granted > 0)
         {
-            session.Reservations[usage.RatingGroup] = new SessionReservation(reservationId, call.Zone);
+            session.Reservations[ratingGroup] = new SessionReservation(reservationId, call.Zone);
         }
 
         var code = grant.Outcome switch
@@ -216,7 +228,27 @@ internal sealed partial class ChargingAccountGrain(
         };
         var validity = grant.Granted > 0 ? (long)Math.Max(1, Math.Ceiling((grant.ValidUntil - now).TotalSeconds)) : (long?)null;
         var threshold = grant.Granted > 0 && !grant.FinalUnit ? grant.Granted / 5 : (long?)null;
-        return new UnitGrant(usage.RatingGroup, usage.Unit, code, grant.Granted, validity, threshold, grant.FinalUnit);
+        return new UnitGrant(ratingGroup, session.Unit, code, grant.Granted, validity, threshold, grant.FinalUnit);
+    }
+
+    /// <summary>
+    /// A one-time event has no session after its create: immediate event charging debits what was granted (the event
+    /// took place as granted), post event charging was rated by <see cref="Rate"/> already. The session stays as a
+    /// tombstone, so a retransmitted create gets the same answer.
+    /// </summary>
+    private void EndOneTimeEvent(ChargingSession session, ChargingCall call, DateTimeOffset now)
+    {
+        foreach (var usage in call.Units)
+        {
+            if (session.Reservations.Remove(usage.RatingGroup, out var held))
+            {
+                var granted = session.CreateAnswer.Grants.First(grant => grant.RatingGroup == usage.RatingGroup).Granted ?? 0;
+                var debited = call.OneTime == OneTimeEvent.Immediate ? granted : 0;
+                wallet!.Commit(new UsageReport(held.Id, session.Ref, new RatedService(usage.RatingGroup, session.Unit, held.Zone), debited, now));
+            }
+        }
+
+        End(session, now);
     }
 
     private long DefaultQuota(UsageUnit unit) => unit switch

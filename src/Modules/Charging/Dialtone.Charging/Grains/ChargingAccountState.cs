@@ -71,6 +71,9 @@ public sealed class ChargingSession
     /// <summary>The create's sequence number and answer: a retransmitted create gets it again.</summary>
     public required ChargingAnswer CreateAnswer { get; set; }
 
+    /// <summary>What the session's service counts: data octets, a call's seconds, SMS events.</summary>
+    public UsageUnit Unit { get; set; }
+
     /// <summary>Where to notify the consumer.</summary>
     public string? NotifyUri { get; set; }
 

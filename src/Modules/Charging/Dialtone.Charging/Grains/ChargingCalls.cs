@@ -25,6 +25,7 @@ public enum ChargingOperation
 /// <param name="NotifyUri">Where the consumer hears of re-authorisation and aborts.</param>
 /// <param name="Zone">Where the subscriber is (<see cref="Zones"/>).</param>
 /// <param name="Units">Per rating group: quota asked for, units used.</param>
+/// <param name="OneTime">Whether it is a one-time event (a create only).</param>
 [GenerateSerializer, Immutable]
 public sealed record ChargingCall(
     [property: Id(0)] ChargingOperation Operation,
@@ -33,23 +34,53 @@ public sealed record ChargingCall(
     [property: Id(3)] long Sequence,
     [property: Id(4)] string? NotifyUri,
     [property: Id(5)] string Zone,
-    [property: Id(6)] IReadOnlyList<UnitUsage> Units);
+    [property: Id(6)] IReadOnlyList<UnitUsage> Units,
+    [property: Id(7)] OneTimeEvent OneTime = OneTimeEvent.None);
+
+/// <summary>
+/// A one-time event (TS 32.291 <c>oneTimeEvent</c>, an SMS): no session follows. <c>IEC</c> (immediate event charging)
+/// debits the requested units at once; <c>PEC</c> (post event charging) rates the used units reported.
+/// </summary>
+public enum OneTimeEvent
+{
+    /// <summary>A session: create, updates, release.</summary>
+    None,
+
+    /// <summary>Immediate event charging: what is granted is debited.</summary>
+    Immediate,
+
+    /// <summary>Post event charging: the used units reported are rated.</summary>
+    Post,
+}
 
 /// <summary>One rating group of a request (a <c>multipleUnitUsage</c>).</summary>
 /// <param name="RatingGroup">The rating group.</param>
-/// <param name="Unit">What it counts (data: octets).</param>
-/// <param name="Requested">Units asked for; 0 when <c>requestedUnit</c> names no amount (the account's default quota); null when no quota is asked.</param>
+/// <param name="Unit">What the request's service counts (data: octets, a call: seconds, SMS: events); null when the request names no service (an update or release: the session's).</param>
+/// <param name="Requested">Quota asked for in each measure (0 when <c>requestedUnit</c> names no amount: the default quota); null when no quota is asked.</param>
 /// <param name="Used">The used unit containers: <c>localSequenceNumber</c> and units.</param>
 [GenerateSerializer, Immutable]
 public sealed record UnitUsage(
     [property: Id(0)] int RatingGroup,
-    [property: Id(1)] UsageUnit Unit,
-    [property: Id(2)] long? Requested,
+    [property: Id(1)] UsageUnit? Unit,
+    [property: Id(2)] Measure? Requested,
     [property: Id(3)] IReadOnlyList<UsedUnits> Used);
 
 /// <summary>One used unit container.</summary>
 [GenerateSerializer, Immutable]
-public sealed record UsedUnits([property: Id(0)] long LocalSequence, [property: Id(1)] long Units);
+public sealed record UsedUnits([property: Id(0)] long LocalSequence, [property: Id(1)] Measure Units);
+
+/// <summary>An amount as the wire gives it in each unit: volume (octets), time (seconds), service-specific units (events).</summary>
+[GenerateSerializer, Immutable]
+public sealed record Measure([property: Id(0)] long Octets, [property: Id(1)] long Seconds, [property: Id(2)] long Events)
+{
+    /// <summary>The amount in <paramref name="unit"/>.</summary>
+    public long In(UsageUnit unit) => unit switch
+    {
+        UsageUnit.Second => Seconds,
+        UsageUnit.Event => Events,
+        _ => Octets,
+    };
+}
 
 /// <summary>How a request ended, each with its HTTP status and cause (TS 32.291 §6.1.7).</summary>
 public enum ChargingOutcome
@@ -74,6 +105,9 @@ public enum ChargingOutcome
 
     /// <summary>400 <c>CHARGING_FAILED</c>: a sequence number below one already answered (only the last answer is kept).</summary>
     OutOfSequence,
+
+    /// <summary>400 <c>CHARGING_FAILED</c>: the request does not fit its session (another service than the session charges).</summary>
+    Mismatch,
 }
 
 /// <summary>The answer to a request; the grain keeps it, so a retransmission gets the very same answer.</summary>

@@ -15,9 +15,27 @@ internal sealed record ChargingDataRequest
     [JsonPropertyName("invocationTimeStamp")] public DateTimeOffset? InvocationTimeStamp { get; init; }
     [JsonPropertyName("invocationSequenceNumber")] public long? InvocationSequenceNumber { get; init; }
     [JsonPropertyName("retransmissionIndicator")] public bool? RetransmissionIndicator { get; init; }
+    [JsonPropertyName("oneTimeEvent")] public bool? OneTimeEvent { get; init; }
+    [JsonPropertyName("oneTimeEventType")] public string? OneTimeEventType { get; init; }
     [JsonPropertyName("notifyUri")] public string? NotifyUri { get; init; }
     [JsonPropertyName("multipleUnitUsage")] public IReadOnlyList<MultipleUnitUsage>? MultipleUnitUsage { get; init; }
     [JsonPropertyName("pDUSessionChargingInformation")] public PduSessionChargingInformation? PduSessionChargingInformation { get; init; }
+    [JsonPropertyName("iMSChargingInformation")] public ImsChargingInformation? ImsChargingInformation { get; init; }
+    [JsonPropertyName("sMSChargingInformation")] public SmsChargingInformation? SmsChargingInformation { get; init; }
+}
+
+/// <summary><c>IMSChargingInformation</c>: a call (IMS session); <c>imsChargingIdentifier</c> (ICID) identifies it.</summary>
+internal sealed record ImsChargingInformation
+{
+    [JsonPropertyName("imsChargingIdentifier")] public string? ImsChargingIdentifier { get; init; }
+    [JsonPropertyName("userInformation")] public UserInformation? UserInformation { get; init; }
+}
+
+/// <summary><c>SMSChargingInformation</c>: a short message.</summary>
+internal sealed record SmsChargingInformation
+{
+    [JsonPropertyName("roamerInOut")] public string? RoamerInOut { get; init; }
+    [JsonPropertyName("numberofMessagesSent")] public long? NumberOfMessagesSent { get; init; }
 }
 
 /// <summary><c>NFIdentification</c>: who asks (an SMF). <c>nodeFunctionality</c> is mandatory.</summary>

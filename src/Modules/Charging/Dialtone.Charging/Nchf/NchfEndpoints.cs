@@ -125,6 +125,9 @@ internal static partial class NchfEndpoints
                 return WriteProblemAsync(context, 404, NchfCauses.ContextNotFound, answer.Detail ?? "Unknown ChargingDataRef.");
             case ChargingOutcome.Denied:
                 return WriteProblemAsync(context, 403, NchfCauses.EndUserRequestDenied, answer.Detail ?? "Denied.");
+            case ChargingOutcome.Mismatch:
+                return WriteProblemAsync(context, 400, NchfCauses.ChargingFailed, answer.Detail ?? "The request does not fit its session.",
+                    [new InvalidParam("/multipleUnitUsage", "another service than the session charges")]);
             case ChargingOutcome.OutOfSequence:
                 return WriteProblemAsync(context, 400, NchfCauses.ChargingFailed, answer.Detail ?? "Out of sequence.",
                     [new InvalidParam("/invocationSequenceNumber", "older than the last answered")]);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Grains;
@@ -105,6 +106,16 @@ internal static class NchfRequests
         }
 
         var pdu = request.PduSessionChargingInformation;
+        var ims = request.ImsChargingInformation;
+        var sms = request.SmsChargingInformation;
+        if ((pdu is null ? 0 : 1) + (ims is null ? 0 : 1) + (sms is null ? 0 : 1) > 1)
+        {
+            throw NchfProblemException.Incorrect("/", "a request charges one service: pDUSessionChargingInformation, iMSChargingInformation or sMSChargingInformation");
+        }
+
+        // Data counts octets, a call (IMS) seconds, SMS events (ADR 0012); an update or release without the block is data.
+        UsageUnit? unit = ims is not null ? UsageUnit.Second : sms is not null ? UsageUnit.Event : pdu is not null ? UsageUnit.Octet : null;
+        var oneTime = OneTimeOf(operation, request);
         string? createKey = null;
         if (operation == ChargingOperation.Create)
         {
@@ -113,20 +124,46 @@ internal static class NchfRequests
                 throw NchfProblemException.Missing("/subscriberIdentifier", "subscriberIdentifier (the SUPI) on create");
             }
 
-            if (pdu is null)
+            if (pdu is null && ims is null && sms is null)
             {
                 throw NchfProblemException.Missing("/pDUSessionChargingInformation",
-                    "pDUSessionChargingInformation (Dialtone charges data sessions; voice and SMS come with a later release)");
+                    "the charged service: pDUSessionChargingInformation (data), iMSChargingInformation (voice) or sMSChargingInformation (SMS)");
             }
 
-            var chargingId = pdu.ChargingId ?? request.ChargingId
-                             ?? throw NchfProblemException.Missing("/pDUSessionChargingInformation/chargingId", "the PDU session's chargingId");
             var consumerId = consumer.NfName ?? consumer.NfFqdn ?? consumer.NfIpv4Address ?? consumer.NfIpv6Address
                              ?? throw NchfProblemException.Missing("/nfConsumerIdentification/nFName", "nfConsumerIdentification.nFName (or nFFqdn or an address)");
-            createKey = $"{consumerId}|{chargingId}";
+            // What identifies the charged thing at the consumer, so that a retransmitted create is recognised.
+            var identifier = pdu is not null
+                ? (pdu.ChargingId ?? request.ChargingId ?? throw NchfProblemException.Missing("/pDUSessionChargingInformation/chargingId", "the PDU session's chargingId")).ToString(CultureInfo.InvariantCulture)
+                : ims is not null
+                    ? ims.ImsChargingIdentifier ?? throw NchfProblemException.Missing("/iMSChargingInformation/imsChargingIdentifier", "the call's imsChargingIdentifier (ICID)")
+                    : request.ChargingId?.ToString(CultureInfo.InvariantCulture) ?? "t:" + request.InvocationTimeStamp.Value.UtcTicks.ToString(CultureInfo.InvariantCulture);
+            createKey = $"{consumerId}|{identifier}";
         }
 
-        return new ChargingCall(operation, reference, createKey, sequence, request.NotifyUri, ZoneOf(pdu), UnitsOf(request.MultipleUnitUsage ?? []));
+        var roaming = pdu?.UserInformation?.RoamerInOut ?? ims?.UserInformation?.RoamerInOut ?? sms?.RoamerInOut;
+        return new ChargingCall(operation, reference, createKey, sequence, request.NotifyUri, ZoneOf(roaming, pdu), UnitsOf(request.MultipleUnitUsage ?? [], unit), oneTime);
+    }
+
+    private static OneTimeEvent OneTimeOf(ChargingOperation operation, ChargingDataRequest request)
+    {
+        if (request.OneTimeEvent != true)
+        {
+            return OneTimeEvent.None;
+        }
+
+        if (operation != ChargingOperation.Create)
+        {
+            throw NchfProblemException.Incorrect("/oneTimeEvent", "a one-time event is charged with a create only");
+        }
+
+        return request.OneTimeEventType switch
+        {
+            "IEC" => OneTimeEvent.Immediate,
+            "PEC" => OneTimeEvent.Post,
+            null => throw NchfProblemException.Missing("/oneTimeEventType", "oneTimeEventType (IEC or PEC) with oneTimeEvent"),
+            _ => throw NchfProblemException.Incorrect("/oneTimeEventType", "IEC (immediate) or PEC (post event charging)"),
+        };
     }
 
     /// <summary>The SUPI's IMSI digits, or null when it is another kind of SUPI (Dialtone's subscribers have IMSIs).</summary>
@@ -135,7 +172,7 @@ internal static class NchfRequests
             ? supi[5..]
             : null;
 
-    private static List<UnitUsage> UnitsOf(IReadOnlyList<MultipleUnitUsage> usages)
+    private static List<UnitUsage> UnitsOf(IReadOnlyList<MultipleUnitUsage> usages, UsageUnit? unit)
     {
         if (usages.Count > MaxUnits)
         {
@@ -169,15 +206,25 @@ internal static class NchfRequests
             {
                 var container = containers[c] ?? throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}", "must be an object");
                 var local = container.LocalSequenceNumber ?? throw NchfProblemException.Missing($"{at}/usedUnitContainer/{c}/localSequenceNumber", "localSequenceNumber");
-                used.Add(new UsedUnits(local, Octets($"{at}/usedUnitContainer/{c}", container.TotalVolume, container.UplinkVolume, container.DownlinkVolume)));
+                var where = $"{at}/usedUnitContainer/{c}";
+                used.Add(new UsedUnits(local, MeasureOf(where, container.TotalVolume, container.UplinkVolume, container.DownlinkVolume, container.Time, container.ServiceSpecificUnits)));
             }
 
-            long? requested = usage.RequestedUnit is { } unit ? Octets($"{at}/requestedUnit", unit.TotalVolume, unit.UplinkVolume, unit.DownlinkVolume) : null;
-            units.Add(new UnitUsage((int)group, UsageUnit.Octet, requested, used));
+            var requested = usage.RequestedUnit is { } asked
+                ? MeasureOf($"{at}/requestedUnit", asked.TotalVolume, asked.UplinkVolume, asked.DownlinkVolume, asked.Time, asked.ServiceSpecificUnits)
+                : null;
+            units.Add(new UnitUsage((int)group, unit, requested, used));
         }
 
         return units;
     }
+
+    private static Measure MeasureOf(string at, long? total, long? uplink, long? downlink, long? time, long? events) =>
+        new(Octets(at, total, uplink, downlink), Count($"{at}/time", time), Count($"{at}/serviceSpecificUnits", events));
+
+    /// <summary>Seconds or events: 0 when not given.</summary>
+    private static long Count(string at, long? value) =>
+        value is < 0 ? throw NchfProblemException.Incorrect(at, "a count is 0 or more") : value ?? 0;
 
     /// <summary>A data volume: <c>totalVolume</c>, else uplink + downlink; 0 when none is given.</summary>
     private static long Octets(string at, long? total, long? uplink, long? downlink)
@@ -199,14 +246,14 @@ internal static class NchfRequests
     }
 
     /// <summary>Home, unless the subscriber roams out: EU when the serving network's country is in the EU/EEA, else the world.</summary>
-    private static string ZoneOf(PduSessionChargingInformation? pdu)
+    private static string ZoneOf(string? roaming, PduSessionChargingInformation? pdu)
     {
-        if (pdu?.UserInformation?.RoamerInOut != "OUT_BOUND")
+        if (roaming != "OUT_BOUND")
         {
             return Zones.Home;
         }
 
-        var mcc = pdu.PduSessionInformation?.ServingNetworkFunctionId?.ServingNetworkFunctionInformation?.NfPlmnId?.Mcc;
+        var mcc = pdu?.PduSessionInformation?.ServingNetworkFunctionId?.ServingNetworkFunctionInformation?.NfPlmnId?.Mcc;
         return mcc is not null && EuCountryCodes.Contains(mcc) ? Zones.Eu : "World";
     }
 
