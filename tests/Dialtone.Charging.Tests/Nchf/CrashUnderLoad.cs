@@ -124,7 +124,7 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
         BaseAddress = new Uri($"http://127.0.0.1:{server.SbiPort}"),
         DefaultRequestVersion = HttpVersion.Version20,
         DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        Timeout = TimeSpan.FromSeconds(10),
+        Timeout = TimeSpan.FromSeconds(30),
     };
 
     private static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
@@ -135,7 +135,8 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
     /// </summary>
     private sealed class SmfSessions(string imsi, int count, Random random)
     {
-        private readonly Session[] sessions = [.. Enumerable.Range(0, count).Select(i => new Session(100 + i))];
+        // Each session draws from its own generator (seeded from the test's), so its usage is the same on a replay with the seed.
+        private readonly Session[] sessions = [.. Enumerable.Range(0, count).Select(i => new Session(100 + i, new Random(random.Next())))];
         private long acknowledged;
         private int answered;
 
@@ -196,13 +197,7 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
             }
         }
 
-        private long UsageOf(Session session)
-        {
-            lock (random)
-            {
-                return random.Next(0, (int)Math.Min(session.Granted + 1, int.MaxValue));
-            }
-        }
+        private static long UsageOf(Session session) => session.Random.Next(0, (int)Math.Min(session.Granted + 1, int.MaxValue));
 
         /// <summary>Sends the pending request; true when it was answered (and is no longer pending).</summary>
         private async Task<bool> TryAsync(Session session, HttpClient h2c, CancellationToken stop)
@@ -252,9 +247,11 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
             }
         }
 
-        private sealed class Session(long chargingId)
+        private sealed class Session(long chargingId, Random random)
         {
             public long ChargingId { get; } = chargingId;
+
+            public Random Random { get; } = random;
 
             public string? Reference { get; set; }
 

@@ -86,13 +86,19 @@ public sealed class DataSessions(DialtoneApps apps) : IClassFixture<DialtoneApps
         var reference = location!.Split('/')[^1];
         var update = Smf.Request(null, 8, requestMb: 10, used: 2 * Smf.Mb);
         var (_, answered, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", update);
-        // The same sequence number, with or without the retransmission flag, even with a different body: the first answer.
+        // The same request under the same sequence number, with or without the retransmission flag: the first answer.
         var (_, repeated, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", update);
-        var changed = Smf.Request(null, 8, requestMb: 10, used: 5 * Smf.Mb);
-        changed["retransmissionIndicator"] = true;
-        var (_, repeatedChanged, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", changed);
+        update["retransmissionIndicator"] = true;
+        var (_, flagged, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", update);
         Assert.Equal(answered!.ToJsonString(), repeated!.ToJsonString());
-        Assert.Equal(answered.ToJsonString(), repeatedChanged!.ToJsonString());
+        Assert.Equal(answered.ToJsonString(), flagged!.ToJsonString());
+        // Another request under a number already answered is not a retransmission: refused, nothing charged.
+        var changed = Smf.Request(null, 8, requestMb: 10, used: 5 * Smf.Mb);
+        var (conflict, conflictProblem, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", changed);
+        Assert.Equal(HttpStatusCode.BadRequest, conflict);
+        Assert.Equal("CHARGING_FAILED", conflictProblem!["cause"]!.GetValue<string>());
+        var releaseUnderUpdate = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 8, requestMb: null, used: Smf.Mb, localSequence: 2));
+        Assert.Equal(HttpStatusCode.BadRequest, releaseUnderUpdate.Status);
         Assert.Equal(2 * Smf.Mb, Assert.Single((await Smf.BalanceAsync(app, account))!.Buckets).Used);
 
         // A container already settled is not debited again, even in a new request.
@@ -143,6 +149,45 @@ public sealed class DataSessions(DialtoneApps apps) : IClassFixture<DialtoneApps
 
     [Theory]
     [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task APlanChangeReplacesThePlansAllowancesKeepsAddOnsTheCycleAndWhatIsOwed(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var imsi = NewImsi();
+        // Postpaid, 100 MB at 0.01 EUR/MB beyond; a 20 MB add-on.
+        var account = await Smf.OpenAccountAsync(app, imsi, dataMb: 100);
+        var before = (await Smf.BalanceAsync(app, account))!;
+        var plan = before.Buckets.Single().Id;
+        var productId = plan.Split('/')[0];
+        await Smf.ChangeAsync(app, account, new AccountChange("order-2/boost", AccountChangeKind.AddAllowances, "boost", app.Clock.GetUtcNow(),
+            Allowances: [new AllowanceTerms("boost/dataAllowance", "addOn", "octet", 20 * Smf.Mb, [Smf.DataGroup], "EU", "none", false, 30, null)]));
+        using var smf = Smf.Client(app);
+        var reference = await Smf.CreateAsync(smf, imsi, requestMb: 10);
+        // 150 MB used: 20 from the add-on, 100 from the plan, 30 MB billed (0.30 EUR unbilled).
+        Assert.Equal(HttpStatusCode.OK, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", Smf.Request(null, 2, requestMb: 10, used: 150 * Smf.Mb))).Status);
+
+        // The new plan is prepaid with 60 MB: the plan bucket's used units count against the new amount, the add-on
+        // stays, the bill cycle stays, and the unbilled 0.30 EUR becomes prepaid debt.
+        await Smf.ChangeAsync(app, account, new AccountChange("order-3/plan", AccountChangeKind.ChangePlan, productId, app.Clock.GetUtcNow().AddDays(9),
+            new AccountTerms(true, "EUR", 27, null, 0, [new PriceTerms("prepaid-data", [Smf.DataGroup], "EUR", "1 MB", [new TierTerms(0, null, 0.005m)])], "offering-b"),
+            [new AllowanceTerms(plan, "plan", "octet", 60 * Smf.Mb, [Smf.DataGroup], "home", "billingCycle", false, 10, null)]));
+        var after = (await Smf.BalanceAsync(app, account))!;
+        Assert.True(after.Prepaid);
+        Assert.Equal(60 * Smf.Mb, after.Buckets.Single(b => b.Id == plan).Amount);
+        Assert.Equal(60 * Smf.Mb, after.Buckets.Single(b => b.Id == plan).Used);
+        Assert.Equal(before.Buckets.Single().NextReset, after.Buckets.Single(b => b.Id == plan).NextReset);
+        Assert.Equal(20 * Smf.Mb, after.Buckets.Single(b => b.Kind == "addOn").Used);
+        Assert.Equal(0.30m, after.Debt);
+        Assert.Equal(0m, after.Unbilled);
+        Assert.Equal(0, after.Buckets.Sum(b => b.Held));
+
+        // The session goes on: its next report is rated on the new terms (prepaid, no credit: debt grows), no quota left.
+        var (_, next, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", Smf.Request(null, 3, requestMb: 10, used: 2 * Smf.Mb, localSequence: 2));
+        Assert.Equal("QUOTA_LIMIT_REACHED", Smf.ResultCode(next!));
+        Assert.Equal(0.31m, (await Smf.BalanceAsync(app, account))!.Debt);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
     public async Task ABarredLineIsRefusedNewSessionsAndATerminatedOneIsUnknown(TestDatabase database)
     {
         var app = apps.For(database);
@@ -155,13 +200,28 @@ public sealed class DataSessions(DialtoneApps apps) : IClassFixture<DialtoneApps
         var (barred, problem, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata", Smf.Request(imsi, 1, chargingId: 2));
         Assert.Equal(HttpStatusCode.Forbidden, barred);
         Assert.Equal("END_USER_REQUEST_DENIED", problem!["cause"]!.GetValue<string>());
+        // The session open before the bar reports what it used and is granted nothing more.
+        var (updated, update, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", Smf.Request(null, 2, requestMb: 10, used: 4 * Smf.Mb));
+        Assert.Equal(HttpStatusCode.OK, updated);
+        Assert.Equal("END_USER_SERVICE_DENIED", Smf.ResultCode(update!));
+        Assert.Equal(0, Smf.Granted(update!));
+        var afterBar = Assert.Single((await Smf.BalanceAsync(app, account))!.Buckets);
+        Assert.Equal(4 * Smf.Mb, afterBar.Used);
+        Assert.Equal(0, afterBar.Held);
 
         await Smf.ChangeAsync(app, account, new AccountChange("order-3/end", AccountChangeKind.Terminate, "line", app.Clock.GetUtcNow()));
         var (unknown, unknownProblem, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata", Smf.Request(imsi, 1, chargingId: 3));
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Equal("USER_UNKNOWN", unknownProblem!["cause"]!.GetValue<string>());
-        // The open session ended with the line: its release is still acknowledged, its holds are gone.
-        Assert.Equal(HttpStatusCode.NoContent, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 2, requestMb: null))).Status);
-        Assert.Equal(0, Assert.Single((await Smf.BalanceAsync(app, account))!.Buckets).Held);
+        // The open session ended with the line: its last report is still rated, never dropped, and acknowledged.
+        Assert.Equal(HttpStatusCode.NoContent, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 3, requestMb: null, used: Smf.Mb, localSequence: 2))).Status);
+        var end = Assert.Single((await Smf.BalanceAsync(app, account))!.Buckets);
+        Assert.Equal(5 * Smf.Mb, end.Used);
+        Assert.Equal(0, end.Held);
+        // A late event cannot reopen a closed account.
+        await Smf.ChangeAsync(app, account, new AccountChange("order-1/line-again", AccountChangeKind.Open, "line", app.Clock.GetUtcNow(),
+            new AccountTerms(false, "EUR", 1, null, 0, []), []));
+        await Smf.ChangeAsync(app, account, new AccountChange("order-2/resume", AccountChangeKind.Resume, "line", app.Clock.GetUtcNow()));
+        Assert.Equal(AccountStatus.Closed, (await Smf.BalanceAsync(app, account))!.Status);
     }
 }

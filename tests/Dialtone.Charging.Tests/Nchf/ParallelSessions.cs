@@ -37,15 +37,16 @@ public sealed class ParallelSessions(DialtoneApps apps, ITestOutputHelper output
             var granted = Smf.Granted(created.Body!);
             for (var update = 0; update < Updates; update++)
             {
-                // Usage up to the grant, sometimes a little beyond it (traffic before the final unit action bit).
-                var used = random.Next(0, (int)Math.Min(granted + 200_000, int.MaxValue));
+                // Whole MB (no rounding carry, so money is exact), up to the grant and sometimes 1 MB beyond it (traffic
+                // before the final unit action bit).
+                var used = random.Next(0, (int)(granted / Smf.Mb) + 2) * Smf.Mb;
                 reported[session] += used;
                 var body = Smf.Request(null, 2 + update, requestMb: 1, used: used, localSequence: update + 1);
                 var answer = await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", body, random, HttpStatusCode.OK, seed);
                 granted = Smf.Granted(answer.Body!);
             }
 
-            var last = random.Next(0, (int)granted + 1);
+            var last = random.Next(0, (int)(granted / Smf.Mb) + 1) * Smf.Mb;
             reported[session] += last;
             await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 2 + Updates, requestMb: null, used: last, localSequence: Updates + 1),
                 random, HttpStatusCode.NoContent, seed);
@@ -60,13 +61,11 @@ public sealed class ParallelSessions(DialtoneApps apps, ITestOutputHelper output
         Assert.Equal(0m, balance.Held);
         Assert.Equal(0, balance.OpenSessions);
 
-        // Money pays the units beyond the allowance per started MB of each session (ADR 0011 §3): at least the whole MBs of
-        // the overage, at most one more started MB per session.
+        // Money pays exactly the MBs beyond the allowance (whole MBs: no session carries a started unit): a report charged
+        // twice, or lost, would show here.
         var beyond = Math.Max(0, total - allowance);
         var spent = 100m - balance.Credit;
-        var least = Math.Floor(beyond / (decimal)Smf.Mb) * 0.01m;
-        var most = (Math.Ceiling(beyond / (decimal)Smf.Mb) + Sessions) * 0.01m;
-        Assert.True(spent >= least && spent <= most, $"seed {seed}: spent {spent} EUR for {beyond} octets beyond the allowance; model {least}..{most}");
+        Assert.True(spent == beyond / Smf.Mb * 0.01m, $"seed {seed}: spent {spent} EUR for {beyond} octets beyond the allowance");
         Assert.Equal(0m, balance.Debt);
         Assert.Empty(app.Errors.Unexpected);
     }

@@ -57,7 +57,7 @@ internal sealed partial class ChargingLines(
             if (product.Status == ProductStatus.Terminated)
             {
                 await account.ApplyAsync(new AccountChange(changeId, AccountChangeKind.Terminate, product.Id, order.CompletedAt));
-                await subscriber.AssignAsync(null);
+                await subscriber.UnassignAsync(ChargingAccountIds.Of(product.Id));
                 return;
             }
 

@@ -96,10 +96,14 @@ internal sealed partial class ChargingAccountGrain(
     private (ChargingAnswer Answer, bool Changed) Create(ChargingCall call, DateTimeOffset now)
     {
         var key = call.CreateKey ?? throw new ArgumentException("A create names its consumer and charging id.", nameof(call));
+        var fingerprint = Fingerprint(call);
         if (Account.SessionsByCreateKey.TryGetValue(key, out var existing) && Account.Sessions.TryGetValue(existing, out var known)
             && known.CreateAnswer.Sequence == call.Sequence)
         {
-            return (known.CreateAnswer, false);
+            return known.CreateFingerprint is null || known.CreateFingerprint == fingerprint
+                ? (known.CreateAnswer, false)
+                : (Refusal(ChargingOutcome.Mismatch, null, call, now,
+                    $"This consumer's create with sequence number {call.Sequence} was answered for another request; a retransmission repeats the request unchanged."), false);
         }
 
         if (Account.Profile is not { Status: not AccountStatus.Closed } profile || wallet is null)
@@ -118,11 +122,12 @@ internal sealed partial class ChargingAccountGrain(
         {
             Ref = reference, CreateKey = key, NotifyUri = call.NotifyUri, CreateAnswer = placeholder, LastAnswer = placeholder,
             Unit = call.Units.Select(usage => usage.Unit).FirstOrDefault(unit => unit is not null) ?? UsageUnit.Octet,
+            Zone = call.Zone ?? Zones.Home, CreateFingerprint = fingerprint,
             LastSequence = call.Sequence, LastSeenAt = now,
         };
         Account.Sessions[reference] = session;
         Account.SessionsByCreateKey[key] = reference;
-        var answer = Rate(session, call, now, ChargingOutcome.Created);
+        var answer = Rate(session, call, now, ChargingOutcome.Created, fingerprint);
         session.CreateAnswer = answer;
         if (call.OneTime != OneTimeEvent.None)
         {
@@ -139,9 +144,14 @@ internal sealed partial class ChargingAccountGrain(
             return (Refusal(ChargingOutcome.SessionUnknown, call.ChargingDataRef, call, now, "No charging session has this ChargingDataRef."), false);
         }
 
+        var fingerprint = Fingerprint(call);
         if (call.Sequence == session.LastSequence)
         {
-            return (session.LastAnswer, false);
+            // A retransmission is the same request again; another request under a number already answered is an error.
+            return session.LastFingerprint is null || session.LastFingerprint == fingerprint
+                ? (session.LastAnswer, false)
+                : (Refusal(ChargingOutcome.Mismatch, reference, call, now,
+                    $"Sequence number {call.Sequence} was answered for another request; a retransmission repeats the request unchanged."), false);
         }
 
         if (call.Sequence < session.LastSequence)
@@ -150,20 +160,35 @@ internal sealed partial class ChargingAccountGrain(
                 $"Sequence number {call.Sequence} comes after {session.LastSequence} was answered; only the last answer is kept for retransmissions."), false);
         }
 
-        if (session.EndedAt is not null)
-        {
-            return call.Operation == ChargingOperation.Release
-                ? (Refusal(ChargingOutcome.Released, reference, call, now, null), false)
-                : (Refusal(ChargingOutcome.SessionUnknown, reference, call, now, "The charging session has ended."), false);
-        }
-
-        if (call.Units.FirstOrDefault(usage => usage.Unit is { } unit && unit != session.Unit) is { } other)
+        if (call.Units.FirstOrDefault(usage => (usage.Unit is { } unit && unit != session.Unit)
+                || usage.Requested?.OnlyIn(session.Unit) == false || usage.Used.Any(container => container.Units.OnlyIn(session.Unit) == false)) is { } other)
         {
             return (Refusal(ChargingOutcome.Mismatch, reference, call, now,
                 $"The session charges {WalletTerms.NameOf(session.Unit)}s; rating group {other.RatingGroup} is reported for another service."), false);
         }
 
-        var answer = Rate(session, call, now, call.Operation == ChargingOperation.Release ? ChargingOutcome.Released : ChargingOutcome.Updated);
+        if (session.EndedAt is not null)
+        {
+            // The session ended (released, the line terminated, or silent too long): units still reported are rated all
+            // the same, never dropped; no quota is granted. A release is acknowledged, an update is told the session is gone.
+            var late = call.Units.Any(usage => usage.Used.Any(container => container.LocalSequence > session.LastContainers.GetValueOrDefault(usage.RatingGroup, -1)));
+            if (late)
+            {
+                Rate(session, call with { Units = [.. call.Units.Select(usage => usage with { Requested = null })] }, now, ChargingOutcome.Released, fingerprint);
+            }
+
+            var ended = call.Operation == ChargingOperation.Release
+                ? Refusal(ChargingOutcome.Released, reference, call, now, null)
+                : Refusal(ChargingOutcome.SessionUnknown, reference, call, now, "The charging session has ended.");
+            if (late)
+            {
+                session.LastAnswer = ended;
+            }
+
+            return (ended, late);
+        }
+
+        var answer = Rate(session, call, now, call.Operation == ChargingOperation.Release ? ChargingOutcome.Released : ChargingOutcome.Updated, fingerprint);
         if (call.Operation == ChargingOperation.Release)
         {
             wallet!.CloseSession(reference, now);
@@ -175,9 +200,16 @@ internal sealed partial class ChargingAccountGrain(
     }
 
     /// <summary>Settles each rating group's used units, then reserves what it asks for; records the answer on the session.</summary>
-    private ChargingAnswer Rate(ChargingSession session, ChargingCall call, DateTimeOffset now, ChargingOutcome outcome)
+    private ChargingAnswer Rate(ChargingSession session, ChargingCall call, DateTimeOffset now, ChargingOutcome outcome, string fingerprint)
     {
         var wallet = this.wallet!;
+        if (call.Zone is { } zone)
+        {
+            session.Zone = zone;
+        }
+
+        // A barred or closed line's sessions report what was used, and are granted nothing more.
+        var mayGrant = Account.Profile!.Status == AccountStatus.Active;
         var grants = new List<UnitGrant>();
         foreach (var usage in call.Units)
         {
@@ -187,7 +219,7 @@ internal sealed partial class ChargingAccountGrain(
             session.Reservations.Remove(usage.RatingGroup, out var open);
             if (open is not null || used > 0)
             {
-                var service = new RatedService(usage.RatingGroup, session.Unit, open?.Zone ?? call.Zone);
+                var service = new RatedService(usage.RatingGroup, session.Unit, open?.Zone ?? session.Zone);
                 wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
             }
 
@@ -198,13 +230,16 @@ internal sealed partial class ChargingAccountGrain(
 
             if (usage.Requested is { } requested && call.Operation != ChargingOperation.Release)
             {
-                grants.Add(Reserve(session, call, usage.RatingGroup, requested.In(session.Unit), now));
+                grants.Add(mayGrant
+                    ? Reserve(session, call, usage.RatingGroup, requested.In(session.Unit), now)
+                    : new UnitGrant(usage.RatingGroup, session.Unit, "END_USER_SERVICE_DENIED", 0, null, null, FinalUnit: true));
             }
         }
 
         var answer = new ChargingAnswer(outcome, session.Ref, call.Sequence, now, grants, Account.Profile!.Prepaid);
         session.LastSequence = call.Sequence;
         session.LastAnswer = answer;
+        session.LastFingerprint = fingerprint;
         session.LastSeenAt = now;
         return answer;
     }
@@ -213,11 +248,11 @@ internal sealed partial class ChargingAccountGrain(
     {
         var units = requested > 0 ? requested : DefaultQuota(session.Unit);
         var reservationId = $"{session.Ref}/{ratingGroup}/{call.Sequence}";
-        var service = new RatedService(ratingGroup, session.Unit, call.Zone);
+        var service = new RatedService(ratingGroup, session.Unit, session.Zone);
         var grant = wallet!.Reserve(new ReserveRequest(reservationId, session.Ref, service, units, settings.QuotaValidity, now));
         if (grant.Granted > 0)
         {
-            session.Reservations[ratingGroup] = new SessionReservation(reservationId, call.Zone);
+            session.Reservations[ratingGroup] = new SessionReservation(reservationId, session.Zone);
         }
 
         var code = grant.Outcome switch
@@ -264,7 +299,8 @@ internal sealed partial class ChargingAccountGrain(
         {
             case AccountChangeKind.Open:
                 var terms = change.Terms ?? throw new ArgumentException("Opening an account needs its terms.", nameof(change));
-                if (Account.Profile is { Status: not AccountStatus.Closed })
+                // An account opens once: a closed one (its line terminated) stays closed, whatever event comes late.
+                if (Account.Profile is not null)
                 {
                     return;
                 }
@@ -287,11 +323,11 @@ internal sealed partial class ChargingAccountGrain(
                 break;
             case AccountChangeKind.Suspend:
                 Opened();
-                Account.Profile!.Status = AccountStatus.Barred;
+                Account.Profile!.Status = Account.Profile.Status == AccountStatus.Closed ? AccountStatus.Closed : AccountStatus.Barred;
                 break;
             case AccountChangeKind.Resume:
                 Opened();
-                Account.Profile!.Status = AccountStatus.Active;
+                Account.Profile!.Status = Account.Profile.Status == AccountStatus.Closed ? AccountStatus.Closed : AccountStatus.Active;
                 break;
             case AccountChangeKind.Terminate:
                 if (Account.Profile is null)
@@ -332,13 +368,21 @@ internal sealed partial class ChargingAccountGrain(
         }
 
         var before = current.Snapshot();
-        var fresh = WalletTerms.Open(terms, change.Allowances ?? [], now).Snapshot();
+        // The bill cycle is the account's, not the change's: the new allowances reset when the old ones would have.
+        var fresh = WalletTerms.Open(terms with { CycleDay = before.CycleDay }, change.Allowances ?? [], now).Snapshot();
         var used = before.Buckets.ToDictionary(bucket => bucket.Id, bucket => bucket.Used, StringComparer.Ordinal);
-        var kept = before.Buckets.Where(bucket => bucket.Kind != nameof(BucketKind.Plan) || bucket.RolledOver);
+        // What the customer bought on top (add-ons) and units already rolled over stay; the old plan's allowances go.
+        var kept = before.Buckets.Where(bucket => bucket.Kind == nameof(BucketKind.AddOn) || bucket.RolledOver);
         var plan = fresh.Buckets.Select(bucket => used.TryGetValue(bucket.Id, out var spent)
             ? bucket with { Used = bucket.Amount is { } amount ? Math.Min(spent, amount) : spent }
             : bucket);
-        var money = before.Money.Mode == fresh.Money.Mode ? before.Money : fresh.Money with { Credit = before.Money.Credit, Debt = before.Money.Debt };
+        // Money keeps what is owed across a switch of payment mode: postpaid usage not yet billed becomes prepaid debt
+        // (the next top-up pays it), prepaid debt becomes postpaid usage to bill; prepaid credit left stays for billing to refund.
+        var money = before.Money.Mode == fresh.Money.Mode
+            ? before.Money
+            : terms.Prepaid
+                ? fresh.Money with { Credit = before.Money.Credit, Debt = before.Money.Debt + before.Money.Unbilled }
+                : fresh.Money with { Credit = before.Money.Credit, Unbilled = before.Money.Unbilled + before.Money.Debt };
         var prices = fresh.Tariff.Prices.Select(price => price.Id).ToHashSet(StringComparer.Ordinal);
         wallet = Wallet.Restore(before with
         {
@@ -397,6 +441,22 @@ internal sealed partial class ChargingAccountGrain(
             DeactivateOnIdle();
             throw;
         }
+    }
+
+    /// <summary>What a request asks, so that a retransmission (the same request again) is told from another request under the same number.</summary>
+    private static string Fingerprint(ChargingCall call)
+    {
+        var text = new System.Text.StringBuilder().Append(call.Operation).Append('|').Append(call.OneTime);
+        foreach (var usage in call.Units)
+        {
+            text.Append('|').Append(usage.RatingGroup).Append(':').Append(usage.Unit).Append(':').Append(usage.Requested);
+            foreach (var container in usage.Used)
+            {
+                text.Append(';').Append(container.LocalSequence).Append('=').Append(container.Units);
+            }
+        }
+
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 12);
     }
 
     private static ChargingAnswer Refusal(ChargingOutcome outcome, string? reference, ChargingCall call, DateTimeOffset now, string? detail) =>

@@ -74,6 +74,15 @@ public sealed class ChargingSession
     /// <summary>What the session's service counts: data octets, a call's seconds, SMS events.</summary>
     public UsageUnit Unit { get; set; }
 
+    /// <summary>Where the subscriber is, as the create or the last request that said so put it.</summary>
+    public string Zone { get; set; } = "home";
+
+    /// <summary>What the create asked (a retransmitted create must ask the same).</summary>
+    public string? CreateFingerprint { get; set; }
+
+    /// <summary>What the last answered request asked.</summary>
+    public string? LastFingerprint { get; set; }
+
     /// <summary>Where to notify the consumer.</summary>
     public string? NotifyUri { get; set; }
 

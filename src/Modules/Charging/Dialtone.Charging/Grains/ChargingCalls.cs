@@ -23,7 +23,7 @@ public enum ChargingOperation
 /// <param name="CreateKey">On create: the consumer's identification and charging id, which with the sequence number recognise a retransmitted create.</param>
 /// <param name="Sequence">The <c>invocationSequenceNumber</c>.</param>
 /// <param name="NotifyUri">Where the consumer hears of re-authorisation and aborts.</param>
-/// <param name="Zone">Where the subscriber is (<see cref="Zones"/>).</param>
+/// <param name="Zone">Where the subscriber is (<see cref="Zones"/>); null when the request does not say (an update without its service's block).</param>
 /// <param name="Units">Per rating group: quota asked for, units used.</param>
 /// <param name="OneTime">Whether it is a one-time event (a create only).</param>
 [GenerateSerializer, Immutable]
@@ -33,7 +33,7 @@ public sealed record ChargingCall(
     [property: Id(2)] string? CreateKey,
     [property: Id(3)] long Sequence,
     [property: Id(4)] string? NotifyUri,
-    [property: Id(5)] string Zone,
+    [property: Id(5)] string? Zone,
     [property: Id(6)] IReadOnlyList<UnitUsage> Units,
     [property: Id(7)] OneTimeEvent OneTime = OneTimeEvent.None);
 
@@ -73,6 +73,13 @@ public sealed record UsedUnits([property: Id(0)] long LocalSequence, [property: 
 [GenerateSerializer, Immutable]
 public sealed record Measure([property: Id(0)] long Octets, [property: Id(1)] long Seconds, [property: Id(2)] long Events)
 {
+    /// <summary>
+    /// Null when it names no amount; false when a call or SMS is given an amount only in other units than its own. Data
+    /// is charged by volume whatever else a report names: an SMF reports a quiet period's time with no volume.
+    /// </summary>
+    public bool? OnlyIn(UsageUnit unit) =>
+        Octets == 0 && Seconds == 0 && Events == 0 ? null : unit == UsageUnit.Octet || In(unit) != 0;
+
     /// <summary>The amount in <paramref name="unit"/>.</summary>
     public long In(UsageUnit unit) => unit switch
     {

@@ -25,8 +25,11 @@ public interface ISubscriberGrain : IGrainWithStringKey
     /// <summary>The account, or null when the subscriber is unknown.</summary>
     Task<Guid?> AccountAsync();
 
-    /// <summary>Points the subscriber at an account (a new line), or at none (null: the line ended).</summary>
-    Task AssignAsync(Guid? accountId);
+    /// <summary>Points the subscriber at an account (a new line).</summary>
+    Task AssignAsync(Guid accountId);
+
+    /// <summary>The line of <paramref name="accountId"/> ended: the subscriber points nowhere, unless its IMSI already serves another account.</summary>
+    Task UnassignAsync(Guid accountId);
 }
 
 /// <summary>The charging account of a line: a name-based UUID of the product id, so no lookup table is needed (ADR 0012).</summary>

@@ -14,7 +14,7 @@ internal sealed class SubscriberGrain([PersistentState("subscriber", ChargingSto
 {
     public Task<Guid?> AccountAsync() => Task.FromResult(state.State.AccountId);
 
-    public async Task AssignAsync(Guid? accountId)
+    public async Task AssignAsync(Guid accountId)
     {
         if (state.State.AccountId == accountId && state.RecordExists)
         {
@@ -22,6 +22,17 @@ internal sealed class SubscriberGrain([PersistentState("subscriber", ChargingSto
         }
 
         state.State.AccountId = accountId;
+        await state.WriteStateAsync();
+    }
+
+    public async Task UnassignAsync(Guid accountId)
+    {
+        if (state.State.AccountId != accountId)
+        {
+            return;
+        }
+
+        state.State.AccountId = null;
         await state.WriteStateAsync();
     }
 }

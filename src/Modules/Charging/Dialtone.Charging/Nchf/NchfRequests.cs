@@ -27,9 +27,15 @@ internal static class NchfRequests
     // The EU/EEA mobile country codes: a subscriber roaming there is charged as at home (roam like at home, ADR 0011 §1).
     private static readonly HashSet<string> EuCountryCodes =
     [
-        "202", "204", "206", "208", "214", "216", "222", "226", "228", "230", "231", "232", "238", "242", "244", "246", "247", "248",
-        "262", "268", "270", "272", "274", "278", "280", "284", "293", "294", "295", "219", "260",
+        // EU: GR, NL, BE, FR, ES, HU, IT, RO, CZ, SK, AT, DK, SE, FI, LT, LV, EE, DE, PT, LU, IE, MT, CY, BG, SI, HR, PL;
+        // EEA: NO, IS, LI.
+        "202", "204", "206", "208", "214", "216", "222", "226", "230", "231", "232", "238", "240", "244", "246", "247", "248",
+        "262", "268", "270", "272", "278", "280", "284", "293", "219", "260", "242", "274", "295",
     ];
+
+    // The most a single report or request may carry: 1 PB, about 31 years, a billion events (beyond is a malformed request).
+    private const long MaxOctets = 1_000_000_000_000_000;
+    private const long MaxCount = 1_000_000_000;
 
     public static async Task<ChargingDataRequest> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
@@ -142,7 +148,8 @@ internal static class NchfRequests
         }
 
         var roaming = pdu?.UserInformation?.RoamerInOut ?? ims?.UserInformation?.RoamerInOut ?? sms?.RoamerInOut;
-        return new ChargingCall(operation, reference, createKey, sequence, request.NotifyUri, ZoneOf(roaming, pdu), UnitsOf(request.MultipleUnitUsage ?? [], unit), oneTime);
+        var zone = unit is null ? null : ZoneOf(roaming, pdu);
+        return new ChargingCall(operation, reference, createKey, sequence, request.NotifyUri, zone, UnitsOf(request.MultipleUnitUsage ?? [], unit), oneTime);
     }
 
     private static OneTimeEvent OneTimeOf(ChargingOperation operation, ChargingDataRequest request)
@@ -206,12 +213,16 @@ internal static class NchfRequests
             {
                 var container = containers[c] ?? throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}", "must be an object");
                 var local = container.LocalSequenceNumber ?? throw NchfProblemException.Missing($"{at}/usedUnitContainer/{c}/localSequenceNumber", "localSequenceNumber");
+                if (local < 0)
+                {
+                    throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}/localSequenceNumber", "a local sequence number is 0 or more");
+                }
                 var where = $"{at}/usedUnitContainer/{c}";
-                used.Add(new UsedUnits(local, MeasureOf(where, container.TotalVolume, container.UplinkVolume, container.DownlinkVolume, container.Time, container.ServiceSpecificUnits)));
+                used.Add(new UsedUnits(local, MeasureOf(where, container.TotalVolume, container.UplinkVolume, container.DownlinkVolume, container.Time, container.ServiceSpecificUnits, unit)));
             }
 
             var requested = usage.RequestedUnit is { } asked
-                ? MeasureOf($"{at}/requestedUnit", asked.TotalVolume, asked.UplinkVolume, asked.DownlinkVolume, asked.Time, asked.ServiceSpecificUnits)
+                ? MeasureOf($"{at}/requestedUnit", asked.TotalVolume, asked.UplinkVolume, asked.DownlinkVolume, asked.Time, asked.ServiceSpecificUnits, unit)
                 : null;
             units.Add(new UnitUsage((int)group, unit, requested, used));
         }
@@ -219,27 +230,30 @@ internal static class NchfRequests
         return units;
     }
 
-    private static Measure MeasureOf(string at, long? total, long? uplink, long? downlink, long? time, long? events) =>
-        new(Octets(at, total, uplink, downlink), Count($"{at}/time", time), Count($"{at}/serviceSpecificUnits", events));
+    private static Measure MeasureOf(string at, long? total, long? uplink, long? downlink, long? time, long? events, UsageUnit? unit)
+    {
+        var measure = new Measure(Octets(at, total, uplink, downlink), Count($"{at}/time", time), Count($"{at}/serviceSpecificUnits", events));
+        if (unit is { } counted && measure.OnlyIn(counted) is false)
+        {
+            throw NchfProblemException.Incorrect(at, $"the service counts {(counted == UsageUnit.Octet ? "volume" : counted == UsageUnit.Second ? "time" : "serviceSpecificUnits")}, not another unit");
+        }
+
+        return measure;
+    }
 
     /// <summary>Seconds or events: 0 when not given.</summary>
     private static long Count(string at, long? value) =>
-        value is < 0 ? throw NchfProblemException.Incorrect(at, "a count is 0 or more") : value ?? 0;
+        value is < 0 or > MaxCount ? throw NchfProblemException.Incorrect(at, $"a count is 0 to {MaxCount}") : value ?? 0;
 
     /// <summary>A data volume: <c>totalVolume</c>, else uplink + downlink; 0 when none is given.</summary>
     private static long Octets(string at, long? total, long? uplink, long? downlink)
     {
         foreach (var (name, value) in new[] { ("totalVolume", total), ("uplinkVolume", uplink), ("downlinkVolume", downlink) })
         {
-            if (value is < 0)
+            if (value is < 0 or > MaxOctets)
             {
-                throw NchfProblemException.Incorrect($"{at}/{name}", "a volume is 0 or more octets");
+                throw NchfProblemException.Incorrect($"{at}/{name}", $"a volume is 0 to {MaxOctets} octets");
             }
-        }
-
-        if (uplink + downlink is < 0)
-        {
-            throw NchfProblemException.Incorrect($"{at}/uplinkVolume", "the volumes overflow");
         }
 
         return total ?? ((uplink ?? 0) + (downlink ?? 0));
