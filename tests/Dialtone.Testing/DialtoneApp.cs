@@ -64,7 +64,6 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             ["Dialtone:Identity:RequestsPerWindow"] = "100000",
             // Every test app hosts its own Orleans silo: free ports, and no h2c listener (TestServer has no sockets).
             ["Dialtone:Charging:SiloPort"] = "0",
-            ["Dialtone:Charging:GatewayPort"] = "0",
             ["Dialtone:Charging:SbiPort"] = "0",
         };
         if (database == TestDatabase.Postgres)

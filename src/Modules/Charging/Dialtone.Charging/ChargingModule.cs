@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,8 @@ public static class ChargingModule
     /// <summary>The OAuth scope of TS 32.291's security scheme.</summary>
     public const string NchfScope = "nchf-convergedcharging";
 
+    private const string SbiConnection = "dialtone.sbi";
+
     public static IServiceCollection AddCharging(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(ChargingOptions.Section);
@@ -42,10 +45,11 @@ public static class ChargingModule
         services.AddAuthorizationBuilder().AddPolicy(NchfPolicy, policy => policy.RequireAssertion(context => MayCharge(context, settings)));
 
         var siloPort = settings.SiloPort > 0 ? settings.SiloPort : FreePort();
-        var gatewayPort = settings.GatewayPort > 0 ? settings.GatewayPort : FreePort();
         services.AddOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "dialtone", clusterId: "dialtone-local");
+            // The grains' callers live in this process, so the silo opens no client gateway (GatewayPort 0); its silo
+            // port is on the loopback only. A real cluster needs TLS between silos (Microsoft.Orleans.Connections.Security).
+            silo.UseLocalhostClustering(siloPort, settings.GatewayPort, serviceId: "dialtone", clusterId: "dialtone-local");
             silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = TimeSpan.FromMinutes(30));
             // Grain state lives apart from the module databases (ADR 0012): its own SQLite file, or the PostgreSQL database's own schema.
             silo.AddBatchingGrainStorage(Grains.ChargingStorage.Name, storage =>
@@ -79,7 +83,9 @@ public static class ChargingModule
             return true;
         }
 
-        return !settings.SbiRequiresToken && context.Resource is HttpContext http && settings.SbiPort > 0 && http.Connection.LocalPort == settings.SbiPort;
+        // Trusted by the listener the connection came in on (tagged below), not by a port number another binding could share.
+        return !settings.SbiRequiresToken && context.Resource is HttpContext http
+            && http.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(SbiConnection) == true;
     }
 
     /// <summary>
@@ -107,7 +113,15 @@ public static class ChargingModule
             }
         }
 
-        Action<ListenOptions> h2c = listen => listen.Protocols = HttpProtocols.Http2;
+        Action<ListenOptions> h2c = listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(next => connection =>
+            {
+                connection.Items[SbiConnection] = true;
+                return next(connection);
+            });
+        };
         if (settings.SbiAddress == "localhost")
         {
             kestrel.ListenLocalhost(settings.SbiPort, h2c);

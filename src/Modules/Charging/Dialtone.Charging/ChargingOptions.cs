@@ -21,8 +21,8 @@ public sealed class ChargingOptions
     /// <summary>The silo's port for its peers; 0 picks a free one (tests).</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The silo's gateway port for clients; 0 picks a free one (tests).</summary>
-    public int GatewayPort { get; set; } = 30000;
+    /// <summary>The silo's gateway port for Orleans clients in other processes; 0 (the default) opens none: the callers are in this process.</summary>
+    public int GatewayPort { get; set; }
 
     /// <summary>How long a grant may be used at most (<c>validityTime</c>); the wallet cuts it at resets and expiries.</summary>
     public TimeSpan QuotaValidity { get; set; } = TimeSpan.FromHours(1);
