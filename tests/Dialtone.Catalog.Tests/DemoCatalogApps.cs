@@ -1,3 +1,4 @@
+using Dialtone.Catalog.Contracts;
 using Dialtone.Platform.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,9 +35,20 @@ public sealed class DemoCatalogApps : IAsyncDisposable
             ["Dialtone:SeedDemoData"] = "true",
             ["Dialtone:DemoSubscribers"] = "0",
         });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await app.Services.GetRequiredService<DatabaseReadiness>().WhenReferenceDataLoadedAsync(timeout.Token);
-        return app;
+        // The seeders register once the host has started and migrated (slow on a busy PostgreSQL), so the readiness above
+        // can answer before they began: wait until the demo catalog's last offering is there.
+        while (true)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<IOfferingCatalog>().FindOrderableOfferingIdAsync("World Pass", app.Clock.GetUtcNow(), timeout.Token) is not null)
+            {
+                return app;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -16,8 +16,7 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
     [Fact]
     public async Task OrdersInterruptedBySigkillFinishExactlyOnceAfterARestart()
     {
-        var seed = Environment.GetEnvironmentVariable("DIALTONE_CRASH_SEED") is { } fixedSeed ? int.Parse(fixedSeed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
-        output.WriteLine($"seed {seed} (set DIALTONE_CRASH_SEED to replay)");
+        var seed = CrashSeed.Pick(output.WriteLine);
         var random = new Random(seed);
         var directory = Path.Combine(Path.GetTempPath(), "dialtone-crash", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
