@@ -119,6 +119,13 @@ public sealed class DataSessions(DialtoneApps apps) : IClassFixture<DialtoneApps
         Assert.Equal(HttpStatusCode.NotFound, late);
         Assert.Equal("CONTEXT_NOT_FOUND", lateBody!["cause"]!.GetValue<string>());
         Assert.Equal(3 * Smf.Mb, Assert.Single((await Smf.BalanceAsync(app, account))!.Buckets).Used);
+
+        // The tombstone is kept for the retention (10 min), then dropped with the account's next write: the ref is unknown.
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await Smf.CreateAsync(smf, imsi, chargingId: 100);
+        var (gone, goneBody, _) = await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 13, requestMb: null));
+        Assert.Equal(HttpStatusCode.NotFound, gone);
+        Assert.Equal("CONTEXT_NOT_FOUND", goneBody!["cause"]!.GetValue<string>());
     }
 
     [Theory]

@@ -33,8 +33,12 @@ public sealed class ChargingOptions
     /// <summary>What is granted when <c>requestedUnit</c> names no amount: data in octets.</summary>
     public long DefaultDataQuota { get; set; } = 10_000_000;
 
-    /// <summary>How long an ended session's tombstone answers a retransmitted release (TS 32.291 leaves it to the CHF).</summary>
-    public TimeSpan ReleasedSessionRetention { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// How long an ended session's tombstone answers a retransmitted release or create (TS 32.291 leaves it to the CHF).
+    /// An SMF retransmits within its response timer (seconds) or after a failover; 10 minutes covers both, and every
+    /// tombstone is rewritten with each of the account's writes, so a longer retention costs throughput (bench/README).
+    /// </summary>
+    public TimeSpan ReleasedSessionRetention { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>An open session with no request for this long is closed (its consumer is gone); its reservations are released.</summary>
     public TimeSpan StaleSessionTimeout { get; set; } = TimeSpan.FromHours(24);
