@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Dialtone.Charging.Accounts;
+using Dialtone.Charging.Balance;
 using Dialtone.Charging.Nchf;
 using Dialtone.Charging.Storage;
 using Dialtone.Platform;
@@ -72,6 +73,7 @@ public static class ChargingModule
     public static IEndpointRouteBuilder MapCharging(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapNchf(NchfPolicy);
+        endpoints.MapPrepayBalance();
         return endpoints;
     }
 

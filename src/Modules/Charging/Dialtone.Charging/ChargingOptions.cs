@@ -45,4 +45,7 @@ public sealed class ChargingOptions
 
     /// <summary>The largest Nchf request body, in bytes.</summary>
     public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest amount an agent or admin credits in one top-up, in the line's currency.</summary>
+    public decimal MaxTopUp { get; set; } = 500;
 }

@@ -28,6 +28,12 @@ public sealed class ChargingAccountState
 
     /// <summary>The latest changes applied (order id/item id), newest last, so a redelivered one is skipped.</summary>
     public List<string> AppliedChanges { get; set; } = [];
+
+    /// <summary>How many top-ups were ever credited: the last number in a top-up id.</summary>
+    public long TopUpCount { get; set; }
+
+    /// <summary>The latest top-ups, newest last (<see cref="ChargingAccountGrain.TopUpsKept"/>): a repeated key is answered from here.</summary>
+    public List<TopUpRecord> TopUps { get; set; } = [];
 }
 
 /// <summary>Whose account it is and whether it may charge.</summary>

@@ -14,6 +14,12 @@ public interface IChargingAccountGrain : IGrainWithGuidKey
 
     /// <summary>The account's status, buckets and money; null when it was never opened.</summary>
     Task<AccountBalance?> BalanceAsync();
+
+    /// <summary>Credits a prepaid balance once per key (debt is paid first).</summary>
+    Task<TopUpResult> TopUpAsync(TopUpRequest request);
+
+    /// <summary>The latest top-ups, oldest first.</summary>
+    Task<IReadOnlyList<TopUpRecord>> TopUpsAsync();
 }
 
 /// <summary>

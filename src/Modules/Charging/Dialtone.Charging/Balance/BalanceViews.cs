@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dialtone.Charging.Grains;
+
+namespace Dialtone.Charging.Balance;
+
+/// <summary>
+/// How a charging account shows in TMF654: one bucket per allowance and one for money. A bucket's id names the account
+/// (<c>{account uuid, 32 hex}-{8 hex of the bucket}</c>, <c>-money</c> for money) so a read goes straight to its grain.
+/// </summary>
+internal static class BalanceViews
+{
+    private const string MoneySuffix = "money";
+
+    public static IReadOnlyList<Bucket> BucketsOf(AccountBalance balance, string productId, string baseUrl)
+    {
+        var account = ChargingAccountIds.Of(productId);
+        var status = balance.Status == AccountStatus.Active ? "active" : balance.Status == AccountStatus.Barred ? "suspended" : "expired";
+        var line = new ProductRef(productId, ReferredType: "Product");
+        var buckets = new List<Bucket>();
+        foreach (var bucket in balance.Buckets)
+        {
+            var id = $"{account:N}-{Short(bucket.Id)}";
+            var units = UnitsOf(bucket.Unit);
+            long? remaining = bucket.Amount is { } amount ? Math.Max(0, amount - bucket.Used - bucket.Held) : null;
+            buckets.Add(new Bucket
+            {
+                Id = id,
+                Href = $"{baseUrl}/bucket/{id}",
+                Name = bucket.Id[(bucket.Id.LastIndexOf('/') + 1)..],
+                Description = bucket.Kind switch
+                {
+                    "addOn" => "Add-on allowance, used before the plan's own",
+                    "sharedPool" => "Shared pool allowance",
+                    _ => "Plan allowance",
+                },
+                UsageType = UsageTypeOf(bucket.Unit),
+                Status = status,
+                IsShared = bucket.Kind == "sharedPool",
+                RemainingValue = remaining is { } left ? new Quantity(left, units) : null,
+                RemainingValueName = remaining is { } shown ? Describe(shown, bucket.Unit) : "unlimited",
+                ReservedValue = new Quantity(bucket.Held, units),
+                UsedValue = new Quantity(bucket.Used, units),
+                Kind = bucket.Kind,
+                ValidFor = bucket.NextReset is null && bucket.ExpiresAt is null ? null : new TimePeriod(EndDateTime: bucket.NextReset ?? bucket.ExpiresAt),
+                Product = [line],
+            });
+        }
+
+        var moneyId = $"{account:N}-{MoneySuffix}";
+        var spendable = balance.Prepaid ? balance.Credit - balance.Held : (decimal?)null;
+        buckets.Add(new Bucket
+        {
+            Id = moneyId,
+            Href = $"{baseUrl}/bucket/{moneyId}",
+            Name = balance.Prepaid ? "credit" : "usage this bill cycle",
+            Description = balance.Prepaid ? "Prepaid credit for usage beyond the allowances" : "Usage beyond the allowances, billed with the next bill",
+            UsageType = "monetary",
+            Status = status,
+            RemainingValue = spendable is { } value ? new Quantity(Math.Max(0, value), balance.Currency) : null,
+            RemainingValueName = spendable is { } text ? $"{Math.Max(0, text).ToString("0.00", CultureInfo.InvariantCulture)} {balance.Currency}" : null,
+            ReservedValue = new Quantity(balance.Held, balance.Currency),
+            UsedValue = balance.Prepaid ? null : new Quantity(balance.Unbilled, balance.Currency),
+            DebtValue = balance.Debt > 0 ? new Quantity(balance.Debt, balance.Currency) : null,
+            Kind = MoneySuffix,
+            Product = [line],
+        });
+        return buckets;
+    }
+
+    /// <summary>The account and bucket suffix a bucket id names, or null when it is not one.</summary>
+    public static (Guid Account, string Suffix)? ParseId(string id) =>
+        id.Length > 33 && id[32] == '-' && Guid.TryParseExact(id.AsSpan(0, 32), "N", out var account) ? (account, id[33..]) : null;
+
+    /// <summary>The account a top-up id (<c>{account uuid, 32 hex}-t{number}</c>) names, or null.</summary>
+    public static Guid? AccountOfTopUp(string id) =>
+        id.Length is > 34 and <= 54 && id[32] == '-' && id[33] == 't' && id.AsSpan(34).IndexOfAnyExceptInRange('0', '9') < 0
+        && Guid.TryParseExact(id.AsSpan(0, 32), "N", out var account) ? account : null;
+
+    public static TopupBalance TopUpOf(TopUpRecord record, string baseUrl) => new()
+    {
+        Id = record.Id,
+        Href = $"{baseUrl}/topupBalance/{record.Id}",
+        Amount = new Quantity(record.Amount, record.Currency),
+        Voucher = record.Voucher,
+        Channel = new ChannelRef(Name: record.Channel),
+        Reason = record.Reason,
+        RequestedDate = record.CreditedAt,
+        ConfirmationDate = record.CreditedAt,
+        Product = [new ProductRef(record.ProductId, ReferredType: "Product")],
+    };
+
+    private static string Short(string bucketId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(bucketId)), 0, 4);
+
+    private static string UsageTypeOf(string unit) => unit switch
+    {
+        "second" => "voice",
+        "event" => "sms",
+        _ => "data",
+    };
+
+    private static string UnitsOf(string unit) => unit switch
+    {
+        "second" => "seconds",
+        "event" => "messages",
+        _ => "octets",
+    };
+
+    private static string Describe(long amount, string unit) => unit switch
+    {
+        "second" => $"{amount / 60} min",
+        "event" => $"{amount} SMS",
+        _ => amount >= 1_000_000_000
+            ? $"{(amount / 1_000_000_000m).ToString("0.##", CultureInfo.InvariantCulture)} GB"
+            : $"{(amount / 1_000_000m).ToString("0.#", CultureInfo.InvariantCulture)} MB",
+    };
+}

@@ -1,0 +1,186 @@
+using Dialtone.Charging.Grains;
+using Dialtone.Inventory.Contracts;
+using Dialtone.Platform;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Idempotency;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Charging.Balance;
+
+/// <summary>
+/// Top-ups (TMF654 <c>topupBalance</c>) and vouchers. A voucher is claimed for the account and the top-up's key before
+/// its value is credited; both steps answer the same when repeated, so a retried request (the same Idempotency-Key)
+/// finishes a top-up that failed between them. Known gap: a voucher claimed by a request that fails after the claim
+/// and is never retried stays claimed without its credit until that request is retried.
+/// </summary>
+internal static class TopUps
+{
+    private const int MaxVouchersPerBatch = 1000;
+
+    public static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, IProductInventory inventory, PersonalDataProtector protector,
+        IOptions<ChargingOptions> settings, IOptions<DialtoneOptions> options, CancellationToken ct)
+    {
+        var key = IdempotencyKey(http);
+        var body = await TmfBody.ReadObjectAsync(http.Request, ct);
+        var create = TmfRepresentation.FromJson<TopupBalanceCreate>(body);
+        var caller = http.GetCaller();
+        if (create.Product is not [{ Id: { Length: > 0 } productId }])
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'product' names exactly one line: [{\"id\": \"...\"}].");
+        }
+
+        if ((create.Amount is null) == (create.Voucher is null))
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "Give either 'amount' (a credit by an agent or admin) or 'voucher', not both.");
+        }
+
+        if (create.UsageType is not (null or "monetary"))
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'usageType': top-ups credit money ('monetary').");
+        }
+
+        if (create.Reason?.Length > 500 || create.Description?.Length > 500 || create.Channel?.Name?.Length > 64 || create.Channel?.Id?.Length > 64)
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'reason' and 'description' take at most 500 characters, 'channel' 64.");
+        }
+
+        if (create.Amount is { } credit)
+        {
+            if (!caller.IsCustomerCare)
+            {
+                throw new TmfProblemException(403, "FORBIDDEN", "Forbidden", "Only agents and admins credit an amount; a subscriber applies a voucher.");
+            }
+
+            var max = settings.Value.MaxTopUp;
+            if (credit.Amount <= 0 || credit.Amount > max || decimal.Round(credit.Amount, 2) != credit.Amount)
+            {
+                throw TmfProblemException.BadRequest("INVALID_BODY", $"'amount.amount' is more than 0 and at most {max}, in cents.");
+            }
+
+            if (credit.Units.Length != 3 || !credit.Units.All(char.IsAsciiLetterUpper))
+            {
+                throw TmfProblemException.BadRequest("INVALID_BODY", "'amount.units' is an ISO 4217 currency code (EUR).");
+            }
+        }
+
+        var line = await PrepayBalanceEndpoints.VisibleLineAsync(http, inventory, productId, ct);
+        var accountId = ChargingAccountIds.Of(line.Id);
+        var account = grains.GetGrain<IChargingAccountGrain>(accountId);
+        var topUpKey = protector.Hash($"topup:{caller.ScopeKey}:{key}");
+        var fingerprint = IdempotencyGate.Hash(body, protector);
+        var channel = create.Channel?.Name ?? (caller.IsCustomerCare ? "care" : caller.IsSelfService ? "selfService" : "partner");
+        var requestor = caller.OwnerKey ?? "anonymous";
+
+        TopUpRequest request;
+        if (create.Voucher is { } voucherCode)
+        {
+            var canonical = VoucherCodes.Normalise(voucherCode)
+                            ?? throw TmfProblemException.BadRequest("INVALID_BODY", "'voucher' is a code of 12 to 32 letters and digits (dashes and spaces are ignored).");
+            // Judge the line before the voucher is claimed: a claim cannot be undone.
+            var balance = await account.BalanceAsync();
+            if (balance is null || balance.Status == AccountStatus.Closed)
+            {
+                throw TmfProblemException.Unprocessable("LINE_NOT_CHARGING", "The line has no open charging account.");
+            }
+
+            if (!balance.Prepaid)
+            {
+                throw TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill.");
+            }
+
+            var claim = await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, canonical)).ClaimAsync(accountId, topUpKey);
+            switch (claim.Outcome)
+            {
+                case VoucherClaimOutcome.Unknown:
+                    throw TmfProblemException.Unprocessable("VOUCHER_UNKNOWN", "No voucher has this code.");
+                case VoucherClaimOutcome.Used:
+                    throw TmfProblemException.Conflict("VOUCHER_USED", "The voucher was used already.");
+                case VoucherClaimOutcome.Expired:
+                    throw TmfProblemException.Unprocessable("VOUCHER_EXPIRED", "The voucher is past its validity.");
+            }
+
+            request = new TopUpRequest(topUpKey, fingerprint, claim.Amount, claim.Currency!, VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
+        }
+        else
+        {
+            request = new TopUpRequest(topUpKey, fingerprint, create.Amount!.Amount, create.Amount.Units, null, create.Reason, channel, requestor);
+        }
+
+        var result = await account.TopUpAsync(request);
+        var record = result.Outcome switch
+        {
+            TopUpOutcome.Credited or TopUpOutcome.Repeated => result.Record!,
+            TopUpOutcome.KeyReused => throw TmfProblemException.Unprocessable("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another top-up."),
+            TopUpOutcome.NotPrepaid => throw TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill."),
+            TopUpOutcome.WrongCurrency => throw TmfProblemException.Unprocessable("WRONG_CURRENCY", $"The line's balance is in {result.Currency}."),
+            _ => throw TmfProblemException.Unprocessable("LINE_NOT_CHARGING", "The line has no open charging account."),
+        };
+        if (result.Outcome == TopUpOutcome.Repeated)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        var view = BalanceViews.TopUpOf(record, PrepayBalanceEndpoints.Base(http, options));
+        http.Response.Headers.Location = view.Href;
+        return Results.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    public static async Task<IResult> IssueVouchersAsync(HttpContext http, IGrainFactory grains, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
+    {
+        var create = TmfRepresentation.FromJson<VoucherBatchCreate>(await TmfBody.ReadObjectAsync(http.Request, ct));
+        if (create.Count is < 1 or > MaxVouchersPerBatch)
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", $"'count' is 1 to {MaxVouchersPerBatch}.");
+        }
+
+        if (create.Amount.Amount is <= 0 or > 1000 || decimal.Round(create.Amount.Amount, 2) != create.Amount.Amount
+            || create.Amount.Units.Length != 3 || !create.Amount.Units.All(char.IsAsciiLetterUpper))
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'amount' is more than 0 and at most 1000, in cents, with an ISO 4217 currency code.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (create.ValidFor.EndDateTime is not { } until || until <= now || until > now.AddYears(5))
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'validFor.endDateTime' is in the future, within five years.");
+        }
+
+        if (create.Name?.Length > 100)
+        {
+            throw TmfProblemException.BadRequest("INVALID_BODY", "'name' takes at most 100 characters.");
+        }
+
+        var batch = Guid.NewGuid().ToString("N");
+        var terms = new VoucherTerms(create.Amount.Amount, create.Amount.Units, until, batch);
+        var codes = new List<string>(create.Count);
+        while (codes.Count < create.Count)
+        {
+            var code = VoucherCodes.NewCode();
+            if (await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, VoucherCodes.Normalise(code)!)).IssueAsync(terms))
+            {
+                codes.Add(code);
+            }
+        }
+
+        var answer = new VoucherBatch(batch, create.Name, create.Amount, new TimePeriod(now, until), codes);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Json(answer, TmfJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static string IdempotencyKey(HttpContext http)
+    {
+        var values = http.Request.Headers[IdempotencyGate.HeaderName];
+        var key = values.ToString().Trim().Trim('"');
+        if (values.Count != 1 || key.Length is 0 or > 255)
+        {
+            throw TmfProblemException.BadRequest("IDEMPOTENCY_KEY_REQUIRED", "A top-up moves money: send one Idempotency-Key header of 1 to 255 characters.");
+        }
+
+        return key;
+    }
+}

@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Charging.Grains;
+
+/// <summary>
+/// One prepaid voucher, keyed by the keyed hash of its code (<see cref="VoucherCodes"/>): the code itself, a bearer
+/// secret, is never stored. A voucher is claimed once, for one account and one top-up key; the same claim again (a
+/// retried top-up) answers the same, any other is refused.
+/// </summary>
+public interface IVoucherGrain : IGrainWithStringKey
+{
+    /// <summary>Issues the voucher; false when a voucher with this code exists already.</summary>
+    Task<bool> IssueAsync(VoucherTerms terms);
+
+    /// <summary>Claims the voucher's value for <paramref name="accountId"/>'s top-up <paramref name="topUpKey"/>.</summary>
+    Task<VoucherClaim> ClaimAsync(Guid accountId, string topUpKey);
+}
+
+/// <summary>What a voucher is worth, until when, and the batch it was printed in.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VoucherTerms([property: Id(0)] decimal Amount, [property: Id(1)] string Currency, [property: Id(2)] DateTimeOffset ValidUntil, [property: Id(3)] string Batch);
+
+/// <summary>How a claim went.</summary>
+public enum VoucherClaimOutcome
+{
+    /// <summary>Claimed now, or by this same account and top-up before.</summary>
+    Claimed,
+
+    /// <summary>No voucher has this code.</summary>
+    Unknown,
+
+    /// <summary>Claimed for another top-up.</summary>
+    Used,
+
+    /// <summary>Past its validity.</summary>
+    Expired,
+}
+
+/// <summary>A claim's outcome and, when claimed, the value.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VoucherClaim([property: Id(0)] VoucherClaimOutcome Outcome, [property: Id(1)] decimal Amount = 0, [property: Id(2)] string? Currency = null);
+
+/// <summary>A voucher's durable state.</summary>
+public sealed class VoucherState
+{
+    public VoucherTerms? Terms { get; set; }
+
+    public Guid? ClaimedBy { get; set; }
+
+    public string? ClaimKey { get; set; }
+
+    public DateTimeOffset? ClaimedAt { get; set; }
+}
+
+[GrainType("charging-voucher")]
+internal sealed partial class VoucherGrain(
+    [PersistentState("voucher", ChargingStorage.Name)] IPersistentState<VoucherState> state,
+    TimeProvider clock,
+    ILogger<VoucherGrain> logger) : Grain, IVoucherGrain
+{
+    public async Task<bool> IssueAsync(VoucherTerms terms)
+    {
+        if (state.State.Terms is not null)
+        {
+            return false;
+        }
+
+        state.State.Terms = terms;
+        await WriteAsync();
+        return true;
+    }
+
+    public async Task<VoucherClaim> ClaimAsync(Guid accountId, string topUpKey)
+    {
+        var voucher = state.State;
+        if (voucher.Terms is not { } terms)
+        {
+            return new(VoucherClaimOutcome.Unknown);
+        }
+
+        if (voucher.ClaimedBy is { } claimant)
+        {
+            return claimant == accountId && voucher.ClaimKey == topUpKey
+                ? new(VoucherClaimOutcome.Claimed, terms.Amount, terms.Currency)
+                : new(VoucherClaimOutcome.Used);
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= terms.ValidUntil)
+        {
+            return new(VoucherClaimOutcome.Expired);
+        }
+
+        voucher.ClaimedBy = accountId;
+        voucher.ClaimKey = topUpKey;
+        voucher.ClaimedAt = now;
+        await WriteAsync();
+        LogClaimed(logger, terms.Batch, accountId);
+        return new(VoucherClaimOutcome.Claimed, terms.Amount, terms.Currency);
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            await state.ReadStateAsync();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voucher of batch {Batch} claimed for charging account {AccountId}")]
+    private static partial void LogClaimed(ILogger logger, string batch, Guid accountId);
+}
+
+/// <summary>Voucher codes: what a person types (case, spaces and dashes do not matter) and the key of its grain.</summary>
+public static class VoucherCodes
+{
+    /// <summary>The code in canonical form: upper-case letters and digits only; null when it has too few or other characters.</summary>
+    public static string? Normalise(string code)
+    {
+        var canonical = new string([.. code.Where(c => c is not (' ' or '-')).Select(char.ToUpperInvariant)]);
+        return canonical.Length is >= 12 and <= 32 && canonical.All(c => c is >= 'A' and <= 'Z' or >= '0' and <= '9') ? canonical : null;
+    }
+
+    /// <summary>The voucher grain's key: the keyed hash of the canonical code.</summary>
+    public static string KeyOf(Dialtone.Platform.PersonalData.PersonalDataProtector protector, string canonical) => protector.Hash("voucher:" + canonical);
+
+    /// <summary>The last four characters, for receipts and records.</summary>
+    public static string Masked(string canonical) => "…" + canonical[^4..];
+
+    /// <summary>A new random code of 16 characters (about 80 bits), grouped by four for reading.</summary>
+    public static string NewCode()
+    {
+        const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        var code = System.Security.Cryptography.RandomNumberGenerator.GetString(alphabet, 16);
+        return string.Join('-', code.Chunk(4).Select(group => new string(group)));
+    }
+}

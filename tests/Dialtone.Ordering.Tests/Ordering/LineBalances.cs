@@ -1,0 +1,210 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Dialtone.Charging.Grains;
+using Microsoft.Extensions.DependencyInjection;
+using static Dialtone.Ordering.Tests.Ordering.NchfCalls;
+
+namespace Dialtone.Ordering.Tests.Ordering;
+
+/// <summary>
+/// TMF654 balances of a line that came from a real order (issue 5): its holder reads allowances and money as of the last
+/// acknowledged charging request; an agent credits a prepaid line, a holder applies a voucher; every top-up is credited
+/// once per Idempotency-Key; nobody reads or credits another customer's line.
+/// </summary>
+public sealed class LineBalances
+{
+    private const string Api = "/tmf-api/prepayBalanceManagement/v4";
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AHolderReadsBalancesThatFollowEveryChargingAnswerAndAnAgentCreditsOnce(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        var (_, stranger) = await shop.CustomerAsync("Otto");
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("Dialtone Prepaid")))));
+        var imsi = Shop.Characteristic(await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{line}"), "imsi")!;
+        var account = shop.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line));
+        await EventuallyAsync(account, balance => balance.Prepaid);
+
+        var empty = Money(await customer.GetJsonArrayAsync($"{Api}/bucket?product.id={line}"));
+        Assert.Equal(0m, empty["remainingValue"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal("EUR", empty["remainingValue"]!["units"]!.GetValue<string>());
+
+        // An agent credits 10 EUR; the same key and body again is the same top-up, credited once.
+        var credit = TopUp(line, amount: 10m, reason: "Goodwill");
+        var (status, first, location) = await PostAsync(shop.Agent, credit, "key-1");
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(first!["href"]!.GetValue<string>(), location);
+        Assert.Equal("confirmed", first["status"]!.GetValue<string>());
+        Assert.Equal(10m, first["amount"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal("Goodwill", first["reason"]!.GetValue<string>());
+        var (again, repeated, _) = await PostAsync(shop.Agent, credit, "key-1");
+        Assert.Equal(HttpStatusCode.Created, again);
+        Assert.Equal(first.Id(), repeated!.Id());
+        var (reused, reuse, _) = await PostAsync(shop.Agent, TopUp(line, amount: 20m), "key-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused);
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", reuse!["code"]!.GetValue<string>());
+        Assert.Equal(10m, (await account.BalanceAsync())!.Credit);
+
+        // Read-your-writes: the moment the release is answered, the holder's read shows what it cost (3 MB at 0.005 EUR).
+        using var smf = shop.App.ClientAs("smf-1", "network");
+        var session = await EventuallyAsync(() => CreateAsync(smf, imsi, 1, gigabytes: 1), answer => answer.Status == HttpStatusCode.Created);
+        await ReleaseAsync(smf, session.Location!, usedOctets: 3_000_000);
+        var money = Money(await customer.GetJsonArrayAsync($"{Api}/bucket?product.id={line}"));
+        Assert.Equal(9.985m, money["remainingValue"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(0m, money["reservedValue"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal("active", money["status"]!.GetValue<string>());
+        var byId = await customer.GetJsonAsync($"{Api}/bucket/{money.Id()}");
+        Assert.Equal(money.ToJsonString(), byId.ToJsonString());
+
+        var listed = await customer.GetJsonArrayAsync($"{Api}/topupBalance?product.id={line}");
+        Assert.Equal(first.Id(), Assert.Single(listed)!.Id());
+        Assert.Equal(first.ToJsonString(), (await customer.GetJsonAsync($"{Api}/topupBalance/{first.Id()}")).ToJsonString());
+
+        // Another customer learns nothing of the line, and a holder credits no amount of their own.
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{Api}/bucket?product.id={line}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{Api}/bucket/{money.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{Api}/topupBalance/{first.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(stranger, TopUp(line, voucher: "AAAA-BBBB-CCCC-DDDD"), "s-1")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(customer, TopUp(line, amount: 5m), "c-1")).Status);
+        Assert.Equal(9.985m, (await account.BalanceAsync())!.Credit);
+        Assert.Empty(shop.Problems);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AVoucherCreditsOneLineOnceAndAPostpaidLineLeavesItUnused(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        var prepaid = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("Dialtone Prepaid")))));
+        var postpaid = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("5G Start 10 GB")))));
+        var grains = shop.App.Services.GetRequiredService<IGrainFactory>();
+        await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(prepaid)), balance => balance.Prepaid);
+        await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(postpaid)), balance => !balance.Prepaid);
+
+        var batch = await shop.App.Admin().PostJsonAsync("/admin/voucherBatches", new JsonObject
+        {
+            ["count"] = 2,
+            ["amount"] = new JsonObject { ["amount"] = 15, ["units"] = "EUR" },
+            ["validFor"] = new JsonObject { ["endDateTime"] = "2027-06-30T00:00:00Z" },
+        });
+        var codes = batch["codes"]!.AsArray().Select(code => code!.GetValue<string>()).ToList();
+        Assert.Equal(2, codes.Distinct().Count());
+        Assert.All(codes, code => Assert.Matches("^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$", code));
+
+        var (refused, refusal, _) = await PostAsync(customer, TopUp(postpaid, voucher: codes[0]), "v-0");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Equal("NOT_PREPAID", refusal!["code"]!.GetValue<string>());
+
+        // Typed the way people type: lower case, without dashes.
+        var typed = codes[0].Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        var (status, topUp, _) = await PostAsync(customer, TopUp(prepaid, voucher: typed), "v-1");
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(15m, topUp!["amount"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal("…" + codes[0][^4..], topUp["voucher"]!.GetValue<string>());
+        Assert.Equal("selfService", topUp["channel"]!["name"]!.GetValue<string>());
+        Assert.Equal(topUp.Id(), (await PostAsync(customer, TopUp(prepaid, voucher: typed), "v-1")).Body!.Id());
+
+        var (used, usedBody, _) = await PostAsync(shop.Agent, TopUp(prepaid, voucher: codes[0]), "v-2");
+        Assert.Equal(HttpStatusCode.Conflict, used);
+        Assert.Equal("VOUCHER_USED", usedBody!["code"]!.GetValue<string>());
+        var (unknown, unknownBody, _) = await PostAsync(customer, TopUp(prepaid, voucher: "ZZZZ-ZZZZ-ZZZZ-ZZZZ"), "v-3");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown);
+        Assert.Equal("VOUCHER_UNKNOWN", unknownBody!["code"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(shop.Agent, TopUp(prepaid, voucher: codes[1]), "v-4")).Status);
+        Assert.Equal(30m, (await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(prepaid)).BalanceAsync())!.Credit);
+        Assert.Empty(shop.Problems);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task BadRequestsGetAClearErrorAndCreditNothing(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        var line = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(Shop.Add("1", await shop.OfferingIdAsync("Dialtone Prepaid")))));
+        var account = shop.App.Services.GetRequiredService<IGrainFactory>().GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line));
+        await EventuallyAsync(account, balance => balance.Prepaid);
+        var agent = shop.Agent;
+
+        async Task Refused(HttpStatusCode expected, string body, string? key = "bad", string mediaType = "application/json", string? code = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/topupBalance") { Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue(mediaType)) };
+            if (key is not null)
+            {
+                request.Headers.Add("Idempotency-Key", key);
+            }
+
+            using var response = await agent.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} for {body[..Math.Min(body.Length, 80)]}: {text}");
+            var error = JsonNode.Parse(text)!;
+            Assert.False(string.IsNullOrWhiteSpace(error["code"]?.GetValue<string>()) || string.IsNullOrWhiteSpace(error["reason"]?.GetValue<string>()), text);
+            if (code is not null)
+            {
+                Assert.Equal(code, error["code"]!.GetValue<string>());
+            }
+        }
+
+        var good = TopUp(line, amount: 5m).ToJsonString();
+        await Refused(HttpStatusCode.BadRequest, "{\"product\": [", code: "MALFORMED_JSON");
+        await Refused(HttpStatusCode.BadRequest, good, key: null, code: "IDEMPOTENCY_KEY_REQUIRED");
+        await Refused(HttpStatusCode.BadRequest, "{\"amount\": {\"amount\": 5, \"units\": \"EUR\"}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": \"five\", \"units\": \"EUR\"}}}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5, \"units\": \"EUR\"}}, \"voucher\": \"AAAA-BBBB-CCCC-DDDD\"}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": -5, \"units\": \"EUR\"}}}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5.001, \"units\": \"EUR\"}}}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5000, \"units\": \"EUR\"}}}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"voucher\": \"short\"}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5, \"units\": \"EUR\"}}, \"colour\": \"red\"}}");
+        await Refused(HttpStatusCode.UnprocessableEntity, TopUp(line, amount: 5m, currency: "USD").ToJsonString(), code: "WRONG_CURRENCY");
+        await Refused(HttpStatusCode.NotFound, TopUp("no-such-line", amount: 5m).ToJsonString());
+        await Refused(HttpStatusCode.UnsupportedMediaType, good, mediaType: "text/plain");
+        await Refused(HttpStatusCode.RequestEntityTooLarge, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"reason\": \"{new string('x', 2_000_000)}\"}}");
+        Assert.Equal(0m, (await account.BalanceAsync())!.Credit);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/bucket")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/bucket?product.id={line}&status=active")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"{Api}/bucket/not-a-bucket")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"{Api}/topupBalance/{Guid.NewGuid():N}-t1")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await shop.App.CreateClient().GetAsync($"{Api}/bucket?product.id={line}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 0, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
+        Assert.Empty(shop.Problems);
+    }
+
+    private static JsonObject Money(JsonArray buckets) => buckets.Single(b => b!["usageType"]!.GetValue<string>() == "monetary")!.AsObject();
+
+    private static JsonObject TopUp(string productId, decimal? amount = null, string? voucher = null, string? reason = null, string currency = "EUR")
+    {
+        var body = new JsonObject { ["product"] = new JsonArray(new JsonObject { ["id"] = productId }) };
+        if (amount is { } value)
+        {
+            body["amount"] = new JsonObject { ["amount"] = value, ["units"] = currency };
+        }
+
+        if (voucher is not null)
+        {
+            body["voucher"] = voucher;
+        }
+
+        if (reason is not null)
+        {
+            body["reason"] = reason;
+        }
+
+        return body;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonObject? Body, string? Location)> PostAsync(HttpClient client, JsonObject body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/topupBalance") { Content = TmfHttp.Json(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject(), response.Headers.Location?.ToString());
+    }
+}
