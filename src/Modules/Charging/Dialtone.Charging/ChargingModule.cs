@@ -17,6 +17,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Wolverine;
 
 namespace Dialtone.Charging;
@@ -44,6 +45,15 @@ public static class ChargingModule
 
         services.AddScoped<ChargingLines>();
         services.AddAuthorizationBuilder().AddPolicy(NchfPolicy, policy => policy.RequireAssertion(context => MayCharge(context, settings)));
+
+        // The silo's own clocks (request timeouts, membership, directory, activation collection) run on real time; the
+        // app's TimeProvider is business time (validity, resets, tombstones), which tests move by days. Without this a
+        // jump of the app's clock timed out every grain call in flight ("Response did not arrive on time").
+        foreach (var area in new[] { TimeProviderNames.Messaging, TimeProviderNames.SystemTimers, TimeProviderNames.Membership,
+                     TimeProviderNames.ActivationManagement, TimeProviderNames.GrainDirectory })
+        {
+            services.AddKeyedSingleton(area, TimeProvider.System);
+        }
 
         var siloPort = settings.SiloPort > 0 ? settings.SiloPort : FreePort();
         services.AddOrleans(silo =>
