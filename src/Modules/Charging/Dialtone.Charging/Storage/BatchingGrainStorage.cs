@@ -80,6 +80,9 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     /// <summary>For tests: the database specifics in use.</summary>
     internal GrainStateDialect Dialect => dialect;
 
+    /// <summary>Notified after each commit that stored outbox entries (the relay's wake-up).</summary>
+    internal GrainOutboxSignal OutboxWritten { get; } = new();
+
     /// <summary>Transactions committed so far.</summary>
     internal long Batches => Interlocked.Read(ref batches);
 
@@ -128,7 +131,9 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         cancellationToken.ThrowIfCancellationRequested();
         var key = GrainStateKey.Of(stateName, grainId);
         var expected = ParseETag(grainState.ETag, key);
-        var write = new PendingWrite(key, expected, ToArray(serializer.Serialize(grainState.State)));
+        // Outgoing messages leave the state before it is serialised: they are stored in the outbox table, in the same transaction.
+        var outbox = TakeOutbox(grainState.State);
+        var write = new PendingWrite(key, expected, ToArray(serializer.Serialize(grainState.State)), outbox);
         Enqueue(write);
         var version = await write.Completion;
         grainState.ETag = FormatETag(version);
@@ -309,6 +314,11 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
                 write.Succeed();
             }
         }
+
+        if (batch.Exists(write => write.Applied && write.Outbox.Count > 0))
+        {
+            OutboxWritten.Notify();
+        }
     }
 
     /// <summary>One transaction: every write version-checked on its own, the stored version read back for each conflict.</summary>
@@ -326,6 +336,13 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         var conflicts = new List<(PendingWrite Write, long? Stored)>();
         await using var transaction = await writerConnection.BeginTransactionAsync(CancellationToken.None);
         await dialect.ApplyAsync(writerConnection, transaction, ordered, CancellationToken.None);
+        // A write that lost its version check brings no message: its caller fails and the grain reloads its state.
+        List<GrainOutboxEntry> outbox = [.. ordered.Where(write => write.Applied).SelectMany(write => write.Outbox)];
+        if (outbox.Count > 0)
+        {
+            await dialect.InsertOutboxAsync(writerConnection, transaction, outbox, CancellationToken.None);
+        }
+
         foreach (var write in ordered)
         {
             if (!write.Applied)
@@ -357,6 +374,18 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         }
 
         writerConnection = null;
+    }
+
+    private static List<GrainOutboxEntry>? TakeOutbox<T>(T state)
+    {
+        if (state is not IHasGrainOutbox { Outbox.Count: > 0 } carrier)
+        {
+            return null;
+        }
+
+        List<GrainOutboxEntry> taken = [.. carrier.Outbox];
+        carrier.Outbox.Clear();
+        return taken;
     }
 
     private T CreateEmpty<T>(T current) => activators is null ? current : activators.GetActivator<T>().Create();

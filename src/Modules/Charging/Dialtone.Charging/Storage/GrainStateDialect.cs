@@ -8,7 +8,7 @@ namespace Dialtone.Charging.Storage;
 /// the table's DDL and name, and the SQL for "now". The statements themselves are shared (both databases speak
 /// <c>INSERT ... ON CONFLICT DO NOTHING RETURNING</c> and <c>UPDATE ... RETURNING</c>).
 /// </summary>
-internal abstract class GrainStateDialect : IAsyncDisposable
+internal abstract partial class GrainStateDialect : IAsyncDisposable
 {
     private string? insertSql;
     private string? updateSql;

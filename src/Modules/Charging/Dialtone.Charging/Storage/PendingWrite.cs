@@ -18,7 +18,7 @@ internal readonly record struct StoredGrainState(long Version, byte[]? Payload);
 /// One write or clear waiting for the writer loop: its payload already serialised (at call time), the version it expects
 /// to replace (null: no row may exist), and the caller's completion.
 /// </summary>
-internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byte[]? payload)
+internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byte[]? payload, IReadOnlyList<GrainOutboxEntry>? outbox = null)
 {
     private readonly TaskCompletionSource<long?> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,6 +30,9 @@ internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byt
     public byte[]? Payload { get; } = payload;
 
     public bool IsClear => Payload is null;
+
+    /// <summary>Outbox entries taken from the state: inserted in the same transaction, only if this write is applied.</summary>
+    public IReadOnlyList<GrainOutboxEntry> Outbox { get; } = outbox ?? [];
 
     /// <summary>Set by the dialect inside the transaction: whether the version check passed and the row changed.</summary>
     public bool Applied { get; set; }

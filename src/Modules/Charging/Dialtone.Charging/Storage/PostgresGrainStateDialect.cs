@@ -38,6 +38,8 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
 
     protected override string Table => schema + ".grain_state";
 
+    protected override string OutboxTable => schema + ".grain_outbox";
+
     protected override string Now => "now()";
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -59,6 +61,15 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
                 payload bytea NULL,
                 updated_at timestamptz NOT NULL,
                 CONSTRAINT grain_state_pkey PRIMARY KEY (grain_type, grain_id, state_name)
+            );
+            CREATE TABLE IF NOT EXISTS {schema}.grain_outbox (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                kind text NOT NULL,
+                id text NOT NULL,
+                payload text NOT NULL,
+                created_at bigint NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                CONSTRAINT grain_outbox_kind_id UNIQUE (kind, id)
             );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);

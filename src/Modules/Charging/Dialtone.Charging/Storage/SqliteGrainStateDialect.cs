@@ -40,6 +40,8 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
 
     protected override string Table => "grain_state";
 
+    protected override string OutboxTable => "grain_outbox";
+
     protected override string Now => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -61,6 +63,15 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (grain_type, grain_id, state_name)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS grain_outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (kind, id)
+            );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

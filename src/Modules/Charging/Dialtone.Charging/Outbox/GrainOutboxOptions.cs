@@ -1,0 +1,19 @@
+namespace Dialtone.Charging.Outbox;
+
+/// <summary>How the grain outbox is relayed (<c>Dialtone:Charging:Outbox</c>).</summary>
+public sealed class GrainOutboxOptions
+{
+    public const string Section = "Dialtone:Charging:Outbox";
+
+    /// <summary>How often the relay looks when no commit woke it (a commit that adds entries wakes it at once).</summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most entries read and handed to handlers at a time.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>The wait before a kind whose handler failed is tried again; doubled with each failure in a row.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between tries of a failing kind.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

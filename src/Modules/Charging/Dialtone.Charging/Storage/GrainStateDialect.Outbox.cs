@@ -1,0 +1,137 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace Dialtone.Charging.Storage;
+
+/// <summary>
+/// The grain outbox's SQL: <c>grain_outbox</c> beside <c>grain_state</c>, filled inside the writer's transaction and
+/// drained by the relay on connections of its own. Both databases speak <c>ON CONFLICT DO NOTHING</c>.
+/// </summary>
+internal abstract partial class GrainStateDialect
+{
+    /// <summary>The outbox table, qualified as the SQL needs it.</summary>
+    protected abstract string OutboxTable { get; }
+
+    private string OutboxInsertSql =>
+        $"INSERT INTO {OutboxTable} (kind, id, payload, created_at) VALUES (@k, @i, @p, @c) ON CONFLICT (kind, id) DO NOTHING";
+
+    /// <summary>Inserts the entries inside <paramref name="transaction"/>; an entry whose kind and id are stored already is ignored.</summary>
+    public async Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var entry in entries)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = OutboxInsertSql;
+                BindEntry(command.Parameters, command.CreateParameter, entry);
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = OutboxInsertSql;
+        foreach (var entry in entries)
+        {
+            insert.Parameters.Clear();
+            BindEntry(insert.Parameters, insert.CreateParameter, entry);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The oldest entries (in insertion order), up to <paramref name="limit"/>, leaving out the kinds in <paramref name="skipKinds"/>.</summary>
+    public async Task<IReadOnlyList<StoredOutboxEntry>> ReadOutboxAsync(int limit, IReadOnlyCollection<string> skipKinds, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT seq, kind, id, payload, created_at, attempts FROM {OutboxTable}");
+        var index = 0;
+        foreach (var kind in skipKinds)
+        {
+            sql.Append(index == 0 ? " WHERE kind NOT IN (" : ", ").Append("@k").Append(index);
+            AddParameter(command.Parameters, command.CreateParameter, "@k" + index.ToString(CultureInfo.InvariantCulture), DbType.String, kind);
+            index++;
+        }
+
+        sql.Append(index > 0 ? ")" : "").Append(" ORDER BY seq LIMIT @limit");
+        AddParameter(command.Parameters, command.CreateParameter, "@limit", DbType.Int32, limit);
+        command.CommandText = sql.ToString();
+        var entries = new List<StoredOutboxEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new StoredOutboxEntry(
+                reader.GetInt64(0),
+                new GrainOutboxEntry(reader.GetString(2), reader.GetString(1), reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))),
+                reader.GetInt32(5)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Removes relayed entries.</summary>
+    public Task DeleteOutboxAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
+        ExecuteOnSequencesAsync($"DELETE FROM {OutboxTable} WHERE seq IN ", sequences, cancellationToken);
+
+    /// <summary>Counts a failed attempt on each entry.</summary>
+    public Task CountOutboxFailureAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
+        ExecuteOnSequencesAsync($"UPDATE {OutboxTable} SET attempts = attempts + 1 WHERE seq IN ", sequences, cancellationToken);
+
+    /// <summary>How many entries wait, and when the oldest was made (null when none).</summary>
+    public async Task<(long Count, DateTimeOffset? Oldest)> OutboxDepthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), min(created_at) FROM {OutboxTable}";
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var count = reader.GetInt64(0);
+        return (count, await reader.IsDBNullAsync(1, cancellationToken) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+    }
+
+    private async Task ExecuteOnSequencesAsync(string statement, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    {
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenWriterAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var names = new StringBuilder("(");
+        for (var index = 0; index < sequences.Count; index++)
+        {
+            var name = "@s" + index.ToString(CultureInfo.InvariantCulture);
+            names.Append(index == 0 ? "" : ", ").Append(name);
+            AddParameter(command.Parameters, command.CreateParameter, name, DbType.Int64, sequences[index]);
+        }
+
+        command.CommandText = statement + names.Append(')');
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void BindEntry(DbParameterCollection parameters, Func<DbParameter> create, GrainOutboxEntry entry)
+    {
+        AddParameter(parameters, create, "@k", DbType.String, entry.Kind);
+        AddParameter(parameters, create, "@i", DbType.String, entry.Id);
+        AddParameter(parameters, create, "@p", DbType.String, entry.Payload);
+        AddParameter(parameters, create, "@c", DbType.Int64, entry.CreatedAt.ToUnixTimeMilliseconds());
+    }
+
+    private static void AddParameter(DbParameterCollection parameters, Func<DbParameter> create, string name, DbType type, object value)
+    {
+        var parameter = create();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value;
+        parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.Json.Serialization;
+using Dialtone.Charging.Storage;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using static Dialtone.Charging.Tests.Storage.StorageUnderTest;
+
+namespace Dialtone.Charging.Tests.Storage;
+
+/// <summary>A test state that carries outgoing messages.</summary>
+public sealed class Tally : IHasGrainOutbox
+{
+    public int Value { get; set; }
+
+    [JsonIgnore]
+    public List<GrainOutboxEntry> Outbox { get; } = [];
+}
+
+/// <summary>
+/// The grain outbox: entries a state carries are taken out of it and stored in <c>grain_outbox</c> in the same transaction
+/// as the state row: both or neither, once per kind and id.
+/// </summary>
+public sealed class GrainOutboxStorage
+{
+    public static TheoryData<StorageDatabase> All => Databases;
+
+    private static readonly DateTimeOffset At = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory, MemberData(nameof(All))]
+    public async Task EntriesAreStoredWithTheStateLeaveItAndAreInsertedOncePerKindAndId(StorageDatabase database)
+    {
+        await using var place = new StorageUnderTest(database);
+        var storage = place.Open();
+        var grain = Grain("tally-1");
+        var state = new GrainState<Tally>(new Tally { Value = 1 });
+        state.State!.Outbox.Add(new GrainOutboxEntry("ref-1/2/10", "usage", """{"used":5}""", At));
+        state.State!.Outbox.Add(new GrainOutboxEntry("ref-1/2/10", "notification", """{"n":1}""", At));
+        await storage.WriteStateAsync("tally", grain, state);
+        Assert.Empty(state.State!.Outbox);
+
+        // The same kind and id again (a replayed write): ignored; a new id: stored after the first ones.
+        state.State!.Value = 2;
+        state.State!.Outbox.Add(new GrainOutboxEntry("ref-1/2/10", "usage", """{"used":999}""", At));
+        state.State!.Outbox.Add(new GrainOutboxEntry("ref-1/3/10", "usage", """{"used":7}""", At.AddSeconds(1)));
+        await storage.WriteStateAsync("tally", grain, state);
+
+        var stored = await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None);
+        Assert.Equal(
+            [("usage", "ref-1/2/10", """{"used":5}"""), ("notification", "ref-1/2/10", """{"n":1}"""), ("usage", "ref-1/3/10", """{"used":7}""")],
+            stored.Select(s => (s.Entry.Kind, s.Entry.Id, s.Entry.Payload)));
+        Assert.Equal(At, stored[0].Entry.CreatedAt);
+        Assert.All(stored, s => Assert.Equal(0, s.Attempts));
+
+        var read = Empty<Tally>();
+        await storage.ReadStateAsync("tally", grain, read);
+        Assert.Equal(2, read.State!.Value);
+        Assert.Empty(read.State!.Outbox);
+        Assert.DoesNotContain("outbox", await RawPayloadAsync(place, grain), StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal((3L, At), await storage.Dialect.OutboxDepthAsync(CancellationToken.None));
+        await storage.Dialect.CountOutboxFailureAsync([stored[0].Sequence], CancellationToken.None);
+        await storage.Dialect.DeleteOutboxAsync([stored[1].Sequence, stored[2].Sequence], CancellationToken.None);
+        var left = Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
+        Assert.Equal((stored[0].Sequence, 1), (left.Sequence, left.Attempts));
+        Assert.Empty(await storage.Dialect.ReadOutboxAsync(100, ["usage"], CancellationToken.None));
+    }
+
+    [Theory, MemberData(nameof(All))]
+    public async Task AWriteThatFailsStoresNeitherTheStateNorItsEntries(StorageDatabase database)
+    {
+        await using var place = new StorageUnderTest(database);
+        var storage = place.Open();
+        var grain = Grain("tally-2");
+        var state = new GrainState<Tally>(new Tally { Value = 1 });
+        state.State!.Outbox.Add(new GrainOutboxEntry("a", "usage", "{}", At));
+        await storage.WriteStateAsync("tally", grain, state);
+        await RefuseOutboxKindAsync(place, "poison");
+
+        // The state row is updated first, then the entries are inserted: an insert that fails rolls the state back too.
+        state.State!.Value = 2;
+        state.State!.Outbox.Add(new GrainOutboxEntry("b", "usage", "{}", At));
+        state.State!.Outbox.Add(new GrainOutboxEntry("c", "poison", "{}", At));
+        await Assert.ThrowsAsync<OrleansException>(() => storage.WriteStateAsync("tally", grain, state));
+
+        // A write that loses its version check stores no entry either.
+        var stale = new GrainState<Tally>(new Tally { Value = 3 }) { ETag = "7" };
+        stale.State!.Outbox.Add(new GrainOutboxEntry("d", "usage", "{}", At));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("tally", grain, stale));
+
+        var read = Empty<Tally>();
+        await storage.ReadStateAsync("tally", grain, read);
+        Assert.Equal((1, "1"), (read.State!.Value, read.ETag));
+        Assert.Equal(["a"], (await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None)).Select(s => s.Entry.Id));
+    }
+
+    private static async Task RefuseOutboxKindAsync(StorageUnderTest place, string kind)
+    {
+        if (place.Database == StorageDatabase.Sqlite)
+        {
+            await using var connection = new SqliteConnection($"Data Source={place.FilePath};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE TRIGGER refuse_{kind} BEFORE INSERT ON grain_outbox WHEN NEW.kind = '{kind}' BEGIN SELECT RAISE(ABORT, 'refused'); END;";
+            await command.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            await using var connection = new NpgsqlConnection(place.PostgresConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                CREATE FUNCTION {place.Schema}.refuse_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+                CREATE TRIGGER refuse_{kind} BEFORE INSERT ON {place.Schema}.grain_outbox FOR EACH ROW WHEN (NEW.kind = '{kind}') EXECUTE FUNCTION {place.Schema}.refuse_{kind}();
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<string> RawPayloadAsync(StorageUnderTest place, GrainId grain)
+    {
+        System.Data.Common.DbConnection connection = place.Database == StorageDatabase.Sqlite
+            ? new SqliteConnection($"Data Source={place.FilePath};Pooling=False")
+            : new NpgsqlConnection(place.PostgresConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            var table = place.Database == StorageDatabase.Sqlite ? "grain_state" : place.Schema + ".grain_state";
+            command.CommandText = $"SELECT payload FROM {table} WHERE grain_id = '{grain.Key}'";
+            return Encoding.UTF8.GetString((byte[])(await command.ExecuteScalarAsync())!);
+        }
+    }
+}
