@@ -65,6 +65,9 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             // Every test app hosts its own Orleans silo: free ports, and no h2c listener (TestServer has no sockets).
             ["Dialtone:Charging:SiloPort"] = "0",
             ["Dialtone:Charging:SbiPort"] = "0",
+            ["Dialtone:Charging:Outbox:PollingInterval"] = "00:00:00.050",
+            ["Dialtone:Charging:Outbox:RetryDelay"] = "00:00:00.020",
+            ["Dialtone:Charging:Outbox:MaxRetryDelay"] = "00:00:00.200",
         };
         if (database == TestDatabase.Postgres)
         {

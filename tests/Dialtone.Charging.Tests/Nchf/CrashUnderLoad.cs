@@ -39,7 +39,7 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
             };
             var server = new ServerProcess(directory, settings);
             await server.StartAsync();
-            var imsi = await LineAsync(server);
+            var (imsi, productId) = await LineAsync(server);
 
             var smf = new SmfSessions(imsi, Sessions, random);
             var acknowledged = 0L;
@@ -70,6 +70,11 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
                 }
             }
 
+            // Every acknowledged used unit is in exactly one relayed usage record (TMF635), whatever the kills interrupted.
+            var relayed = await RelayedUsageAsync(server, productId, acknowledged);
+            output.WriteLine($"usage records: {relayed.Records} relayed, {relayed.Units} octets");
+            Assert.True(relayed.Units == acknowledged, $"seed {seed}: usage records hold {relayed.Units} octets, acknowledged {acknowledged}");
+
             server.Kill();
             var durable = await DurableState.AccountAsync(Path.Combine(directory, "data"));
             output.WriteLine($"{smf.Answered} answers, {acknowledged} octets acknowledged; durable: {durable.Used} used, {durable.Held} held, {durable.OpenSessions} open sessions");
@@ -85,8 +90,44 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
         }
     }
 
-    /// <summary>A customer's line through the real order flow; returns its IMSI.</summary>
-    private static async Task<string> LineAsync(ServerProcess server)
+    /// <summary>
+    /// Reads the line's usage records through the API (all pages) until their units reach <paramref name="expected"/> or
+    /// the relay has had 60 s; each record counted once by id.
+    /// </summary>
+    private static async Task<(int Records, long Units)> RelayedUsageAsync(ServerProcess server, string productId, long expected)
+    {
+        using var agent = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", "agent-1:agent");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var units = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var offset = 0; ; offset += 1000)
+            {
+                var page = JsonNode.Parse(await agent.GetStringAsync($"/tmf-api/usageManagement/v4/usage?ratedProductUsage.productRef.id={productId}&offset={offset}&limit=1000"))!.AsArray();
+                foreach (var usage in page)
+                {
+                    units[usage!["id"]!.GetValue<string>()] = usage["usageCharacteristic"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "volume")!["value"]!.GetValue<long>();
+                }
+
+                if (page.Count < 1000)
+                {
+                    break;
+                }
+            }
+
+            var total = units.Values.Sum();
+            if (total >= expected || DateTime.UtcNow > deadline)
+            {
+                return (units.Count, total);
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A customer's line through the real order flow; returns its IMSI and product id.</summary>
+    private static async Task<(string Imsi, string ProductId)> LineAsync(ServerProcess server)
     {
         using var agent = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
         agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", "agent-1:agent");
@@ -109,7 +150,7 @@ public sealed class CrashUnderLoad(ITestOutputHelper output)
                 var reference = probe.Headers.Location!.ToString().Split('/')[^1];
                 using var release = await h2c.PostAsync($"{Smf.Api}/chargingdata/{reference}/release", Json(Smf.Request(null, 2, requestMb: null)));
                 Assert.Equal(HttpStatusCode.NoContent, release.StatusCode);
-                return imsi;
+                return (imsi, Orders.ProductOf(done));
             }
 
             Assert.True(DateTime.UtcNow < deadline, $"the line's charging account never opened: {(int)probe.StatusCode}");

@@ -31,9 +31,9 @@ internal static class Smf
     /// when asked, a voice allowance (seconds) priced per started minute beyond it and an SMS allowance priced per SMS.
     /// </summary>
     public static async Task<Guid> OpenAccountAsync(DialtoneApp app, string imsi, long dataMb, bool prepaid = false, decimal credit = 0, decimal? pricePerMb = 0.01m,
-        long? voiceSeconds = null, long? sms = null)
+        long? voiceSeconds = null, long? sms = null, string? productId = null)
     {
-        var productId = "line-" + Guid.NewGuid().ToString("N")[..8];
+        productId ??= "line-" + Guid.NewGuid().ToString("N")[..8];
         var account = ChargingAccountIds.Of(productId);
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var prices = new List<PriceTerms>();

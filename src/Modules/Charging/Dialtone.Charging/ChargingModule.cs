@@ -4,6 +4,7 @@ using Dialtone.Charging.Accounts;
 using Dialtone.Charging.Balance;
 using Dialtone.Charging.Nchf;
 using Dialtone.Charging.Storage;
+using Dialtone.Charging.Usage;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -76,6 +77,7 @@ public static class ChargingModule
             services.Configure<KestrelServerOptions>(kestrel => ListenWithSbi(kestrel, configuration, settings));
         }
 
+        services.AddChargingUsage(configuration);
         services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(ChargingModule).Assembly));
         return services;
     }
@@ -84,6 +86,7 @@ public static class ChargingModule
     {
         endpoints.MapNchf(NchfPolicy);
         endpoints.MapPrepayBalance();
+        endpoints.MapChargingUsage();
         return endpoints;
     }
 

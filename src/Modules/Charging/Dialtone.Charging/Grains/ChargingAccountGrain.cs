@@ -220,7 +220,8 @@ internal sealed partial class ChargingAccountGrain(
             if (open is not null || used > 0)
             {
                 var service = new RatedService(usage.RatingGroup, session.Unit, open?.Zone ?? session.Zone);
-                wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
+                var settlement = wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
+                RecordUsage(session, call.Sequence, service, settlement, now);
             }
 
             if (fresh.Count > 0)
@@ -279,7 +280,8 @@ internal sealed partial class ChargingAccountGrain(
             {
                 var granted = session.CreateAnswer.Grants.First(grant => grant.RatingGroup == usage.RatingGroup).Granted ?? 0;
                 var debited = call.OneTime == OneTimeEvent.Immediate ? granted : 0;
-                wallet!.Commit(new UsageReport(held.Id, session.Ref, new RatedService(usage.RatingGroup, session.Unit, held.Zone), debited, now));
+                var service = new RatedService(usage.RatingGroup, session.Unit, held.Zone);
+                RecordUsage(session, call.Sequence, service, wallet!.Commit(new UsageReport(held.Id, session.Ref, service, debited, now)), now);
             }
         }
 

@@ -6,7 +6,7 @@ namespace Dialtone.Charging.Grains;
 /// A charging account's durable state, written whole (as JSON) after every change and before the answer leaves:
 /// the wallet (buckets, money, reservations), the sessions with the last answer each gave, and the changes applied.
 /// </summary>
-public sealed class ChargingAccountState
+public sealed partial class ChargingAccountState
 {
     /// <summary>Raised when the shape changes; a reader migrates older states.</summary>
     public int SchemaVersion { get; set; } = 1;

@@ -1,0 +1,35 @@
+using Dialtone.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Dialtone.Charging.Usage.Persistence;
+
+/// <summary>
+/// Rated usage records (TMF635) as documents: <c>usage_*</c> tables on SQLite, schema <c>usage</c> on PostgreSQL. Not the
+/// grain store (<c>charging</c>), which the relay reads from; this is the main database, beside the other modules.
+/// </summary>
+internal abstract class UsageDbContext(DbContextOptions options) : ModuleDbContext(options)
+{
+    public const string ModuleName = "usage";
+
+    protected override string Module => ModuleName;
+}
+
+internal sealed class SqliteUsageDbContext(DbContextOptions<SqliteUsageDbContext> options) : UsageDbContext(options);
+
+internal sealed class PostgresUsageDbContext(DbContextOptions<PostgresUsageDbContext> options) : UsageDbContext(options);
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build each provider's model without starting the host.</summary>
+internal sealed class SqliteUsageDesignTimeFactory : IDesignTimeDbContextFactory<SqliteUsageDbContext>
+{
+    public SqliteUsageDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteUsageDbContext>()
+            .UseSqlite("Data Source=design.db", o => o.MigrationsHistoryTable("usage___ef_migrations")).Options);
+}
+
+internal sealed class PostgresUsageDesignTimeFactory : IDesignTimeDbContextFactory<PostgresUsageDbContext>
+{
+    public PostgresUsageDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresUsageDbContext>()
+            .UseNpgsql("Host=localhost;Database=design", o => o.MigrationsHistoryTable("__ef_migrations", UsageDbContext.ModuleName)).Options);
+}
