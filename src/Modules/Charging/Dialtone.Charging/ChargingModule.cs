@@ -45,6 +45,9 @@ public static class ChargingModule
         var dialtone = configuration.GetSection(DialtoneOptions.Section).Get<DialtoneOptions>() ?? new DialtoneOptions();
 
         services.AddScoped<ChargingLines>();
+        services.AddSingleton<Outbox.IGrainOutboxHandler, NchfNotifier>();
+        // The consumers' notifyUri: TS 32.291's callbacks are HTTP/2 on a real SBI; this client speaks HTTP/1.1 (or HTTP/2 over TLS).
+        services.AddHttpClient(NchfNotifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddAuthorizationBuilder().AddPolicy(NchfPolicy, policy => policy.RequireAssertion(context => MayCharge(context, settings)));
 
         // The silo's own clocks (request timeouts, membership, directory, activation collection) run on real time; the

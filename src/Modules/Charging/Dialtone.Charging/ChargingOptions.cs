@@ -46,6 +46,15 @@ public sealed class ChargingOptions
     /// <summary>The largest Nchf request body, in bytes.</summary>
     public int MaxRequestBytes { get; set; } = 64 * 1024;
 
+    /// <summary>How often an Nchf notification is tried before it is given up (the consumer asks again when its quota expires).</summary>
+    public int NotifyAttempts { get; set; } = 3;
+
+    /// <summary>How long one try of an Nchf notification may take.</summary>
+    public TimeSpan NotifyTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The wait before the second try of a notification (doubling after).</summary>
+    public TimeSpan NotifyRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The largest amount an agent or admin credits in one top-up, in the line's currency.</summary>
     public decimal MaxTopUp { get; set; } = 500;
 }

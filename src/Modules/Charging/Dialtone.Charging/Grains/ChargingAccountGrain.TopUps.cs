@@ -38,6 +38,7 @@ internal sealed partial class ChargingAccountGrain
             var record = new TopUpRecord($"{this.GetPrimaryKey():N}-t{++Account.TopUpCount}", request.Key, request.Fingerprint, profile.ProductId,
                 request.Amount, request.Currency, request.Voucher, request.Reason, request.Channel, request.Requestor, now, debtPaid, wallet.Money.Credit);
             Account.TopUps.Add(record);
+            NotifyOpenSessions(record.Id, Nchf.NchfNotification.Reauthorization, now);
             if (Account.TopUps.Count > TopUpsKept)
             {
                 Account.TopUps.RemoveRange(0, Account.TopUps.Count - TopUpsKept);

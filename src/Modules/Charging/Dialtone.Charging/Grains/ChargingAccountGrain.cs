@@ -1,3 +1,4 @@
+using Dialtone.Charging.Nchf;
 using Dialtone.Charging.Rating;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -314,18 +315,34 @@ internal sealed partial class ChargingAccountGrain(
                 };
                 break;
             case AccountChangeKind.AddAllowances:
+                var added = false;
                 foreach (var allowance in (change.Allowances ?? []).Where(a => Opened().Find(a.BucketId) is null))
                 {
                     Opened().AddBucket(WalletTerms.BucketOf(allowance), now);
+                    added = true;
+                }
+
+                if (added)
+                {
+                    NotifyOpenSessions(change.ChangeId, NchfNotification.Reauthorization, now);
                 }
 
                 break;
             case AccountChangeKind.ChangePlan:
-                ChangePlan(change, now);
+                if (ChangePlan(change, now))
+                {
+                    NotifyOpenSessions(change.ChangeId, NchfNotification.Reauthorization, now);
+                }
+
                 break;
             case AccountChangeKind.Suspend:
                 Opened();
-                Account.Profile!.Status = Account.Profile.Status == AccountStatus.Closed ? AccountStatus.Closed : AccountStatus.Barred;
+                if (Account.Profile!.Status == AccountStatus.Active)
+                {
+                    Account.Profile.Status = AccountStatus.Barred;
+                    NotifyOpenSessions(change.ChangeId, NchfNotification.AbortCharging, now);
+                }
+
                 break;
             case AccountChangeKind.Resume:
                 Opened();
@@ -337,6 +354,7 @@ internal sealed partial class ChargingAccountGrain(
                     return;
                 }
 
+                NotifyOpenSessions(change.ChangeId, NchfNotification.AbortCharging, now);
                 foreach (var session in Account.Sessions.Values.Where(s => s.EndedAt is null))
                 {
                     End(session, now);
@@ -355,13 +373,13 @@ internal sealed partial class ChargingAccountGrain(
     /// sessions' next reports are rated all the same, ADR 0011 §7), so no hold points at a bucket that changed. The same
     /// offering again (a SIM swap, a setting) changes nothing.
     /// </summary>
-    private void ChangePlan(AccountChange change, DateTimeOffset now)
+    private bool ChangePlan(AccountChange change, DateTimeOffset now)
     {
         var terms = change.Terms ?? throw new ArgumentException("A plan change needs the new terms.", nameof(change));
         var current = Opened();
         if (Account.Profile!.OfferingId == terms.OfferingId)
         {
-            return;
+            return false;
         }
 
         foreach (var reservation in current.Reservations.ToList())
@@ -395,6 +413,7 @@ internal sealed partial class ChargingAccountGrain(
         });
         Account.Profile.OfferingId = terms.OfferingId;
         Account.Profile.Prepaid = terms.Prepaid;
+        return true;
     }
 
     private Wallet Opened() => wallet ?? throw new InvalidOperationException("The charging account was never opened.");
