@@ -14,9 +14,9 @@ namespace Dialtone.Charging.Balance;
 
 /// <summary>
 /// Top-ups (TMF654 <c>topupBalance</c>) and vouchers. A voucher is claimed for the account and the top-up's key before
-/// its value is credited; both steps answer the same when repeated, so a retried request (the same Idempotency-Key)
-/// finishes a top-up that failed between them. Known gap: a voucher claimed by a request that fails after the claim
-/// and is never retried stays claimed without its credit until that request is retried.
+/// its value is credited; the claim's write also puts the credit in the voucher's outbox, so the account is credited
+/// even if this request fails right after the claim, and the credit is idempotent by the top-up's key, so the request's
+/// own credit and the outbox's are one.
 /// </summary>
 internal static class TopUps
 {
@@ -93,7 +93,8 @@ internal static class TopUps
                 throw TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill.");
             }
 
-            var claim = await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, canonical)).ClaimAsync(accountId, topUpKey);
+            var template = new TopUpRequest(topUpKey, fingerprint, 0, balance.Currency, VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
+            var claim = await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, canonical)).ClaimAsync(accountId, template);
             switch (claim.Outcome)
             {
                 case VoucherClaimOutcome.Unknown:
@@ -104,7 +105,7 @@ internal static class TopUps
                     throw TmfProblemException.Unprocessable("VOUCHER_EXPIRED", "The voucher is past its validity.");
             }
 
-            request = new TopUpRequest(topUpKey, fingerprint, claim.Amount, claim.Currency!, VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
+            request = claim.TopUp!;
         }
         else
         {

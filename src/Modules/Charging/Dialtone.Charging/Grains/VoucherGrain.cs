@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Dialtone.Charging.Outbox;
+using Dialtone.Charging.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Dialtone.Charging.Grains;
@@ -12,8 +15,12 @@ public interface IVoucherGrain : IGrainWithStringKey
     /// <summary>Issues the voucher; false when a voucher with this code exists already.</summary>
     Task<bool> IssueAsync(VoucherTerms terms);
 
-    /// <summary>Claims the voucher's value for <paramref name="accountId"/>'s top-up <paramref name="topUpKey"/>.</summary>
-    Task<VoucherClaim> ClaimAsync(Guid accountId, string topUpKey);
+    /// <summary>
+    /// Claims the voucher's value for <paramref name="accountId"/>'s top-up <paramref name="topUp"/> (its key; amount and
+    /// currency are the voucher's). The claim's credit travels through the outbox too, so the account is credited even
+    /// if the caller fails right after the claim; the answer's <c>TopUp</c> is the request to credit at once.
+    /// </summary>
+    Task<VoucherClaim> ClaimAsync(Guid accountId, TopUpRequest topUp);
 }
 
 /// <summary>What a voucher is worth, until when, and the batch it was printed in.</summary>
@@ -36,13 +43,25 @@ public enum VoucherClaimOutcome
     Expired,
 }
 
-/// <summary>A claim's outcome and, when claimed, the value.</summary>
+/// <summary>A claim's outcome and, when claimed, the top-up that credits its value.</summary>
 [GenerateSerializer, Immutable]
-public sealed record VoucherClaim([property: Id(0)] VoucherClaimOutcome Outcome, [property: Id(1)] decimal Amount = 0, [property: Id(2)] string? Currency = null);
+public sealed record VoucherClaim([property: Id(0)] VoucherClaimOutcome Outcome, [property: Id(1)] TopUpRequest? TopUp = null);
+
+/// <summary>The credit a claimed voucher owes an account: the outbox entry that makes sure it is paid.</summary>
+public sealed record VoucherCredit(Guid AccountId, TopUpRequest TopUp)
+{
+    public const string Kind = "voucher-credit";
+}
 
 /// <summary>A voucher's durable state.</summary>
-public sealed class VoucherState
+public sealed class VoucherState : IHasGrainOutbox
 {
+    [System.Text.Json.Serialization.JsonIgnore]
+    public List<GrainOutboxEntry> Outbox { get; } = [];
+
+    /// <summary>The top-up the claim credits (amount and currency from the terms).</summary>
+    public TopUpRequest? ClaimedTopUp { get; set; }
+
     public VoucherTerms? Terms { get; set; }
 
     public Guid? ClaimedBy { get; set; }
@@ -70,7 +89,7 @@ internal sealed partial class VoucherGrain(
         return true;
     }
 
-    public async Task<VoucherClaim> ClaimAsync(Guid accountId, string topUpKey)
+    public async Task<VoucherClaim> ClaimAsync(Guid accountId, TopUpRequest topUp)
     {
         var voucher = state.State;
         if (voucher.Terms is not { } terms)
@@ -80,9 +99,7 @@ internal sealed partial class VoucherGrain(
 
         if (voucher.ClaimedBy is { } claimant)
         {
-            return claimant == accountId && voucher.ClaimKey == topUpKey
-                ? new(VoucherClaimOutcome.Claimed, terms.Amount, terms.Currency)
-                : new(VoucherClaimOutcome.Used);
+            return claimant == accountId && voucher.ClaimKey == topUp.Key ? new(VoucherClaimOutcome.Claimed, voucher.ClaimedTopUp) : new(VoucherClaimOutcome.Used);
         }
 
         var now = clock.GetUtcNow();
@@ -91,12 +108,16 @@ internal sealed partial class VoucherGrain(
             return new(VoucherClaimOutcome.Expired);
         }
 
+        var credit = topUp with { Amount = terms.Amount, Currency = terms.Currency };
         voucher.ClaimedBy = accountId;
-        voucher.ClaimKey = topUpKey;
+        voucher.ClaimKey = topUp.Key;
         voucher.ClaimedAt = now;
+        voucher.ClaimedTopUp = credit;
+        voucher.Outbox.Add(new GrainOutboxEntry($"{this.GetPrimaryKeyString()}/{topUp.Key}", VoucherCredit.Kind,
+            JsonSerializer.Serialize(new VoucherCredit(accountId, credit)), now));
         await WriteAsync();
         LogClaimed(logger, terms.Batch, accountId);
-        return new(VoucherClaimOutcome.Claimed, terms.Amount, terms.Currency);
+        return new(VoucherClaimOutcome.Claimed, credit);
     }
 
     private async Task WriteAsync()
@@ -107,6 +128,7 @@ internal sealed partial class VoucherGrain(
         }
         catch
         {
+            state.State.Outbox.Clear();
             await state.ReadStateAsync();
             throw;
         }
@@ -114,6 +136,33 @@ internal sealed partial class VoucherGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Voucher of batch {Batch} claimed for charging account {AccountId}")]
     private static partial void LogClaimed(ILogger logger, string batch, Guid accountId);
+}
+
+/// <summary>
+/// Pays a claimed voucher's credit to its account (outbox kind <see cref="VoucherCredit.Kind"/>): the top-up is
+/// idempotent by its key, so a credit already paid by the request that claimed the voucher is answered "repeated" and
+/// changes nothing. A credit the account refuses (the line became postpaid or closed in between) is logged for an operator.
+/// </summary>
+internal sealed partial class VoucherCreditRelay(IGrainFactory grains, ILogger<VoucherCreditRelay> logger) : IGrainOutboxHandler
+{
+    public string Kind => VoucherCredit.Kind;
+
+    public async Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            var credit = JsonSerializer.Deserialize<VoucherCredit>(entry.Payload)
+                         ?? throw new InvalidOperationException($"Grain outbox entry {entry.Id} holds no voucher credit.");
+            var result = await grains.GetGrain<IChargingAccountGrain>(credit.AccountId).TopUpAsync(credit.TopUp);
+            if (result.Outcome is not (TopUpOutcome.Credited or TopUpOutcome.Repeated))
+            {
+                LogRefused(logger, credit.AccountId, result.Outcome);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A claimed voucher's credit to charging account {AccountId} was refused ({Outcome}); the voucher stays claimed")]
+    private static partial void LogRefused(ILogger logger, Guid accountId, TopUpOutcome outcome);
 }
 
 /// <summary>Voucher codes: what a person types (case, spaces and dashes do not matter) and the key of its grain.</summary>
