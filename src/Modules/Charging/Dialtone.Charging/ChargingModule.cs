@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Dialtone.Charging.Accounts;
 using Dialtone.Charging.Balance;
 using Dialtone.Charging.Nchf;
+using Dialtone.Charging.Notifications;
 using Dialtone.Charging.Storage;
 using Dialtone.Charging.Usage;
 using Dialtone.Platform;
@@ -82,6 +83,7 @@ public static class ChargingModule
         }
 
         services.AddChargingUsage(configuration);
+        services.AddChargingNotifications();
         services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(ChargingModule).Assembly));
         return services;
     }
@@ -91,6 +93,7 @@ public static class ChargingModule
         endpoints.MapNchf(NchfPolicy);
         endpoints.MapPrepayBalance();
         endpoints.MapChargingUsage();
+        endpoints.MapChargingNotifications();
         return endpoints;
     }
 

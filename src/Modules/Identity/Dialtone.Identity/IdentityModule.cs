@@ -18,6 +18,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
+using Wolverine;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Dialtone.Identity;
@@ -116,6 +117,8 @@ public static class IdentityModule
         services.AddScoped<Dialtone.Platform.PersonalData.IPersonalDataHolder, IdentityPersonalData>();
         services.AddScoped<ISubscriberAccounts>(provider => provider.GetRequiredService<SubscriberAccounts>());
         services.AddHostedService<IdentitySeeder>();
+        // Handlers of other modules' service messages (MailParty).
+        services.ConfigureWolverine(options => options.Discovery.IncludeAssembly(typeof(IdentityModule).Assembly));
         return services;
     }
 

@@ -6,13 +6,20 @@ namespace Dialtone.Charging.Usage.Persistence;
 
 /// <summary>
 /// Rated usage records (TMF635) as documents: <c>usage_*</c> tables on SQLite, schema <c>usage</c> on PostgreSQL. Not the
-/// grain store (<c>charging</c>), which the relay reads from; this is the main database, beside the other modules.
+/// grain store (<c>charging</c>), which the relay reads from; this is the main database, beside the other modules. It also
+/// holds the allowance threshold notifications of the self-service portal.
 /// </summary>
 internal abstract class UsageDbContext(DbContextOptions options) : ModuleDbContext(options)
 {
     public const string ModuleName = "usage";
 
     protected override string Module => ModuleName;
+
+    /// <summary>Allowance threshold notices per party (self-service notifications).</summary>
+    public DbSet<Notifications.AllowanceNotification> Notifications => Set<Notifications.AllowanceNotification>();
+
+    protected override void OnModuleModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfiguration(new Notifications.AllowanceNotificationConfiguration());
 }
 
 internal sealed class SqliteUsageDbContext(DbContextOptions<SqliteUsageDbContext> options) : UsageDbContext(options);
