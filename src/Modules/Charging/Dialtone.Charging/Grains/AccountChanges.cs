@@ -20,6 +20,12 @@ public enum AccountChangeKind
 
     /// <summary>The line is gone: the account closes (its subscriber becomes unknown).</summary>
     Terminate,
+
+    /// <summary>The line draws on a shared pool (<see cref="AccountChange.PoolId"/>) after its own allowances, before money (ADR 0013).</summary>
+    JoinPool,
+
+    /// <summary>The line no longer draws on its shared pool; what the pool holds for it is released.</summary>
+    LeavePool,
 }
 
 /// <summary>
@@ -33,7 +39,8 @@ public sealed record AccountChange(
     [property: Id(2)] string ProductId,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] AccountTerms? Terms = null,
-    [property: Id(5)] IReadOnlyList<AllowanceTerms>? Allowances = null);
+    [property: Id(5)] IReadOnlyList<AllowanceTerms>? Allowances = null,
+    [property: Id(6)] Guid? PoolId = null);
 
 /// <summary>How an account pays: its plan's offering, prepaid or postpaid, currency, bill cycle day, credit limit and usage prices.</summary>
 [GenerateSerializer, Immutable]

@@ -37,7 +37,7 @@ internal sealed partial class ChargingAccountGrain(
         var now = clock.GetUtcNow();
         try
         {
-            var (answer, changed) = call.Operation == ChargingOperation.Create ? Create(call, now) : Continue(call, now);
+            var (answer, changed) = Account.Pool is null ? Run(call, now) : await RunWithPoolAsync(call, now);
             if (changed)
             {
                 await SaveAsync(now);
@@ -62,6 +62,7 @@ internal sealed partial class ChargingAccountGrain(
         var now = clock.GetUtcNow();
         try
         {
+            await ChangePoolAsync(change);
             Apply(change, now);
             Account.AppliedChanges.Add(change.ChangeId);
             if (Account.AppliedChanges.Count > AppliedChangesKept)
@@ -221,7 +222,7 @@ internal sealed partial class ChargingAccountGrain(
             if (open is not null || used > 0)
             {
                 var service = new RatedService(usage.RatingGroup, session.Unit, open?.Zone ?? session.Zone);
-                var settlement = wallet.Commit(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
+                var settlement = Settle(new UsageReport(open?.Id ?? $"{session.Ref}/{usage.RatingGroup}/unreserved/{call.Sequence}", session.Ref, service, used, now));
                 RecordUsage(session, call.Sequence, service, settlement, now);
             }
 
@@ -251,7 +252,7 @@ internal sealed partial class ChargingAccountGrain(
         var units = requested > 0 ? requested : DefaultQuota(session.Unit);
         var reservationId = $"{session.Ref}/{ratingGroup}/{call.Sequence}";
         var service = new RatedService(ratingGroup, session.Unit, session.Zone);
-        var grant = wallet!.Reserve(new ReserveRequest(reservationId, session.Ref, service, units, settings.QuotaValidity, now));
+        var grant = ReserveQuota(new ReserveRequest(reservationId, session.Ref, service, units, settings.QuotaValidity, now));
         if (grant.Granted > 0)
         {
             session.Reservations[ratingGroup] = new SessionReservation(reservationId, session.Zone);
@@ -282,7 +283,7 @@ internal sealed partial class ChargingAccountGrain(
                 var granted = session.CreateAnswer.Grants.First(grant => grant.RatingGroup == usage.RatingGroup).Granted ?? 0;
                 var debited = call.OneTime == OneTimeEvent.Immediate ? granted : 0;
                 var service = new RatedService(usage.RatingGroup, session.Unit, held.Zone);
-                RecordUsage(session, call.Sequence, service, wallet!.Commit(new UsageReport(held.Id, session.Ref, service, debited, now)), now);
+                RecordUsage(session, call.Sequence, service, Settle(new UsageReport(held.Id, session.Ref, service, debited, now)), now);
             }
         }
 
@@ -361,6 +362,9 @@ internal sealed partial class ChargingAccountGrain(
                 }
 
                 Account.Profile.Status = AccountStatus.Closed;
+                break;
+            case AccountChangeKind.JoinPool or AccountChangeKind.LeavePool:
+                ApplyPool(change);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.Kind, "Unknown account change.");
@@ -444,8 +448,10 @@ internal sealed partial class ChargingAccountGrain(
             }
         }
 
+        var freed = TakeFreedPoolHolds();
         Account.Wallet = wallet?.Snapshot();
         await state.WriteStateAsync();
+        await ReleasePoolHoldsAsync(freed);
     }
 
     private async Task ReloadAsync()

@@ -34,6 +34,9 @@ public sealed partial class ChargingAccountState
 
     /// <summary>The latest top-ups, newest last (<see cref="ChargingAccountGrain.TopUpsKept"/>): a repeated key is answered from here.</summary>
     public List<TopUpRecord> TopUps { get; set; } = [];
+
+    /// <summary>The shared pool the line draws on, and what it holds there; null when none (ADR 0013).</summary>
+    public PoolMembership? Pool { get; set; }
 }
 
 /// <summary>Whose account it is and whether it may charge.</summary>
