@@ -67,6 +67,31 @@ public sealed class FamilyPools(DialtoneApps apps, ITestOutputHelper output) : I
 
     [Theory]
     [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AnAddOnIsUsedBeforeThePlanAndBothBeforeThePool(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var imsi = NewImsi();
+        var line = await Smf.OpenAccountAsync(app, imsi, dataMb: 2);
+        await Smf.ChangeAsync(app, line, new AccountChange("order-2/boost", AccountChangeKind.AddAllowances, "boost-1", app.Clock.GetUtcNow(),
+            Allowances: [new AllowanceTerms("boost-1/dataAllowance", "addOn", "octet", 3 * Mb, [Smf.DataGroup], "EU", "none", false, 30, null)]));
+        var pool = await OpenPoolAsync(app, poolMb: 10, line);
+        using var smf = Smf.Client(app);
+
+        var reference = await Smf.CreateAsync(smf, imsi, requestMb: 8);
+        var held = (await Smf.BalanceAsync(app, line))!.Buckets.ToDictionary(bucket => bucket.Kind, bucket => bucket.Held);
+        Assert.Equal((3 * Mb, 2 * Mb), (held["addOn"], held["plan"]));
+        Assert.Equal((0L, 3 * Mb), Of(await PoolBucketAsync(pool)));
+
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 2, requestMb: null, used: 7 * Mb))).Status);
+        var used = (await Smf.BalanceAsync(app, line))!.Buckets.ToDictionary(bucket => bucket.Kind, bucket => bucket.Used);
+        Assert.Equal((3 * Mb, 2 * Mb), (used["addOn"], used["plan"]));
+        Assert.Equal((2 * Mb, 0L), Of(await PoolBucketAsync(pool)));
+        Assert.Equal(0m, (await Smf.BalanceAsync(app, line))!.Unbilled);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
     public async Task ParallelSessionsOnTwoLinesPayEveryUnitOnceInConsumptionOrder(TestDatabase database)
     {
         const int sessions = 6;
