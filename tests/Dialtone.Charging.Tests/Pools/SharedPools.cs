@@ -50,6 +50,29 @@ public sealed class SharedPools(DialtoneApps apps) : IClassFixture<DialtoneApps>
 
     [Theory]
     [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ABatchOfCommitsAndReservesIsAppliedInOrderOnceAndRepeatsAnswerTheSame(TestDatabase database)
+    {
+        var (pool, member) = await OpenPoolAsync(apps.For(database), mb: 20);
+        await pool.ReserveAsync(new PoolReservation("s/10/1", member, Data, 15 * Mb, TimeSpan.FromHours(1)));
+
+        // The commit frees what the first grant held but did not use, so the reserve after it in the batch gets it.
+        PoolCall[] calls =
+        [
+            new(new PoolUsage("s/10/1", member, Data, 5 * Mb), null),
+            new(null, new PoolReservation("s/10/2", member, Data, 20 * Mb, TimeSpan.FromHours(1))),
+        ];
+        var first = await pool.ApplyAsync(calls);
+        var again = await pool.ApplyAsync(calls);
+        Assert.Equal(5 * Mb, first[0].Settlement!.Debited);
+        Assert.Equal(15 * Mb, first[1].Grant!.Granted);
+        Assert.Equal((first[0].Settlement!.Debited, first[1].Grant!.Granted, first[1].Grant!.ValidUntil),
+            (again[0].Settlement!.Debited, again[1].Grant!.Granted, again[1].Grant!.ValidUntil));
+        var bucket = Assert.Single((await pool.BalanceAsync())!.Buckets);
+        Assert.Equal((5 * Mb, 15 * Mb), (bucket.Used, bucket.Held));
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
     public async Task GrantsNeverExceedWhatIsLeftAndThePoolNeverGoesBelowZero(TestDatabase database)
     {
         var (pool, member) = await OpenPoolAsync(apps.For(database), mb: 50);

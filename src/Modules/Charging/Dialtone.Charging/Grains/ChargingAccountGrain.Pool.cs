@@ -44,17 +44,22 @@ internal sealed partial class ChargingAccountGrain
             (state.State, wallet, poolPass) = (kept, keptWallet, null);
         }
 
-        var pool = GrainFactory.GetGrain<ISharedPoolGrain>(Account.Pool!.PoolId);
         var accountId = this.GetPrimaryKey();
-        foreach (var ask in pass.Asks)
+        if (pass.Asks.Count > 0)
         {
-            if (ask.Commit)
+            var answers = await GrainFactory.GetGrain<ISharedPoolGrain>(Account.Pool!.PoolId).ApplyAsync([.. pass.Asks.Select(ask => ask.Commit
+                ? new PoolCall(new PoolUsage(ask.ReservationId, accountId, ask.Service, ask.Units), null)
+                : new PoolCall(null, new PoolReservation(ask.ReservationId, accountId, ask.Service, ask.Units, settings.QuotaValidity)))]);
+            foreach (var answer in answers)
             {
-                pass.Settlements[ask.ReservationId] = await pool.CommitAsync(new PoolUsage(ask.ReservationId, accountId, ask.Service, ask.Units));
-            }
-            else
-            {
-                pass.Grants[ask.ReservationId] = await pool.ReserveAsync(new PoolReservation(ask.ReservationId, accountId, ask.Service, ask.Units, settings.QuotaValidity));
+                if (answer.Settlement is { } settlement)
+                {
+                    pass.Settlements[settlement.ReservationId] = settlement;
+                }
+                else if (answer.Grant is { } grant)
+                {
+                    pass.Grants[grant.ReservationId] = grant;
+                }
             }
         }
 

@@ -66,59 +66,99 @@ internal sealed partial class SharedPoolGrain(
     public async Task<PoolGrant> ReserveAsync(PoolReservation reservation)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        var now = clock.GetUtcNow();
-        var none = new PoolGrant(reservation.ReservationId, 0, now, MoreAvailable: false, Serves: false, []);
-        if (wallet is null || !Pool.Members.Contains(reservation.AccountId) || Pool.Settled.ContainsKey(reservation.ReservationId))
-        {
-            return none;
-        }
-
         PoolGrant? answer = null;
-        await ChangeAsync(_ =>
+        await ChangeAsync(now =>
         {
-            wallet.Advance(now);
-            if (wallet.Reservations.FirstOrDefault(open => open.Id == reservation.ReservationId) is { } open)
-            {
-                // A repeat (the member's own write failed after ours): the first grant, nothing reserved twice.
-                answer = GrantOf(open.Grant);
-                return false;
-            }
-
-            var grant = wallet.Reserve(new ReserveRequest(reservation.ReservationId, reservation.ReservationId, ServiceOf(reservation.Service),
-                reservation.Units, reservation.Validity, now));
-            answer = GrantOf(grant);
-            return grant.Granted > 0;
-        }, now);
+            (answer, var changed) = Reserve(reservation, now);
+            return changed;
+        });
         return answer!;
     }
 
     public async Task<PoolSettlement> CommitAsync(PoolUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
+        PoolSettlement? answer = null;
+        await ChangeAsync(now =>
+        {
+            (answer, var changed) = Commit(usage, now);
+            return changed;
+        });
+        return answer!;
+    }
+
+    public async Task<IReadOnlyList<PoolAnswer>> ApplyAsync(IReadOnlyList<PoolCall> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var answers = new List<PoolAnswer>(calls.Count);
+        await ChangeAsync(now =>
+        {
+            answers.Clear();
+            var changed = false;
+            foreach (var call in calls)
+            {
+                if (call.Commit is { } usage)
+                {
+                    var (settlement, settled) = Commit(usage, now);
+                    answers.Add(new PoolAnswer(settlement, null));
+                    changed |= settled;
+                }
+                else if (call.Reserve is { } reservation)
+                {
+                    var (grant, held) = Reserve(reservation, now);
+                    answers.Add(new PoolAnswer(null, grant));
+                    changed |= held;
+                }
+                else
+                {
+                    throw new ArgumentException("A pool call commits or reserves.", nameof(calls));
+                }
+            }
+
+            return changed;
+        });
+        return answers;
+    }
+
+    private (PoolGrant Grant, bool Changed) Reserve(PoolReservation reservation, DateTimeOffset now)
+    {
+        if (wallet is null || !Pool.Members.Contains(reservation.AccountId) || Pool.Settled.ContainsKey(reservation.ReservationId))
+        {
+            return (new PoolGrant(reservation.ReservationId, 0, now, MoreAvailable: false, Serves: false, []), false);
+        }
+
+        wallet.Advance(now);
+        if (wallet.Reservations.FirstOrDefault(open => open.Id == reservation.ReservationId) is { } open)
+        {
+            // A repeat (the member's own write failed after ours): the first grant, nothing reserved twice.
+            return (GrantOf(open.Grant), false);
+        }
+
+        var grant = wallet.Reserve(new ReserveRequest(reservation.ReservationId, reservation.ReservationId, ServiceOf(reservation.Service),
+            reservation.Units, reservation.Validity, now));
+        return (GrantOf(grant), grant.Granted > 0);
+    }
+
+    private (PoolSettlement Settlement, bool Changed) Commit(PoolUsage usage, DateTimeOffset now)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(usage.Units);
         if (Pool.Settled.TryGetValue(usage.ReservationId, out var settled))
         {
-            return settled.Result;
+            return (settled.Result, false);
         }
 
-        var now = clock.GetUtcNow();
         if (wallet is null)
         {
-            return new PoolSettlement(usage.ReservationId, Released: false, 0, usage.Units, [], []);
+            return (new PoolSettlement(usage.ReservationId, Released: false, 0, usage.Units, [], []), false);
         }
 
-        PoolSettlement? answer = null;
-        await ChangeAsync(_ =>
-        {
-            var settlement = wallet.Commit(new UsageReport(usage.ReservationId, usage.ReservationId, ServiceOf(usage.Service), usage.Units, now));
-            var debited = settlement.Debits.Sum(take => take.Units);
-            answer = new PoolSettlement(usage.ReservationId, Released: false, debited, usage.Units - debited,
-                [.. settlement.Debits.Select(take => new PoolTake(take.BucketId, take.Units))],
-                [.. settlement.Thresholds.Select(t => new PoolThreshold(t.BucketId, t.Percent, t.Used, t.Amount))]);
-            Settle(answer, now);
-            return true;
-        }, now);
-        return answer!;
+        var settlement = wallet.Commit(new UsageReport(usage.ReservationId, usage.ReservationId, ServiceOf(usage.Service), usage.Units, now));
+        var debited = settlement.Debits.Sum(take => take.Units);
+        var answer = new PoolSettlement(usage.ReservationId, Released: false, debited, usage.Units - debited,
+            [.. settlement.Debits.Select(take => new PoolTake(take.BucketId, take.Units))],
+            [.. settlement.Thresholds.Select(t => new PoolThreshold(t.BucketId, t.Percent, t.Used, t.Amount))]);
+        Settle(answer, now);
+        return (answer, true);
     }
 
     public async Task<PoolSettlement> ReleaseAsync(string reservationId)

@@ -30,6 +30,12 @@ public interface ISharedPoolGrain : IGrainWithGuidKey
     /// </summary>
     Task<PoolSettlement> CommitAsync(PoolUsage usage);
 
+    /// <summary>
+    /// Commits and reserves in the order given, each as <see cref="CommitAsync"/> and <see cref="ReserveAsync"/> would,
+    /// with one write for all: what one charging request asks of the pool. All or nothing: a failure applies none.
+    /// </summary>
+    Task<IReadOnlyList<PoolAnswer>> ApplyAsync(IReadOnlyList<PoolCall> calls);
+
     /// <summary>Releases a reservation's hold without debiting anything; a repeat, or an unknown id, changes nothing.</summary>
     Task<PoolSettlement> ReleaseAsync(string reservationId);
 
@@ -113,6 +119,14 @@ public sealed record PoolSettlement(
 /// <summary>A pool allowance's used units reached <paramref name="Percent"/> (80 or 100) of its amount (ADR 0011 §9).</summary>
 [GenerateSerializer, Immutable]
 public sealed record PoolThreshold([property: Id(0)] string BucketId, [property: Id(1)] int Percent, [property: Id(2)] long Used, [property: Id(3)] long Amount);
+
+/// <summary>One call of a batch: a commit or a reserve.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolCall([property: Id(0)] PoolUsage? Commit, [property: Id(1)] PoolReservation? Reserve);
+
+/// <summary>The answer to a <see cref="PoolCall"/>: its settlement or its grant.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolAnswer([property: Id(0)] PoolSettlement? Settlement, [property: Id(1)] PoolGrant? Grant);
 
 /// <summary>A pool's allowances, members and open reservations.</summary>
 [GenerateSerializer, Immutable]
