@@ -23,7 +23,7 @@ internal sealed partial class ChargingAccountGrain
         {
             var bucket = wallet!.Find(crossing.BucketId);
             var crossed = new AllowanceThresholdCrossed(
-                session.Ref, sequence, profile.ProductId, crossing.BucketId, bucket is null ? "plan" : WalletTerms.NameOf(bucket.Kind),
+                session.Ref, sequence, profile.ProductId, crossing.BucketId, bucket is not null ? WalletTerms.NameOf(bucket.Kind) : crossing.BucketId.StartsWith("pool:", StringComparison.Ordinal) ? "sharedPool" : "plan",
                 WalletTerms.NameOf(bucket?.Unit ?? session.Unit), crossing.Percent, crossing.Used, crossing.Amount, now);
             Account.Outbox.Add(new GrainOutboxEntry(crossed.Id, AllowanceThresholdCrossed.Kind, JsonSerializer.Serialize(crossed, AllowanceThresholdCrossed.Json), now));
         }
