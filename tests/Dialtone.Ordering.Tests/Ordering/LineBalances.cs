@@ -116,6 +116,12 @@ public sealed class LineBalances
 
         Assert.Equal(HttpStatusCode.Created, (await PostAsync(shop.Agent, TopUp(prepaid, voucher: codes[1]), "v-4")).Status);
         Assert.Equal(30m, (await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(prepaid)).BalanceAsync())!.Credit);
+
+        // Demo mode issues the vouchers the README lists (the shop runs with demo data on).
+        var (demo, demoTopUp, _) = await PostAsync(customer, TopUp(prepaid, voucher: "DEMO-TOPUP-0020"), "v-5");
+        Assert.True(demo == HttpStatusCode.Created, $"{(int)demo}: {demoTopUp}");
+        Assert.Equal(10m, demoTopUp!["amount"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(40m, (await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(prepaid)).BalanceAsync())!.Credit);
         Assert.Empty(shop.Problems);
     }
 

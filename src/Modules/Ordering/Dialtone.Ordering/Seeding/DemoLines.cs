@@ -27,6 +27,9 @@ internal sealed class DemoLines(IServiceScopeFactory scopes, ProductOrderRules r
 
     private static readonly string[] Plans = ["5G Start 10 GB", "5G Plus 40 GB", "5G Plus 40 GB", "5G Max 120 GB", "5G Unlimited"];
 
+    /// <summary>Every tenth subscriber (DS…9) is on prepaid, with no credit until a voucher is applied (the README lists demo vouchers).</summary>
+    private const string Prepaid = "Dialtone Prepaid";
+
     public async Task OrderLineAsync(string partyId, string customerNumber, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -35,8 +38,9 @@ internal sealed class DemoLines(IServiceScopeFactory scopes, ProductOrderRules r
         var db = outbox.DbContext;
         var now = clock.GetUtcNow();
         var index = int.TryParse(customerNumber.AsSpan(2), out var number) ? number : partyId.Length;
-        var plan = await catalog.FindOrderableOfferingIdAsync(Plans[index % Plans.Length], now, cancellationToken)
-                   ?? throw new InvalidOperationException($"The demo plan '{Plans[index % Plans.Length]}' is not in the catalog.");
+        var planName = index % 10 == 9 ? Prepaid : Plans[index % Plans.Length];
+        var plan = await catalog.FindOrderableOfferingIdAsync(planName, now, cancellationToken)
+                   ?? throw new InvalidOperationException($"The demo plan '{planName}' is not in the catalog.");
         var boost = index % 5 == 0 ? await catalog.FindOrderableOfferingIdAsync("Data Boost +5 GB", now, cancellationToken) : null;
 
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
