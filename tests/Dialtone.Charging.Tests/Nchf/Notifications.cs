@@ -13,7 +13,7 @@ namespace Dialtone.Charging.Tests.Nchf;
 /// </summary>
 public sealed class Notifications(DialtoneApps apps) : IClassFixture<DialtoneApps>
 {
-    private static int nextImsi = 700;
+    private static int nextImsi = 800;
 
     private static string NewImsi() => $"0010100000{Interlocked.Increment(ref nextImsi):D5}";
 

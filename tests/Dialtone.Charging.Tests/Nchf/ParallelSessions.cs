@@ -32,7 +32,7 @@ public sealed class ParallelSessions(DialtoneApps apps, ITestOutputHelper output
         {
             var random = new Random(seed + session);
             var create = Smf.Request(imsi, 1, requestMb: 1, chargingId: 10_000 + session);
-            var created = await SendAsync(smf, $"{Smf.Api}/chargingdata", create, random, HttpStatusCode.Created, seed);
+            var created = await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata", create, random, HttpStatusCode.Created, seed);
             var reference = created.Location!.Split('/')[^1];
             var granted = Smf.Granted(created.Body!);
             for (var update = 0; update < Updates; update++)
@@ -42,13 +42,13 @@ public sealed class ParallelSessions(DialtoneApps apps, ITestOutputHelper output
                 var used = random.Next(0, (int)(granted / Smf.Mb) + 2) * Smf.Mb;
                 reported[session] += used;
                 var body = Smf.Request(null, 2 + update, requestMb: 1, used: used, localSequence: update + 1);
-                var answer = await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", body, random, HttpStatusCode.OK, seed);
+                var answer = await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", body, random, HttpStatusCode.OK, seed);
                 granted = Smf.Granted(answer.Body!);
             }
 
             var last = random.Next(0, (int)(granted / Smf.Mb) + 1) * Smf.Mb;
             reported[session] += last;
-            await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 2 + Updates, requestMb: null, used: last, localSequence: Updates + 1),
+            await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release", Smf.Request(null, 2 + Updates, requestMb: null, used: last, localSequence: Updates + 1),
                 random, HttpStatusCode.NoContent, seed);
         }));
 
@@ -68,29 +68,5 @@ public sealed class ParallelSessions(DialtoneApps apps, ITestOutputHelper output
         Assert.True(spent == beyond / Smf.Mb * 0.01m, $"seed {seed}: spent {spent} EUR for {beyond} octets beyond the allowance");
         Assert.Equal(0m, balance.Debt);
         Assert.Empty(app.Errors.Unexpected);
-    }
-
-    /// <summary>Sends one to three copies at once; all must agree, and one answer is returned.</summary>
-    private static async Task<(JsonObject? Body, string? Location)> SendAsync(HttpClient smf, string path, JsonObject body, Random random, HttpStatusCode expected, int seed)
-    {
-        var copies = random.Next(1, 4);
-        var answers = await Task.WhenAll(Enumerable.Range(0, copies).Select(copy =>
-        {
-            var sent = body.DeepClone().AsObject();
-            if (copy > 0)
-            {
-                sent["retransmissionIndicator"] = true;
-            }
-
-            return Smf.PostAsync(smf, path, sent);
-        }));
-        foreach (var (status, answer, location) in answers)
-        {
-            Assert.True(status == expected, $"seed {seed}: {path} answered {(int)status}: {answer}");
-            Assert.Equal(answers[0].Body?.ToJsonString(), answer?.ToJsonString());
-            Assert.Equal(answers[0].Location, location);
-        }
-
-        return (answers[0].Body, answers[0].Location);
     }
 }

@@ -148,4 +148,28 @@ internal static class Smf
 
     public static string ResultCode(JsonObject response, int index = 0) =>
         response["multipleUnitInformation"]![index]!["resultCode"]!.GetValue<string>();
+
+    /// <summary>Sends one to three copies of a request at once (a consumer retransmitting while its first try is in flight); all must agree, and one answer is returned.</summary>
+    public static async Task<(JsonObject? Body, string? Location)> SendCopiesAsync(HttpClient smf, string path, JsonObject body, Random random, HttpStatusCode expected, int seed)
+    {
+        var copies = random.Next(1, 4);
+        var answers = await Task.WhenAll(Enumerable.Range(0, copies).Select(copy =>
+        {
+            var sent = body.DeepClone().AsObject();
+            if (copy > 0)
+            {
+                sent["retransmissionIndicator"] = true;
+            }
+
+            return PostAsync(smf, path, sent);
+        }));
+        foreach (var (status, answer, location) in answers)
+        {
+            Assert.True(status == expected, $"seed {seed}: {path} answered {(int)status}: {answer}");
+            Assert.Equal(answers[0].Body?.ToJsonString(), answer?.ToJsonString());
+            Assert.Equal(answers[0].Location, location);
+        }
+
+        return (answers[0].Body, answers[0].Location);
+    }
 }

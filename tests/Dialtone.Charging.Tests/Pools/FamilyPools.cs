@@ -115,21 +115,21 @@ public sealed class FamilyPools(DialtoneApps apps, ITestOutputHelper output) : I
         {
             var (line, session) = (n % 2, n / 2);
             var random = new Random(seed + n);
-            var created = await SendAsync(smf, $"{Smf.Api}/chargingdata", Smf.Request(imsis[line], 1, requestMb: 1, chargingId: 20_000 + n), random, HttpStatusCode.Created, seed);
+            var created = await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata", Smf.Request(imsis[line], 1, requestMb: 1, chargingId: 20_000 + n), random, HttpStatusCode.Created, seed);
             var reference = created.Location!.Split('/')[^1];
             var granted = Smf.Granted(created.Body!);
             for (var update = 0; update < updates; update++)
             {
                 var used = random.Next(0, (int)(granted / Mb) + 2) * Mb;
                 reported[line, session] += used;
-                var answer = await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update",
+                var answer = await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update",
                     Smf.Request(null, 2 + update, requestMb: 1, used: used, localSequence: update + 1), random, HttpStatusCode.OK, seed);
                 granted = Smf.Granted(answer.Body!);
             }
 
             var last = random.Next(0, (int)(granted / Mb) + 1) * Mb;
             reported[line, session] += last;
-            await SendAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release",
+            await Smf.SendCopiesAsync(smf, $"{Smf.Api}/chargingdata/{reference}/release",
                 Smf.Request(null, 2 + updates, requestMb: null, used: last, localSequence: updates + 1), random, HttpStatusCode.NoContent, seed);
         }));
 
@@ -265,29 +265,5 @@ public sealed class FamilyPools(DialtoneApps apps, ITestOutputHelper output) : I
             Smf.Request(null, sequence, requestMb: requestMb, used: usedMb * Mb, localSequence: localSequence));
         Assert.True(status == HttpStatusCode.OK, $"update answered {(int)status}: {body}");
         return body!;
-    }
-
-    /// <summary>Sends one to three copies at once (a consumer retransmitting while its first try is in flight); all must agree.</summary>
-    private static async Task<(JsonObject? Body, string? Location)> SendAsync(HttpClient smf, string path, JsonObject body, Random random, HttpStatusCode expected, int seed)
-    {
-        var copies = random.Next(1, 4);
-        var answers = await Task.WhenAll(Enumerable.Range(0, copies).Select(copy =>
-        {
-            var sent = body.DeepClone().AsObject();
-            if (copy > 0)
-            {
-                sent["retransmissionIndicator"] = true;
-            }
-
-            return Smf.PostAsync(smf, path, sent);
-        }));
-        foreach (var (status, answer, location) in answers)
-        {
-            Assert.True(status == expected, $"seed {seed}: {path} answered {(int)status}: {answer}");
-            Assert.Equal(answers[0].Body?.ToJsonString(), answer?.ToJsonString());
-            Assert.Equal(answers[0].Location, location);
-        }
-
-        return (answers[0].Body, answers[0].Location);
     }
 }
