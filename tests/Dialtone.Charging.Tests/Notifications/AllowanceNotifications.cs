@@ -181,7 +181,7 @@ public sealed class AllowanceNotifications(DialtoneApps apps) : IClassFixture<Di
 
     private static async Task OutboxEmptiedAsync(DialtoneApp app)
     {
-        var storage = (BatchingGrainStorage)app.Services.GetRequiredKeyedService<IGrainStorage>(ChargingStorage.Name);
+        var storage = app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while ((await storage.Dialect.ReadOutboxAsync(1000, [], CancellationToken.None)).Any(s => s.Entry.Kind == AllowanceThresholdCrossed.Kind))
         {

@@ -144,7 +144,7 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
     public async Task AnEntryNoHandlerTakesStaysInTheOutboxWithItsAttemptsCounted(TestDatabase database)
     {
         var app = apps.For(database);
-        var storage = (BatchingGrainStorage)app.Services.GetRequiredKeyedService<IGrainStorage>(ChargingStorage.Name);
+        var storage = app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
         var state = new Orleans.GrainState<Storage.Tally>(new Storage.Tally { Value = 1 });
         var kind = "unknown-" + Guid.NewGuid().ToString("N")[..8];
         state.State!.Outbox.Add(new GrainOutboxEntry("x/1/1", kind, "{}", app.Clock.GetUtcNow()));
@@ -180,7 +180,7 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
     /// <summary>Waits until the relay has emptied the grain outbox.</summary>
     internal static async Task RelayedAsync(DialtoneApp app)
     {
-        var storage = (BatchingGrainStorage)app.Services.GetRequiredKeyedService<IGrainStorage>(ChargingStorage.Name);
+        var storage = app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while ((await storage.Dialect.ReadOutboxAsync(1000, [], CancellationToken.None)).Any(s => s.Entry.Kind == UsageRecorded.Kind))
         {

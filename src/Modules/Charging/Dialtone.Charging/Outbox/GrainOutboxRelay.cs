@@ -40,7 +40,7 @@ internal sealed partial class GrainOutboxRelay(
                 return;
             }
 
-            var storage = (BatchingGrainStorage)services.GetRequiredKeyedService<IGrainStorage>(ChargingStorage.Name);
+            var storage = services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
             while (!stoppingToken.IsCancellationRequested)
             {
                 var woken = storage.OutboxWritten.Next;

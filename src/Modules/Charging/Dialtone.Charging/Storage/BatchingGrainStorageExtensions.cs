@@ -29,11 +29,14 @@ public static class BatchingGrainStorageExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ChargingStorageOptions>(name).Configure(configure);
-        return services.AddGrainStorage(name, static (provider, key) => new BatchingGrainStorage(
-            key,
-            provider.GetRequiredService<IOptionsMonitor<ChargingStorageOptions>>().Get(key),
+        // The store itself is a keyed singleton of its own type, so that the outbox relay reaches it even when something
+        // wraps the grain storage registration (the tests' fault injection does).
+        services.AddKeyedSingleton(name, static (provider, key) => new BatchingGrainStorage(
+            (string)key!,
+            provider.GetRequiredService<IOptionsMonitor<ChargingStorageOptions>>().Get((string)key!),
             provider.GetRequiredService<ILogger<BatchingGrainStorage>>(),
             provider.GetService<IOptions<DialtoneOptions>>()?.Value.DataDirectory,
             provider.GetService<IActivatorProvider>()));
+        return services.AddGrainStorage(name, static (provider, key) => provider.GetRequiredKeyedService<BatchingGrainStorage>(key));
     }
 }
