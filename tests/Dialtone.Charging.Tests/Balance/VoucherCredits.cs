@@ -35,8 +35,10 @@ public sealed class VoucherCredits(DialtoneApps apps) : IClassFixture<DialtoneAp
             await Task.Delay(25);
         }
 
-        // The retried request claims again (same account and key: the same claim) and credits nothing twice.
-        Assert.Equal(VoucherClaimOutcome.Claimed, (await voucher.ClaimAsync(account, template)).Outcome);
+        // The relay told the voucher the credit landed: a replayed claim says so, and credits nothing twice.
+        var replay = await voucher.ClaimAsync(account, template);
+        Assert.Equal(VoucherClaimOutcome.Claimed, replay.Outcome);
+        Assert.True(replay.Credited);
         Assert.Equal(TopUpOutcome.Repeated, (await balance.TopUpAsync(claim.TopUp)).Outcome);
         Assert.Equal(VoucherClaimOutcome.Used, (await voucher.ClaimAsync(account, template with { Key = "key-2" })).Outcome);
         await Task.Delay(200);

@@ -60,7 +60,11 @@ public sealed class LineBalances
 
         var listed = await customer.GetJsonArrayAsync($"{Api}/topupBalance?product.id={line}");
         Assert.Equal(first.Id(), Assert.Single(listed)!.Id());
-        Assert.Equal(first.ToJsonString(), (await customer.GetJsonAsync($"{Api}/topupBalance/{first.Id()}")).ToJsonString());
+        Assert.Equal(first.ToJsonString(), (await shop.Agent.GetJsonAsync($"{Api}/topupBalance/{first.Id()}")).ToJsonString());
+        // The agent's free-text reason is staff's: the holder sees the top-up without it.
+        var seen = await customer.GetJsonAsync($"{Api}/topupBalance/{first.Id()}");
+        Assert.Equal(10m, seen["amount"]!["amount"]!.GetValue<decimal>());
+        Assert.Null(seen["reason"]);
 
         // Another customer learns nothing of the line, and a holder credits no amount of their own.
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{Api}/bucket?product.id={line}")).StatusCode);
@@ -106,6 +110,22 @@ public sealed class LineBalances
         Assert.Equal("…" + codes[0][^4..], topUp["voucher"]!.GetValue<string>());
         Assert.Equal("selfService", topUp["channel"]!["name"]!.GetValue<string>());
         Assert.Equal(topUp.Id(), (await PostAsync(customer, TopUp(prepaid, voucher: typed), "v-1")).Body!.Id());
+
+        // A key used for another top-up is refused before the voucher is touched: the voucher stays good.
+        var (reused, reusedBody, _) = await PostAsync(customer, TopUp(prepaid, voucher: codes[1]), "v-1");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused);
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", reusedBody!["code"]!.GetValue<string>());
+
+        // A voucher in another currency is refused and stays unused.
+        var dollars = (await shop.App.Admin().PostJsonAsync("/admin/voucherBatches", new JsonObject
+        {
+            ["count"] = 1,
+            ["amount"] = new JsonObject { ["amount"] = 5, ["units"] = "USD" },
+            ["validFor"] = new JsonObject { ["endDateTime"] = "2027-06-30T00:00:00Z" },
+        }))["codes"]![0]!.GetValue<string>();
+        var (foreign, foreignBody, _) = await PostAsync(customer, TopUp(prepaid, voucher: dollars), "v-usd");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, foreign);
+        Assert.Equal("WRONG_CURRENCY", foreignBody!["code"]!.GetValue<string>());
 
         var (used, usedBody, _) = await PostAsync(shop.Agent, TopUp(prepaid, voucher: codes[0]), "v-2");
         Assert.Equal(HttpStatusCode.Conflict, used);
@@ -165,6 +185,7 @@ public sealed class LineBalances
         await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5.001, \"units\": \"EUR\"}}}}");
         await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5000, \"units\": \"EUR\"}}}}");
         await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"voucher\": \"short\"}}");
+        await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5}}}}");
         await Refused(HttpStatusCode.BadRequest, $"{{\"product\": [{{\"id\": \"{line}\"}}], \"amount\": {{\"amount\": 5, \"units\": \"EUR\"}}, \"colour\": \"red\"}}");
         await Refused(HttpStatusCode.UnprocessableEntity, TopUp(line, amount: 5m, currency: "USD").ToJsonString(), code: "WRONG_CURRENCY");
         await Refused(HttpStatusCode.NotFound, TopUp("no-such-line", amount: 5m).ToJsonString());
@@ -178,6 +199,8 @@ public sealed class LineBalances
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"{Api}/topupBalance/{Guid.NewGuid():N}-t1")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await shop.App.CreateClient().GetAsync($"{Api}/bucket?product.id={line}")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 0, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1, \"amount\": {\"amount\": 5}, \"validFor\": {}}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
         Assert.Empty(shop.Problems);
     }

@@ -50,7 +50,8 @@ public static class ChargingModule
         services.AddSingleton<Outbox.IGrainOutboxHandler, Grains.VoucherCreditRelay>();
         services.AddHostedService<Seeding.DemoVouchers>();
         // The consumers' notifyUri: TS 32.291's callbacks are HTTP/2 on a real SBI; this client speaks HTTP/1.1 (or HTTP/2 over TLS).
-        services.AddHttpClient(NchfNotifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(NchfNotifier.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddAuthorizationBuilder().AddPolicy(NchfPolicy, policy => policy.RequireAssertion(context => MayCharge(context, settings)));
 
         // The silo's own clocks (request timeouts, membership, directory, activation collection) run on real time; the

@@ -78,14 +78,15 @@ internal static class BalanceViews
         id.Length is > 34 and <= 54 && id[32] == '-' && id[33] == 't' && id.AsSpan(34).IndexOfAnyExceptInRange('0', '9') < 0
         && Guid.TryParseExact(id.AsSpan(0, 32), "N", out var account) ? account : null;
 
-    public static TopupBalance TopUpOf(TopUpRecord record, string baseUrl) => new()
+    /// <summary>A top-up as TMF654 shows it; the agent's free-text reason only to staff (<paramref name="showReason"/>).</summary>
+    public static TopupBalance TopUpOf(TopUpRecord record, string baseUrl, bool showReason) => new()
     {
         Id = record.Id,
         Href = $"{baseUrl}/topupBalance/{record.Id}",
         Amount = new Quantity(record.Amount, record.Currency),
         Voucher = record.Voucher,
         Channel = new ChannelRef(Name: record.Channel),
-        Reason = record.Reason,
+        Reason = showReason ? record.Reason : null,
         RequestedDate = record.CreditedAt,
         ConfirmationDate = record.CreditedAt,
         Product = [new ProductRef(record.ProductId, ReferredType: "Product")],

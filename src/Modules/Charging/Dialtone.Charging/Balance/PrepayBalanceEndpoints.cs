@@ -67,7 +67,7 @@ internal static class PrepayBalanceEndpoints
             {
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var records = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).TopUpsAsync();
-                var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options))).ToList();
+                var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare)).ToList();
                 http.Response.Headers["X-Total-Count"] = views.Count.ToString(CultureInfo.InvariantCulture);
                 http.Response.Headers["X-Result-Count"] = views.Count.ToString(CultureInfo.InvariantCulture);
                 return Results.Json(views, TmfJson.Options);
@@ -83,7 +83,7 @@ internal static class PrepayBalanceEndpoints
                 var record = (await grains.GetGrain<IChargingAccountGrain>(account).TopUpsAsync()).FirstOrDefault(r => r.Id == id)
                              ?? throw TmfProblemException.NotFound("topupBalance", id);
                 await VisibleLineAsync(http, inventory, record.ProductId, ct, ("topupBalance", id));
-                return Results.Json(BalanceViews.TopUpOf(record, Base(http, options)), TmfJson.Options);
+                return Results.Json(BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare), TmfJson.Options);
             })
             .WithName("retrieveTopupBalance")
             .WithSummary("One top-up")

@@ -62,7 +62,7 @@ internal static class TopUps
                 throw TmfProblemException.BadRequest("INVALID_BODY", $"'amount.amount' is more than 0 and at most {max}, in cents.");
             }
 
-            if (credit.Units.Length != 3 || !credit.Units.All(char.IsAsciiLetterUpper))
+            if (credit.Units is not { Length: 3 } || !credit.Units.All(char.IsAsciiLetterUpper))
             {
                 throw TmfProblemException.BadRequest("INVALID_BODY", "'amount.units' is an ISO 4217 currency code (EUR).");
             }
@@ -77,24 +77,22 @@ internal static class TopUps
         var requestor = caller.OwnerKey ?? "anonymous";
 
         TopUpRequest request;
+        IVoucherGrain? voucherGrain = null;
         if (create.Voucher is { } voucherCode)
         {
             var canonical = VoucherCodes.Normalise(voucherCode)
                             ?? throw TmfProblemException.BadRequest("INVALID_BODY", "'voucher' is a code of 12 to 32 letters and digits (dashes and spaces are ignored).");
-            // Judge the line before the voucher is claimed: a claim cannot be undone.
+            // Judge the line and the key before the voucher is claimed: a claim cannot be undone.
             var balance = await account.BalanceAsync();
-            if (balance is null || balance.Status == AccountStatus.Closed)
+            var template = new TopUpRequest(topUpKey, fingerprint, 0, balance?.Currency ?? "EUR", VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
+            var judged = await account.JudgeTopUpAsync(template);
+            if (judged.Outcome is not (TopUpOutcome.Credited or TopUpOutcome.Repeated))
             {
-                throw TmfProblemException.Unprocessable("LINE_NOT_CHARGING", "The line has no open charging account.");
+                throw Refusal(judged);
             }
 
-            if (!balance.Prepaid)
-            {
-                throw TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill.");
-            }
-
-            var template = new TopUpRequest(topUpKey, fingerprint, 0, balance.Currency, VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
-            var claim = await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, canonical)).ClaimAsync(accountId, template);
+            var voucher = grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, canonical));
+            var claim = await voucher.ClaimAsync(accountId, template);
             switch (claim.Outcome)
             {
                 case VoucherClaimOutcome.Unknown:
@@ -103,8 +101,20 @@ internal static class TopUps
                     throw TmfProblemException.Conflict("VOUCHER_USED", "The voucher was used already.");
                 case VoucherClaimOutcome.Expired:
                     throw TmfProblemException.Unprocessable("VOUCHER_EXPIRED", "The voucher is past its validity.");
+                case VoucherClaimOutcome.WrongCurrency:
+                    throw TmfProblemException.Unprocessable("WRONG_CURRENCY", $"The voucher is not in the line's currency ({template.Currency}).");
             }
 
+            if (claim.Credited)
+            {
+                // Credited before under this key: answer that top-up while the account remembers it, never credit again.
+                var earlier = (await account.TopUpsAsync()).FirstOrDefault(record => record.Key == topUpKey)
+                              ?? throw TmfProblemException.Conflict("VOUCHER_USED", "The voucher was used already.");
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Created(http, earlier, options, caller);
+            }
+
+            voucherGrain = voucher;
             request = claim.TopUp!;
         }
         else
@@ -113,23 +123,38 @@ internal static class TopUps
         }
 
         var result = await account.TopUpAsync(request);
-        var record = result.Outcome switch
+        if (result.Outcome is not (TopUpOutcome.Credited or TopUpOutcome.Repeated))
         {
-            TopUpOutcome.Credited or TopUpOutcome.Repeated => result.Record!,
-            TopUpOutcome.KeyReused => throw TmfProblemException.Unprocessable("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another top-up."),
-            TopUpOutcome.NotPrepaid => throw TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill."),
-            TopUpOutcome.WrongCurrency => throw TmfProblemException.Unprocessable("WRONG_CURRENCY", $"The line's balance is in {result.Currency}."),
-            _ => throw TmfProblemException.Unprocessable("LINE_NOT_CHARGING", "The line has no open charging account."),
-        };
+            throw Refusal(result);
+        }
+
+        if (voucherGrain is not null)
+        {
+            await voucherGrain.MarkCreditedAsync();
+        }
+
         if (result.Outcome == TopUpOutcome.Repeated)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        var view = BalanceViews.TopUpOf(record, PrepayBalanceEndpoints.Base(http, options));
+        return Created(http, result.Record!, options, caller);
+    }
+
+    private static IResult Created(HttpContext http, TopUpRecord record, IOptions<DialtoneOptions> options, Caller caller)
+    {
+        var view = BalanceViews.TopUpOf(record, PrepayBalanceEndpoints.Base(http, options), caller.IsCustomerCare);
         http.Response.Headers.Location = view.Href;
         return Results.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
+
+    private static TmfProblemException Refusal(TopUpResult result) => result.Outcome switch
+    {
+        TopUpOutcome.KeyReused => TmfProblemException.Unprocessable("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another top-up."),
+        TopUpOutcome.NotPrepaid => TmfProblemException.Unprocessable("NOT_PREPAID", "The line is postpaid: credits are adjustments of its bill."),
+        TopUpOutcome.WrongCurrency => TmfProblemException.Unprocessable("WRONG_CURRENCY", $"The line's balance is in {result.Currency}."),
+        _ => TmfProblemException.Unprocessable("LINE_NOT_CHARGING", "The line has no open charging account."),
+    };
 
     public static async Task<IResult> IssueVouchersAsync(HttpContext http, IGrainFactory grains, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
@@ -139,14 +164,14 @@ internal static class TopUps
             throw TmfProblemException.BadRequest("INVALID_BODY", $"'count' is 1 to {MaxVouchersPerBatch}.");
         }
 
-        if (create.Amount.Amount is <= 0 or > 1000 || decimal.Round(create.Amount.Amount, 2) != create.Amount.Amount
-            || create.Amount.Units.Length != 3 || !create.Amount.Units.All(char.IsAsciiLetterUpper))
+        if (create.Amount is null || create.Amount.Amount is <= 0 or > 1000 || decimal.Round(create.Amount.Amount, 2) != create.Amount.Amount
+            || create.Amount.Units is not { Length: 3 } || !create.Amount.Units.All(char.IsAsciiLetterUpper))
         {
             throw TmfProblemException.BadRequest("INVALID_BODY", "'amount' is more than 0 and at most 1000, in cents, with an ISO 4217 currency code.");
         }
 
         var now = clock.GetUtcNow();
-        if (create.ValidFor.EndDateTime is not { } until || until <= now || until > now.AddYears(5))
+        if (create.ValidFor?.EndDateTime is not { } until || until <= now || until > now.AddYears(5))
         {
             throw TmfProblemException.BadRequest("INVALID_BODY", "'validFor.endDateTime' is in the future, within five years.");
         }

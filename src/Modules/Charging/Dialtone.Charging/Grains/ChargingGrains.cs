@@ -15,6 +15,9 @@ public interface IChargingAccountGrain : IGrainWithGuidKey
     /// <summary>The account's status, buckets and money; null when it was never opened.</summary>
     Task<AccountBalance?> BalanceAsync();
 
+    /// <summary>What <see cref="TopUpAsync"/> would answer now, crediting nothing (<see cref="TopUpOutcome.Credited"/>: it would credit).</summary>
+    Task<TopUpResult> JudgeTopUpAsync(TopUpRequest request);
+
     /// <summary>Credits a prepaid balance once per key (debt is paid first).</summary>
     Task<TopUpResult> TopUpAsync(TopUpRequest request);
 

@@ -21,6 +21,9 @@ public interface IVoucherGrain : IGrainWithStringKey
     /// if the caller fails right after the claim; the answer's <c>TopUp</c> is the request to credit at once.
     /// </summary>
     Task<VoucherClaim> ClaimAsync(Guid accountId, TopUpRequest topUp);
+
+    /// <summary>The account confirmed the claim's credit: a later replay of the claim must not credit again.</summary>
+    Task MarkCreditedAsync();
 }
 
 /// <summary>What a voucher is worth, until when, and the batch it was printed in.</summary>
@@ -41,14 +44,17 @@ public enum VoucherClaimOutcome
 
     /// <summary>Past its validity.</summary>
     Expired,
+
+    /// <summary>Worth another currency than the account's: not claimed.</summary>
+    WrongCurrency,
 }
 
 /// <summary>A claim's outcome and, when claimed, the top-up that credits its value.</summary>
 [GenerateSerializer, Immutable]
-public sealed record VoucherClaim([property: Id(0)] VoucherClaimOutcome Outcome, [property: Id(1)] TopUpRequest? TopUp = null);
+public sealed record VoucherClaim([property: Id(0)] VoucherClaimOutcome Outcome, [property: Id(1)] TopUpRequest? TopUp = null, [property: Id(2)] bool Credited = false);
 
 /// <summary>The credit a claimed voucher owes an account: the outbox entry that makes sure it is paid.</summary>
-public sealed record VoucherCredit(Guid AccountId, TopUpRequest TopUp)
+public sealed record VoucherCredit(Guid AccountId, TopUpRequest TopUp, string? VoucherKey = null)
 {
     public const string Kind = "voucher-credit";
 }
@@ -61,6 +67,9 @@ public sealed class VoucherState : IHasGrainOutbox
 
     /// <summary>The top-up the claim credits (amount and currency from the terms).</summary>
     public TopUpRequest? ClaimedTopUp { get; set; }
+
+    /// <summary>The account confirmed the credit.</summary>
+    public bool Credited { get; set; }
 
     public VoucherTerms? Terms { get; set; }
 
@@ -99,7 +108,9 @@ internal sealed partial class VoucherGrain(
 
         if (voucher.ClaimedBy is { } claimant)
         {
-            return claimant == accountId && voucher.ClaimKey == topUp.Key ? new(VoucherClaimOutcome.Claimed, voucher.ClaimedTopUp) : new(VoucherClaimOutcome.Used);
+            return claimant == accountId && voucher.ClaimKey == topUp.Key
+                ? new(VoucherClaimOutcome.Claimed, voucher.ClaimedTopUp, voucher.Credited)
+                : new(VoucherClaimOutcome.Used);
         }
 
         var now = clock.GetUtcNow();
@@ -108,16 +119,30 @@ internal sealed partial class VoucherGrain(
             return new(VoucherClaimOutcome.Expired);
         }
 
+        if (!string.Equals(terms.Currency, topUp.Currency, StringComparison.Ordinal))
+        {
+            return new(VoucherClaimOutcome.WrongCurrency);
+        }
+
         var credit = topUp with { Amount = terms.Amount, Currency = terms.Currency };
         voucher.ClaimedBy = accountId;
         voucher.ClaimKey = topUp.Key;
         voucher.ClaimedAt = now;
         voucher.ClaimedTopUp = credit;
         voucher.Outbox.Add(new GrainOutboxEntry($"{this.GetPrimaryKeyString()}/{topUp.Key}", VoucherCredit.Kind,
-            JsonSerializer.Serialize(new VoucherCredit(accountId, credit)), now));
+            JsonSerializer.Serialize(new VoucherCredit(accountId, credit, this.GetPrimaryKeyString())), now));
         await WriteAsync();
         LogClaimed(logger, terms.Batch, accountId);
         return new(VoucherClaimOutcome.Claimed, credit);
+    }
+
+    public async Task MarkCreditedAsync()
+    {
+        if (state.State.ClaimedBy is not null && !state.State.Credited)
+        {
+            state.State.Credited = true;
+            await WriteAsync();
+        }
     }
 
     private async Task WriteAsync()
@@ -153,10 +178,22 @@ internal sealed partial class VoucherCreditRelay(IGrainFactory grains, ILogger<V
         {
             var credit = JsonSerializer.Deserialize<VoucherCredit>(entry.Payload)
                          ?? throw new InvalidOperationException($"Grain outbox entry {entry.Id} holds no voucher credit.");
+            var voucher = credit.VoucherKey is null ? null : grains.GetGrain<IVoucherGrain>(credit.VoucherKey);
+            var claim = voucher is null ? null : await voucher.ClaimAsync(credit.AccountId, credit.TopUp);
+            if (claim is { Credited: true })
+            {
+                // The request credited it and the voucher knows: a credit now could be a second one once the key left the account.
+                continue;
+            }
+
             var result = await grains.GetGrain<IChargingAccountGrain>(credit.AccountId).TopUpAsync(credit.TopUp);
             if (result.Outcome is not (TopUpOutcome.Credited or TopUpOutcome.Repeated))
             {
                 LogRefused(logger, credit.AccountId, result.Outcome);
+            }
+            else if (voucher is not null)
+            {
+                await voucher.MarkCreditedAsync();
             }
         }
     }
