@@ -19,9 +19,9 @@ internal sealed partial class SharedPoolGrain(
 {
     /// <summary>
     /// How long a settled reservation's answer is kept for a repeat: a member repeats a call only when its own write failed
-    /// after the pool's, and the consumer's retransmission comes within seconds (or minutes, after a failover).
+    /// after the pool's, and the consumer retransmits within its quota's validity (1 h by default) — so a little longer.
     /// </summary>
-    internal static readonly TimeSpan SettledRetention = TimeSpan.FromMinutes(15);
+    internal static readonly TimeSpan SettledRetention = TimeSpan.FromMinutes(75);
 
     /// <summary>At most this many settled answers are kept, newest first, so a busy pool's state stays bounded.</summary>
     internal const int SettledKept = 4096;
