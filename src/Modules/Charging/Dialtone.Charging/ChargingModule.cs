@@ -46,7 +46,9 @@ public static class ChargingModule
         var dialtone = configuration.GetSection(DialtoneOptions.Section).Get<DialtoneOptions>() ?? new DialtoneOptions();
 
         services.AddScoped<ChargingLines>();
-        services.AddSingleton<Outbox.IGrainOutboxHandler, NchfNotifier>();
+        services.AddSingleton<NchfNotifier>();
+        services.AddSingleton<Outbox.IGrainOutboxHandler>(provider => provider.GetRequiredService<NchfNotifier>());
+        services.AddHostedService(provider => provider.GetRequiredService<NchfNotifier>());
         services.AddSingleton<Outbox.IGrainOutboxHandler, Grains.VoucherCreditRelay>();
         services.AddHostedService<Seeding.DemoVouchers>();
         // The consumers' notifyUri: TS 32.291's callbacks are HTTP/2 on a real SBI; this client speaks HTTP/1.1 (or HTTP/2 over TLS).

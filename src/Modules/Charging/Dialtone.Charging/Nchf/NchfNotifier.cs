@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Outbox;
 using Dialtone.Charging.Storage;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,22 +35,50 @@ internal sealed record ReauthorizationDetails([property: JsonPropertyName("ratin
 /// <summary>
 /// Sends the grains' Nchf notifications (outbox kind <see cref="NchfNotification.Kind"/>) to the consumers' notifyUri.
 /// A notification is worth something for moments only (an SMF that misses one asks again when its quota's validity
-/// ends), so each is tried a few times at once (<see cref="ChargingOptions.NotifyAttempts"/>, short timeout) and then
-/// given up with a warning and a metric, never retried for minutes and never blocking the others. The consumer's
+/// ends), so the relay hands them over to this sender's own queue and goes on with other kinds at once: a slow or dead
+/// consumer never holds up usage records or voucher credits. Each session's notifications go out in order (an abort is
+/// never overtaken by an older reauthorization), sessions in parallel; each is tried a few times at once
+/// (<see cref="ChargingOptions.NotifyAttempts"/>, short timeout) and then given up with a warning and a metric. The
+/// queue lives in memory: notifications queued when the process dies are lost, like ones given up. The consumer's
 /// answer 2xx is success; 404 means it no longer knows the session (it is done with it).
 /// </summary>
-internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<ChargingOptions> options, ILogger<NchfNotifier> logger) : IGrainOutboxHandler
+internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<ChargingOptions> options, ILogger<NchfNotifier> logger)
+    : BackgroundService, IGrainOutboxHandler
 {
     public const string HttpClientName = "nchf-notify";
 
+    private const int QueueLength = 10_000;
+
     private static readonly Counter<long> Sent = ChargingStorageMetrics.Meter.CreateCounter<long>("dialtone.charging.notifications.sent", description: "Nchf notifications the consumer took");
-    private static readonly Counter<long> Abandoned = ChargingStorageMetrics.Meter.CreateCounter<long>("dialtone.charging.notifications.abandoned", description: "Nchf notifications given up after their tries");
+    private static readonly Counter<long> Abandoned = ChargingStorageMetrics.Meter.CreateCounter<long>("dialtone.charging.notifications.abandoned", description: "Nchf notifications given up after their tries, or dropped from a full queue");
+
+    private readonly Channel<IReadOnlyList<NchfNotification>> queue = Channel.CreateBounded<IReadOnlyList<NchfNotification>>(
+        new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = false, SingleReader = false },
+        dropped => Abandoned.Add(dropped.Count));
 
     public string Kind => NchfNotification.Kind;
 
-    public Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (entry, ct) => await SendAsync(JsonSerializer.Deserialize<NchfNotification>(entry.Payload, NchfNotification.Json)!, ct));
+    public Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        var notifications = entries.Select(entry => JsonSerializer.Deserialize<NchfNotification>(entry.Payload, NchfNotification.Json))
+            .OfType<NchfNotification>();
+        foreach (var session in notifications.GroupBy(notification => notification.ChargingDataRef, StringComparer.Ordinal))
+        {
+            queue.Writer.TryWrite([.. session]);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(queue.Reader.ReadAllAsync(stoppingToken), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+            async (session, ct) =>
+            {
+                foreach (var notification in session)
+                {
+                    await SendAsync(notification, ct);
+                }
+            });
 
     private async Task SendAsync(NchfNotification notification, CancellationToken cancellationToken)
     {
@@ -73,7 +103,7 @@ internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<
 
                 failure = $"status {(int)response.StatusCode}";
             }
-            catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = exception.GetType().Name;
             }
