@@ -26,7 +26,8 @@ public sealed class FamilyPools(DialtoneApps apps, ITestOutputHelper output) : I
     {
         var app = apps.For(database);
         var (a, b) = (NewImsi(), NewImsi());
-        var lineA = await Smf.OpenAccountAsync(app, a, dataMb: 10);
+        var productA = "family-a-" + Guid.NewGuid().ToString("N")[..8];
+        var lineA = await Smf.OpenAccountAsync(app, a, dataMb: 10, productId: productA);
         var lineB = await Smf.OpenAccountAsync(app, b, dataMb: 5);
         var pool = await OpenPoolAsync(app, poolMb: 30, lineA, lineB);
         using var smf = Smf.Client(app);
@@ -62,6 +63,13 @@ public sealed class FamilyPools(DialtoneApps apps, ITestOutputHelper output) : I
         Assert.Equal((5 * Mb, 0L), Of(Assert.Single(balanceB.Buckets)));
         Assert.Equal((0.07m, 0m), (balanceA.Unbilled, balanceB.Unbilled));
         Assert.Equal((0m, 0m), (balanceA.Held, balanceB.Held));
+
+        // The pool's dry run records nothing: A's three reports are three usage records, 32 MB, 0.07 EUR.
+        await Usage.RatedUsageRecords.RelayedAsync(app);
+        var records = await app.Services.GetRequiredService<Dialtone.Charging.Contracts.IUsageRecords>()
+            .ListAsync(productA, app.Clock.GetUtcNow().AddDays(-1), app.Clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        Assert.Equal([10 * Mb, 12 * Mb, 10 * Mb], records.OrderBy(r => r.UsageDate).Select(r => r.Units));
+        Assert.Equal(0.07m, records.Sum(r => r.Amount));
         Assert.Empty(app.Errors.Unexpected);
     }
 

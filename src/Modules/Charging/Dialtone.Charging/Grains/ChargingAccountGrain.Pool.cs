@@ -19,11 +19,8 @@ internal sealed partial class ChargingAccountGrain
 
     private PoolPass? poolPass;
 
-    /// <summary>
-    /// True while the dry run rates a copy of the state: whatever a rating step records outside the state (a usage record
-    /// queued on the grain, a log line) must be skipped then, or it would be recorded twice.
-    /// </summary>
-    private bool IsDryRun => poolPass is { Answering: false };
+    // The dry run rates a copy of the state: what rating records (usage records, threshold notices) goes to the copy's
+    // outbox and is dropped with it, so only the real pass records anything (FamilyPools checks the usage records).
 
     private (ChargingAnswer Answer, bool Changed) Run(ChargingCall call, DateTimeOffset now) =>
         call.Operation == ChargingOperation.Create ? Create(call, now) : Continue(call, now);
