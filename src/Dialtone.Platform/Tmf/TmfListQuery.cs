@@ -38,8 +38,7 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
 
     public static TmfListQuery Parse(IQueryCollection query, TmfResourceDescriptor resource)
     {
-        var offset = ParseInt(query, "offset", 0, 0, int.MaxValue);
-        var limit = ParseInt(query, "limit", DefaultLimit, 1, MaxLimit);
+        var (offset, limit) = ParsePaging(query);
         var fields = ParseFields(query, resource);
         var sorts = ParseSorts(query, resource);
         var filters = new List<TmfFilter>();
@@ -109,6 +108,10 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
                         : throw TmfProblemException.BadRequest("INVALID_FILTER", $"The filter '{key}' needs an ISO 8601 date or date-time, not '{v}'.")).ToList());
         }
     }
+
+    /// <summary>TMF630 paging alone (<c>offset</c> from 0, <c>limit</c> 1 to <see cref="MaxLimit"/>), for lists that are not documents.</summary>
+    public static (int Offset, int Limit) ParsePaging(IQueryCollection query) =>
+        (ParseInt(query, "offset", 0, 0, int.MaxValue), ParseInt(query, "limit", DefaultLimit, 1, MaxLimit));
 
     private static int ParseInt(IQueryCollection query, string name, int fallback, int min, int max)
     {

@@ -106,6 +106,14 @@ public static class TmfResourceEndpoints
         return group;
     }
 
+    /// <summary>A list page's TMF630 headers (<c>X-Total-Count</c>, <c>X-Result-Count</c>); returns its status: 200 for the whole list, 206 for a part.</summary>
+    public static int WriteListHeaders(HttpResponse response, int offset, int returned, int total)
+    {
+        response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-Result-Count"] = returned.ToString(CultureInfo.InvariantCulture);
+        return offset == 0 && returned == total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
+    }
+
     public static string BaseUrl(HttpContext http, DialtoneOptions options)
     {
         if (options.PublicBaseUrl is { } configured)
@@ -154,9 +162,7 @@ public static class TmfResourceEndpoints
                 string.Join(',', query.Filters.Select(f => f.Attribute.Path)), ct, listedIds: string.Join(',', list.Ids));
         }
 
-        http.Response.Headers["X-Total-Count"] = list.Total.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Result-Count"] = list.Ids.Count.ToString(CultureInfo.InvariantCulture);
-        http.Response.StatusCode = list.Offset == 0 && list.Ids.Count == list.Total ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
+        http.Response.StatusCode = WriteListHeaders(http.Response, list.Offset, list.Ids.Count, list.Total);
         http.Response.ContentType = "application/json; charset=utf-8";
         await http.Response.Body.WriteAsync(list.Body, ct);
         return Results.Empty;

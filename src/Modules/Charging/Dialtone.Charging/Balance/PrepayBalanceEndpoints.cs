@@ -1,15 +1,9 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Dialtone.Charging.Grains;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
-using Dialtone.Platform.Idempotency;
 using Dialtone.Platform.Json;
-using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
-using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -36,9 +30,7 @@ internal static class PrepayBalanceEndpoints
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var balance = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).BalanceAsync();
                 var buckets = balance is null ? [] : BalanceViews.BucketsOf(balance, line.Id, Base(http, options));
-                http.Response.Headers["X-Total-Count"] = buckets.Count.ToString(CultureInfo.InvariantCulture);
-                http.Response.Headers["X-Result-Count"] = buckets.Count.ToString(CultureInfo.InvariantCulture);
-                return Results.Json(buckets, TmfJson.Options);
+                return Results.Json(buckets, TmfJson.Options, statusCode: TmfResourceEndpoints.WriteListHeaders(http.Response, 0, buckets.Count, buckets.Count));
             })
             .WithName("listBucket")
             .WithSummary("The buckets of one line (filter product.id, required): allowances and money as of the last acknowledged charging request")
@@ -68,9 +60,7 @@ internal static class PrepayBalanceEndpoints
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var records = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).TopUpsAsync();
                 var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare)).ToList();
-                http.Response.Headers["X-Total-Count"] = views.Count.ToString(CultureInfo.InvariantCulture);
-                http.Response.Headers["X-Result-Count"] = views.Count.ToString(CultureInfo.InvariantCulture);
-                return Results.Json(views, TmfJson.Options);
+                return Results.Json(views, TmfJson.Options, statusCode: TmfResourceEndpoints.WriteListHeaders(http.Response, 0, views.Count, views.Count));
             })
             .WithName("listTopupBalance")
             .WithSummary($"The latest top-ups of one line (filter product.id, required), newest first; the account keeps its last {ChargingAccountGrain.TopUpsKept}")

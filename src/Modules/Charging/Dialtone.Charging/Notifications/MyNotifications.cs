@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Usage.Persistence;
 using Dialtone.Platform.Auth;
@@ -65,37 +64,17 @@ internal static class MyNotifications
             throw TmfProblemException.BadRequest("INVALID_FILTER", $"'{unknown}' is not a parameter of this list; it takes offset and limit.");
         }
 
-        var offset = Page(query, "offset", 0, 0, int.MaxValue);
-        var limit = Page(query, "limit", TmfListQuery.DefaultLimit, 1, TmfListQuery.MaxLimit);
+        var (offset, limit) = TmfListQuery.ParsePaging(query);
         var party = http.GetCaller().PartyId!;
         var mine = db.Notifications.AsNoTracking().Where(n => n.PartyId == party);
         var total = await mine.CountAsync(ct);
         var page = await mine.OrderByDescending(n => n.ReachedAt).ThenByDescending(n => n.Percent).ThenBy(n => n.Id).Skip(offset).Take(limit).ToListAsync(ct);
-        http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Result-Count"] = page.Count.ToString(CultureInfo.InvariantCulture);
-        var views = page.Select(View).ToList();
-        return offset == 0 && page.Count == total
-            ? Results.Json(views, TmfJson.Options)
-            : Results.Json(views, TmfJson.Options, statusCode: StatusCodes.Status206PartialContent);
+        var status = TmfResourceEndpoints.WriteListHeaders(http.Response, offset, page.Count, total);
+        return Results.Json(page.Select(View).ToList(), TmfJson.Options, statusCode: status);
     }
 
     private static NotificationView View(AllowanceNotification n) => new(
         n.Id, AllowanceThreshold, AllowanceMessages.TextOf(n.AllowanceName, n.Unit, n.Percent, n.Used, n.Amount),
         new NotificationProduct(n.ProductId, $"/tmf-api/productInventory/v4/product/{n.ProductId}"),
         new NotificationAllowance(n.BucketId, n.AllowanceName, n.AllowanceKind, n.Unit, n.Used, n.Amount), n.Percent, n.ReachedAt);
-
-    private static int Page(IQueryCollection query, string name, int fallback, int min, int max)
-    {
-        if (!query.TryGetValue(name, out var raw))
-        {
-            return fallback;
-        }
-
-        if (raw.Count != 1 || !int.TryParse(raw[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw TmfProblemException.BadRequest("INVALID_PAGING", $"'{name}' must be a whole number from {min} to {max}.");
-        }
-
-        return value;
-    }
 }
