@@ -96,6 +96,46 @@ public sealed class GrainOutboxStorage
         Assert.Equal(["a"], (await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None)).Select(s => s.Entry.Id));
     }
 
+    [Theory, MemberData(nameof(All))]
+    public async Task OneNodeRelaysAtATimeAndAnotherTakesOverWhenItsSessionDies(StorageDatabase database)
+    {
+        await using var place = new StorageUnderTest(database);
+        var (first, second) = (place.Open(), place.Open());
+        await first.Dialect.InitializeAsync(CancellationToken.None);
+        var lease = await first.Dialect.TryLeaseOutboxRelayAsync(CancellationToken.None);
+        Assert.NotNull(lease);
+        Assert.True(await lease.StillHeldAsync(CancellationToken.None));
+        if (database == StorageDatabase.Sqlite)
+        {
+            // The file is one process's alone: its relay never waits for a lease.
+            Assert.IsType<SoleRelayLease>(lease);
+            return;
+        }
+
+        Assert.Null(await second.Dialect.TryLeaseOutboxRelayAsync(CancellationToken.None));
+        await lease.DisposeAsync();
+        var taken = await second.Dialect.TryLeaseOutboxRelayAsync(CancellationToken.None);
+        Assert.NotNull(taken);
+        Assert.Null(await first.Dialect.TryLeaseOutboxRelayAsync(CancellationToken.None));
+
+        // The holder's node dies (its database session ends): the lease says so, and the other node takes over.
+        var key = ((PostgresGrainStateDialect)second.Dialect).OutboxRelayLockKey;
+        await using (var admin = new NpgsqlConnection(place.PostgresConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = admin.CreateCommand();
+            kill.CommandText = "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND classid::bigint = @high AND objid::bigint = @low";
+            kill.Parameters.AddWithValue("high", (long)(uint)(key >> 32));
+            kill.Parameters.AddWithValue("low", (long)(uint)key);
+            Assert.Equal(1, (await kill.ExecuteScalarAsync()) is true ? 1 : 0);
+        }
+
+        Assert.False(await taken.StillHeldAsync(CancellationToken.None));
+        await taken.DisposeAsync();
+        await using var after = await first.Dialect.TryLeaseOutboxRelayAsync(CancellationToken.None);
+        Assert.NotNull(after);
+    }
+
     private static async Task RefuseOutboxKindAsync(StorageUnderTest place, string kind)
     {
         if (place.Database == StorageDatabase.Sqlite)

@@ -4,6 +4,7 @@ using Dialtone.Charging.Accounts;
 using Dialtone.Charging.Balance;
 using Dialtone.Charging.Nchf;
 using Dialtone.Charging.Notifications;
+using Dialtone.Charging.Outbox;
 using Dialtone.Charging.Storage;
 using Dialtone.Charging.Usage;
 using Dialtone.Platform;
@@ -97,6 +98,7 @@ public static class ChargingModule
         endpoints.MapNchf(NchfPolicy);
         endpoints.MapPrepayBalance();
         endpoints.MapChargingUsage();
+        endpoints.MapGrainOutboxDeadLetters();
         endpoints.MapChargingNotifications();
         return endpoints;
     }

@@ -10,6 +10,8 @@ internal static class GrainOutboxMetrics
 
     private static long depth;
     private static double oldestAgeSeconds;
+    private static long deadLetters;
+    private static int leading;
 
     /// <summary>Entries waiting in <c>grain_outbox</c>, as the relay last counted them.</summary>
     public static readonly ObservableGauge<long> Depth = ChargingStorageMetrics.Meter.CreateObservableGauge(
@@ -27,9 +29,24 @@ internal static class GrainOutboxMetrics
     public static readonly Counter<long> Failed = ChargingStorageMetrics.Meter.CreateCounter<long>(
         "dialtone.charging.outbox.failed", unit: "{entry}", description: "Grain outbox entries whose handler failed, per attempt.");
 
-    public static void Observe(long count, TimeSpan oldestAge)
+    /// <summary>Entries moved to the dead letters, by kind.</summary>
+    public static readonly Counter<long> DeadLettered = ChargingStorageMetrics.Meter.CreateCounter<long>(
+        "dialtone.charging.outbox.dead_lettered", unit: "{entry}", description: "Grain outbox entries moved to the dead letters after their last attempt.");
+
+    /// <summary>Dead letters waiting for an operator, as the relay last counted them.</summary>
+    public static readonly ObservableGauge<long> DeadLetters = ChargingStorageMetrics.Meter.CreateObservableGauge(
+        "dialtone.charging.outbox.dead_letters", () => Interlocked.Read(ref deadLetters), unit: "{entry}", description: "Grain outbox dead letters waiting to be replayed.");
+
+    /// <summary>1 on the node that relays the grain outbox, 0 on the others.</summary>
+    public static readonly ObservableGauge<int> Leading = ChargingStorageMetrics.Meter.CreateObservableGauge(
+        "dialtone.charging.outbox.relaying", () => Volatile.Read(ref leading), description: "1 when this node holds the grain outbox relay lease.");
+
+    public static void Observe(long count, TimeSpan oldestAge, long deadLetterCount)
     {
         Interlocked.Exchange(ref depth, count);
         Volatile.Write(ref oldestAgeSeconds, Math.Max(0, oldestAge.TotalSeconds));
+        Interlocked.Exchange(ref deadLetters, deadLetterCount);
     }
+
+    public static void ObserveLeading(bool relaying) => Volatile.Write(ref leading, relaying ? 1 : 0);
 }

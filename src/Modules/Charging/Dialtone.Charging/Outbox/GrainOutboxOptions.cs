@@ -16,4 +16,10 @@ public sealed class GrainOutboxOptions
 
     /// <summary>The longest wait between tries of a failing kind.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Failed attempts after which an entry leaves the outbox for the dead letters (<c>/admin/charging/outboxDeadLetters</c>),
+    /// so that one entry its handler cannot take never holds back the rest of its kind.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 10;
 }

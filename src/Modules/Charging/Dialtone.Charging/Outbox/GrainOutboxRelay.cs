@@ -15,7 +15,9 @@ namespace Dialtone.Charging.Outbox;
 /// handler of each entry's kind, and removes what was handled: at least once, so the handlers are idempotent by entry
 /// id. A commit that added entries wakes it; otherwise it looks every <see cref="GrainOutboxOptions.PollingInterval"/>.
 /// A failing handler leaves its entries (their attempts counted) and its kind is tried again after a delay that doubles
-/// up to <see cref="GrainOutboxOptions.MaxRetryDelay"/>, while other kinds go on.
+/// up to <see cref="GrainOutboxOptions.MaxRetryDelay"/>, while other kinds go on; an entry that keeps failing on its own
+/// goes to the dead letters (<see cref="GrainOutboxDeadLetterEndpoints"/>). With several nodes on one PostgreSQL store,
+/// one node relays at a time (<see cref="IOutboxRelayLease"/>).
 /// </summary>
 internal sealed partial class GrainOutboxRelay(
     IServiceProvider services,
@@ -29,9 +31,11 @@ internal sealed partial class GrainOutboxRelay(
     private readonly GrainOutboxOptions settings = options.Value;
     private readonly Dictionary<string, IGrainOutboxHandler> byKind = handlers.ToDictionary(handler => handler.Kind, StringComparer.Ordinal);
     private readonly Dictionary<string, (int Failures, long RetryAt)> backoff = new(StringComparer.Ordinal);
+    private readonly HashSet<string> isolating = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        IOutboxRelayLease? lease = null;
         try
         {
             // Handlers write into the module databases: not before they are migrated.
@@ -47,7 +51,11 @@ internal sealed partial class GrainOutboxRelay(
                 var more = false;
                 try
                 {
-                    more = await RelayOnceAsync(storage.Dialect, stoppingToken);
+                    lease = await LeadAsync(storage.Dialect, lease, stoppingToken);
+                    if (lease is not null)
+                    {
+                        more = await RelayOnceAsync(storage.Dialect, stoppingToken);
+                    }
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -58,7 +66,7 @@ internal sealed partial class GrainOutboxRelay(
                 {
                     try
                     {
-                        await woken.WaitAsync(NextWait(), stoppingToken);
+                        await woken.WaitAsync(lease is null ? settings.PollingInterval : NextWait(), stoppingToken);
                     }
                     catch (TimeoutException)
                     {
@@ -69,47 +77,142 @@ internal sealed partial class GrainOutboxRelay(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // The host stops; what is left is relayed after the restart.
+            // The host stops; what is left is relayed after the restart (by this node or another).
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+                GrainOutboxMetrics.ObserveLeading(false);
+            }
         }
     }
 
-    /// <summary>One pass: reads a batch, hands each kind's entries to its handler, removes the handled ones. True when a full batch was handled (look again at once).</summary>
+    /// <summary>Keeps the lease this node holds, or takes it when no other node relays; null while another node does.</summary>
+    private async Task<IOutboxRelayLease?> LeadAsync(GrainStateDialect dialect, IOutboxRelayLease? lease, CancellationToken cancellationToken)
+    {
+        if (lease is not null)
+        {
+            if (await lease.StillHeldAsync(cancellationToken))
+            {
+                return lease;
+            }
+
+            await lease.DisposeAsync();
+            LogLeaseLost(logger);
+        }
+
+        var taken = await dialect.TryLeaseOutboxRelayAsync(cancellationToken);
+        if (taken is not null and not SoleRelayLease)
+        {
+            LogLeading(logger);
+        }
+
+        GrainOutboxMetrics.ObserveLeading(taken is not null);
+        return taken;
+    }
+
+    /// <summary>
+    /// One pass: reads a batch, hands each kind's entries to its handler, removes the handled ones. True when there may be
+    /// more to do at once (a full batch was handled, or an entry went to the dead letters).
+    /// </summary>
+    /// <remarks>
+    /// A handler that fails a batch of several entries cannot say which one it could not take, so its kind is then
+    /// isolated: its entries are handed over one at a time, in order, until a pass handles them all; an entry that fails
+    /// alone <see cref="GrainOutboxOptions.MaxAttempts"/> times goes to the dead letters, and the rest of its kind flows on.
+    /// </remarks>
     internal async Task<bool> RelayOnceAsync(GrainStateDialect dialect, CancellationToken cancellationToken)
     {
         var now = Stopwatch.GetTimestamp();
         var waiting = backoff.Where(b => b.Value.RetryAt > now).Select(b => b.Key).ToList();
         var batch = await dialect.ReadOutboxAsync(settings.BatchSize, waiting, cancellationToken);
         var failed = false;
+        var deadLettered = false;
         foreach (var group in batch.GroupBy(stored => stored.Entry.Kind, StringComparer.Ordinal))
         {
-            var sequences = group.Select(stored => stored.Sequence).ToList();
-            var tag = new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, group.Key);
-            try
+            List<StoredOutboxEntry> entries = [.. group];
+            if (!isolating.Contains(group.Key))
             {
-                var handler = byKind.GetValueOrDefault(group.Key)
-                    ?? throw new InvalidOperationException($"No grain outbox handler takes entries of kind '{group.Key}'.");
-                await handler.HandleAsync([.. group.Select(stored => stored.Entry)], cancellationToken);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                failed = true;
-                var failures = backoff.GetValueOrDefault(group.Key).Failures + 1;
-                var delay = RetryDelay(failures);
-                backoff[group.Key] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency));
-                GrainOutboxMetrics.Failed.Add(sequences.Count, tag);
-                LogHandlerFailed(logger, exception, group.Key, sequences.Count, group.Max(stored => stored.Attempts) + 1, delay.TotalMilliseconds);
-                await dialect.CountOutboxFailureAsync(sequences, cancellationToken);
+                var outcome = await HandleAsync(dialect, group.Key, entries, cancellationToken);
+                if (outcome == Outcome.Failed)
+                {
+                    failed = true;
+                    if (entries.Count > 1)
+                    {
+                        isolating.Add(group.Key);
+                    }
+                }
+
                 continue;
             }
 
-            await dialect.DeleteOutboxAsync(sequences, cancellationToken);
-            backoff.Remove(group.Key);
-            GrainOutboxMetrics.Relayed.Add(sequences.Count, tag);
+            var clean = true;
+            foreach (var stored in entries)
+            {
+                var outcome = await HandleAsync(dialect, group.Key, [stored], cancellationToken);
+                deadLettered |= outcome == Outcome.DeadLettered;
+                if (outcome == Outcome.Failed)
+                {
+                    failed = true;
+                    clean = false;
+                    break;
+                }
+            }
+
+            if (clean)
+            {
+                isolating.Remove(group.Key);
+            }
         }
 
         var (count, oldest) = await dialect.OutboxDepthAsync(cancellationToken);
-        GrainOutboxMetrics.Observe(count, oldest is { } made ? clock.GetUtcNow() - made : TimeSpan.Zero);
-        return !failed && batch.Count == settings.BatchSize;
+        GrainOutboxMetrics.Observe(count, oldest is { } made ? clock.GetUtcNow() - made : TimeSpan.Zero, await dialect.CountDeadLettersAsync(cancellationToken));
+        return !failed && (deadLettered || batch.Count == settings.BatchSize);
+    }
+
+    private enum Outcome
+    {
+        Handled,
+        Failed,
+        DeadLettered,
+    }
+
+    /// <summary>Hands entries of one kind to its handler and removes them; on failure counts the attempt, or moves a lone entry that used its last one to the dead letters.</summary>
+    private async Task<Outcome> HandleAsync(GrainStateDialect dialect, string kind, List<StoredOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        var sequences = entries.Select(stored => stored.Sequence).ToList();
+        var tag = new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind);
+        try
+        {
+            var handler = byKind.GetValueOrDefault(kind)
+                ?? throw new InvalidOperationException($"No grain outbox handler takes entries of kind '{kind}'.");
+            await handler.HandleAsync([.. entries.Select(stored => stored.Entry)], cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            GrainOutboxMetrics.Failed.Add(sequences.Count, tag);
+            var attempt = entries.Max(stored => stored.Attempts) + 1;
+            if (entries.Count == 1 && attempt >= Math.Max(1, settings.MaxAttempts))
+            {
+                await dialect.DeadLetterOutboxAsync(sequences[0], $"{exception.GetType().FullName}: {exception.Message}", clock.GetUtcNow(), cancellationToken);
+                GrainOutboxMetrics.DeadLettered.Add(1, tag);
+                LogDeadLettered(logger, exception, kind, sequences[0], attempt);
+                return Outcome.DeadLettered;
+            }
+
+            var failures = backoff.GetValueOrDefault(kind).Failures + 1;
+            var delay = RetryDelay(failures);
+            backoff[kind] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency));
+            LogHandlerFailed(logger, exception, kind, sequences.Count, attempt, delay.TotalMilliseconds);
+            await dialect.CountOutboxFailureAsync(sequences, cancellationToken);
+            return Outcome.Failed;
+        }
+
+        await dialect.DeleteOutboxAsync(sequences, cancellationToken);
+        backoff.Remove(kind);
+        GrainOutboxMetrics.Relayed.Add(sequences.Count, tag);
+        return Outcome.Handled;
     }
 
     private TimeSpan RetryDelay(int failures)
@@ -137,6 +240,15 @@ internal sealed partial class GrainOutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain outbox handler of {Kind} failed for {Count} entries (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string kind, int count, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grain outbox entry {Sequence} of {Kind} failed {Attempts} times; moved to the dead letters (GET /admin/charging/outboxDeadLetters)")]
+    private static partial void LogDeadLettered(ILogger logger, Exception exception, string kind, long sequence, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node now relays the grain outbox")]
+    private static partial void LogLeading(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This node lost the grain outbox relay lease (its database session ended); taking it again when free")]
+    private static partial void LogLeaseLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain outbox relay pass failed; trying again at the next poll")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

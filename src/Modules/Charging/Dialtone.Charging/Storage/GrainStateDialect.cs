@@ -35,6 +35,9 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>Takes the right to relay the outbox if no other node holds it (null when another does).</summary>
+    public abstract Task<IOutboxRelayLease?> TryLeaseOutboxRelayAsync(CancellationToken cancellationToken);
+
     // Inserted rows start at version 1; every write or clear adds one; a clear keeps the row with a null payload (a
     // tombstone), so an ETag from before the clear can never match a later write again.
     private string InsertSql => insertSql ??=

@@ -40,6 +40,8 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
 
     protected override string OutboxTable => schema + ".grain_outbox";
 
+    protected override string DeadLetterTable => schema + ".grain_outbox_dead";
+
     protected override string Now => "now()";
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -71,6 +73,16 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
                 attempts integer NOT NULL DEFAULT 0,
                 CONSTRAINT grain_outbox_kind_id UNIQUE (kind, id)
             );
+            CREATE TABLE IF NOT EXISTS {schema}.grain_outbox_dead (
+                seq bigint PRIMARY KEY,
+                kind text NOT NULL,
+                id text NOT NULL,
+                payload text NOT NULL,
+                created_at bigint NOT NULL,
+                attempts integer NOT NULL,
+                failed_at bigint NOT NULL,
+                error text NOT NULL
+            );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -84,17 +96,82 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
 
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
+    /// <summary>The advisory lock the relaying node holds (pg_locks shows it as classid = high 32 bits, objid = low 32 bits).</summary>
+    internal long OutboxRelayLockKey => LockKeyOf("dialtone-grain-outbox-relay:" + schema);
+
+    // A session-level advisory lock on a connection of its own, held while this node relays: PostgreSQL frees it when
+    // the lease is disposed or the session dies with its node.
+    public override async Task<IOutboxRelayLease?> TryLeaseOutboxRelayAsync(CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT pg_try_advisory_lock({OutboxRelayLockKey})";
+            if (await command.ExecuteScalarAsync(cancellationToken) is true)
+            {
+                return new AdvisoryLockLease(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private sealed class AdvisoryLockLease(NpgsqlConnection connection) : IOutboxRelayLease
+    {
+        public async Task<bool> StillHeldAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1";
+                await command.ExecuteScalarAsync(cancellationToken);
+                return true;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        // Closing the session releases its advisory locks; the pool resets a returned connection with DISCARD ALL,
+        // which releases them too, but an explicit unlock says what is meant.
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT pg_advisory_unlock_all()";
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                // The session is gone, and its locks with it.
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+
     private static bool NamesPoolSize(string connectionString)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
         return keys.ContainsKey("Maximum Pool Size") || keys.ContainsKey("Max Pool Size") || keys.ContainsKey("MaxPoolSize");
     }
 
-    private static long LockKey(string schema)
+    private static long LockKey(string schema) => LockKeyOf("dialtone-grain-state:" + schema);
+
+    private static long LockKeyOf(string name)
     {
         // FNV-1a: the same on every node (string.GetHashCode is randomised per process).
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes("dialtone-grain-state:" + schema))
+        foreach (var b in Encoding.UTF8.GetBytes(name))
         {
             hash = (hash ^ b) * 1099511628211UL;
         }

@@ -42,6 +42,8 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
 
     protected override string OutboxTable => "grain_outbox";
 
+    protected override string DeadLetterTable => "grain_outbox_dead";
+
     protected override string Now => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -71,6 +73,16 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
                 created_at INTEGER NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,
                 UNIQUE (kind, id)
+            );
+            CREATE TABLE IF NOT EXISTS grain_outbox_dead (
+                seq INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                failed_at INTEGER NOT NULL,
+                error TEXT NOT NULL
             );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -109,6 +121,10 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
             throw;
         }
     }
+
+    // The file is this process's alone: nobody else relays it.
+    public override Task<IOutboxRelayLease?> TryLeaseOutboxRelayAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IOutboxRelayLease?>(SoleRelayLease.Instance);
 
     public override ValueTask DisposeAsync()
     {

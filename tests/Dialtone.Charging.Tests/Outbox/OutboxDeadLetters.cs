@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Dialtone.Charging.Grains;
+using Dialtone.Charging.Outbox;
+using Dialtone.Charging.Storage;
+using Dialtone.Charging.Tests.Storage;
+using Dialtone.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
+
+namespace Dialtone.Charging.Tests.Outbox;
+
+/// <summary>
+/// An outbox entry its handler cannot take goes to the dead letters after its last attempt, and the rest of its kind
+/// flows past it; an admin lists it, reads it and replays it once the cause is fixed.
+/// </summary>
+public sealed class OutboxDeadLetters
+{
+    private const string Api = GrainOutboxDeadLetterEndpoints.Root;
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AnEntryThatKeepsFailingIsDeadLetteredWithoutHoldingBackItsKindAndAReplayDeliversIt(TestDatabase database)
+    {
+        var handler = new PickyHandler();
+        await using var app = new DialtoneApp(database,
+            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "3" },
+            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
+
+        handler.Refused["poison"] = true;
+        await WriteEntriesAsync(app, "good-1", "poison", "good-2", "good-3");
+
+        // The good entries arrive although the poisoned one came before two of them.
+        await EventuallyAsync(() => handler.Handled.Keys.Order().SequenceEqual(["good-1", "good-2", "good-3"]), "the good entries were never relayed");
+        var letter = await EventuallyAsync(async () => (await ListAsync(admin)).SingleOrDefault(), "the poisoned entry never reached the dead letters");
+        Assert.Equal(("test-picky", "poison", 3), (letter["kind"]!.GetValue<string>(), letter["entryId"]!.GetValue<string>(), letter["attempts"]!.GetValue<int>()));
+        Assert.Contains("refused poison", letter["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(letter["payload"]);
+        Assert.Empty(await PendingAsync(app));
+
+        var id = letter["id"]!.GetValue<string>();
+        var read = await admin.GetFromJsonAsync<JsonObject>($"{Api}/{id}");
+        Assert.Equal("""{"entry":"poison"}""", read!["payload"]!.GetValue<string>());
+
+        // Only admins see or replay them; unknown ids are 404s; bad bodies are 400s, never 500s.
+        using var agent = app.ClientAs("agent-1", "agent");
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync(Api)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}"]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Api}/999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Api}/not-a-number")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"{Api}?limit=0")).StatusCode);
+        foreach (var body in new[] { "{", "{}", """{"ids":"1"}""", """{"ids":[]}""", """{"ids":[1]}""", "[]" })
+        {
+            var refused = await admin.PostAsync($"{Api}/replay", Json(body));
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{body} → {(int)refused.StatusCode}");
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}","999999"]}"""))).StatusCode);
+        Assert.Single(await ListAsync(admin));
+
+        // The cause is fixed; the replay puts it back and the relay delivers it.
+        handler.Refused.Clear();
+        var replay = await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}"]}"""));
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        Assert.Equal([id], (await replay.Content.ReadFromJsonAsync<JsonObject>())!["replayed"]!.AsArray().Select(n => n!.GetValue<string>()));
+        await EventuallyAsync(() => handler.Handled.ContainsKey("poison"), "the replayed entry was never relayed");
+        Assert.Empty(await ListAsync(admin));
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}"]}"""))).StatusCode);
+    }
+
+    private static async Task WriteEntriesAsync(DialtoneApp app, params string[] ids)
+    {
+        var storage = app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
+        var state = new GrainState<Tally>(new Tally { Value = 1 });
+        var at = DateTimeOffset.UtcNow;
+        foreach (var id in ids)
+        {
+            state.State!.Outbox.Add(new GrainOutboxEntry(id, PickyHandler.TestKind, $$"""{"entry":"{{id}}"}""", at));
+        }
+
+        await storage.WriteStateAsync("tally", GrainId.Create("test-tally", Guid.NewGuid().ToString("N")), state);
+    }
+
+    private static async Task<IReadOnlyList<StoredOutboxEntry>> PendingAsync(DialtoneApp app) =>
+        await app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name).Dialect.ReadOutboxAsync(100, [], CancellationToken.None);
+
+    private static async Task<List<JsonObject>> ListAsync(HttpClient admin)
+    {
+        var listed = await admin.GetFromJsonAsync<JsonArray>(Api);
+        return [.. listed!.Select(node => node!.AsObject())];
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task EventuallyAsync(Func<bool> condition, string failure) =>
+        await EventuallyAsync(() => Task.FromResult(condition() ? (object?)true : null), failure);
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string failure) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A handler of a test kind that refuses the entries it is told to, as a handler meets a record it cannot take.</summary>
+    private sealed class PickyHandler : IGrainOutboxHandler
+    {
+        public const string TestKind = "test-picky";
+
+        public ConcurrentDictionary<string, bool> Refused { get; } = new();
+
+        public ConcurrentDictionary<string, bool> Handled { get; } = new();
+
+        public string Kind => TestKind;
+
+        public Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
+        {
+            if (entries.FirstOrDefault(entry => Refused.ContainsKey(entry.Id)) is { } refused)
+            {
+                throw new InvalidOperationException($"refused {refused.Id}");
+            }
+
+            foreach (var entry in entries)
+            {
+                Handled[entry.Id] = true;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
