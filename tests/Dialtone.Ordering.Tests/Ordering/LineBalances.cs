@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Dialtone.Charging.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,18 @@ public sealed class LineBalances
         Assert.Equal("active", money["status"]!.GetValue<string>());
         var byId = await customer.GetJsonAsync($"{Api}/bucket/{money.Id()}");
         Assert.Equal(money.ToJsonString(), byId.ToJsonString());
+
+        // The list pages and projects the TMF630 way.
+        var all = await customer.GetJsonArrayAsync($"{Api}/bucket?product.id={line}");
+        var part = await customer.GetAsync($"{Api}/bucket?product.id={line}&offset=1&limit=1");
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(all.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), part.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal(all.Skip(1).Take(1).Select(bucket => bucket!.Id()), (await part.Content.ReadFromJsonAsync<JsonArray>())!.Select(bucket => bucket!.Id()));
+        var projected = await customer.GetJsonArrayAsync($"{Api}/bucket?product.id={line}&fields=remainingValue");
+        Assert.All(projected, bucket => Assert.Subset(new HashSet<string> { "@type", "href", "id", "remainingValue" }, bucket!.AsObject().Select(pair => pair.Key).ToHashSet()));
+        Assert.Contains(projected, bucket => bucket!["remainingValue"] is not null);
+        Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/bucket?product.id={line}&fields=secret")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/topupBalance?product.id={line}&limit=0")).StatusCode);
 
         var listed = await customer.GetJsonArrayAsync($"{Api}/topupBalance?product.id={line}");
         Assert.Equal(first.Id(), Assert.Single(listed)!.Id());

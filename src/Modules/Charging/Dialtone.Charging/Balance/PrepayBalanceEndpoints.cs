@@ -1,9 +1,13 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Dialtone.Charging.Grains;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Json;
 using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,7 +34,7 @@ internal static class PrepayBalanceEndpoints
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var balance = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).BalanceAsync();
                 var buckets = balance is null ? [] : BalanceViews.BucketsOf(balance, line.Id, Base(http, options));
-                return Results.Json(buckets, TmfJson.Options, statusCode: TmfResourceEndpoints.WriteListHeaders(http.Response, 0, buckets.Count, buckets.Count));
+                return ListResult(http, buckets);
             })
             .WithName("listBucket")
             .WithSummary("The buckets of one line (filter product.id, required): allowances and money as of the last acknowledged charging request")
@@ -60,7 +64,7 @@ internal static class PrepayBalanceEndpoints
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var records = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).TopUpsAsync();
                 var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare)).ToList();
-                return Results.Json(views, TmfJson.Options, statusCode: TmfResourceEndpoints.WriteListHeaders(http.Response, 0, views.Count, views.Count));
+                return ListResult(http, views);
             })
             .WithName("listTopupBalance")
             .WithSummary($"The latest top-ups of one line (filter product.id, required), newest first; the account keeps its last {ChargingAccountGrain.TopUpsKept}")
@@ -99,6 +103,41 @@ internal static class PrepayBalanceEndpoints
     }
 
     internal static string Base(HttpContext http, IOptions<DialtoneOptions> options) => TmfResourceEndpoints.BaseUrl(http, options.Value) + Root;
+
+    /// <summary>
+    /// A list answered the TMF630 way: <c>offset</c>/<c>limit</c> page it (<c>X-Total-Count</c>, <c>X-Result-Count</c>, 206
+    /// for a part), <c>fields</c> keeps the named top-level attributes besides <c>id</c>, <c>href</c> and <c>@type</c>.
+    /// </summary>
+    private static IResult ListResult<T>(HttpContext http, IReadOnlyList<T> items)
+    {
+        var (offset, limit) = TmfListQuery.ParsePaging(http.Request.Query);
+        var page = items.Skip(offset).Take(limit).Select(item => TmfRepresentation.ToJsonObject(item)).ToList();
+        if (http.Request.Query.TryGetValue("fields", out var raw))
+        {
+            var fields = raw.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+            var known = typeof(T).GetProperties().Select(property => property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name).ToHashSet(StringComparer.Ordinal);
+            if (fields.Count == 0)
+            {
+                throw TmfProblemException.BadRequest("INVALID_FIELDS", "'fields' names no attribute.");
+            }
+
+            if (fields.FirstOrDefault(field => !known.Contains(field)) is { } unknown)
+            {
+                throw TmfProblemException.BadRequest("INVALID_FIELDS", $"'{unknown}' is not an attribute of {typeof(T).Name}.");
+            }
+
+            foreach (var item in page)
+            {
+                foreach (var name in item.Select(pair => pair.Key).Where(name => name is not ("id" or "href" or "@type") && !fields.Contains(name)).ToList())
+                {
+                    item.Remove(name);
+                }
+            }
+        }
+
+        var status = TmfResourceEndpoints.WriteListHeaders(http.Response, offset, page.Count, items.Count);
+        return Results.Json(new JsonArray([.. page]), TmfJson.Options, statusCode: status);
+    }
 
     private static string RequiredProductFilter(HttpContext http)
     {
