@@ -67,6 +67,7 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             ["Dialtone:Charging:SbiPort"] = "0",
             ["Dialtone:Charging:Outbox:PollingInterval"] = "00:00:00.050",
             ["Dialtone:Charging:NotifyRetryDelay"] = "00:00:00.020",
+            ["Dialtone:Charging:AllowedNotifyHosts:0"] = "127.0.0.1",
             ["Dialtone:Charging:NotifyTimeout"] = "00:00:01",
             ["Dialtone:Charging:Outbox:RetryDelay"] = "00:00:00.020",
             ["Dialtone:Charging:Outbox:MaxRetryDelay"] = "00:00:00.200",

@@ -26,6 +26,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ["Dialtone__Auth__DevelopmentScheme"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Dialtone__Charging__SiloPort"] = "0",
+            ["Dialtone__Charging__AllowedNotifyHosts__0"] = "127.0.0.1",
             ["Dialtone__Charging__SbiPort"] = SbiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings)

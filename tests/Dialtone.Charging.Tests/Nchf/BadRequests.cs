@@ -74,7 +74,12 @@ public sealed class BadRequests(DialtoneApps apps) : IClassFixture<DialtoneApps>
 
         var badUri = Smf.Request(Imsi, 1);
         badUri["notifyUri"] = "not a uri";
-        await RefusedAsync(smf, $"{Smf.Api}/chargingdata", badUri, HttpStatusCode.BadRequest, "MANDATORY_IE_INCORRECT", "/notifyUri");
+        await RefusedAsync(smf, $"{Smf.Api}/chargingdata", badUri, HttpStatusCode.BadRequest, "OPTIONAL_IE_INCORRECT", "/notifyUri");
+        // The consumer may not aim notifications at hosts the operator did not list (SSRF), nor carry credentials.
+        badUri["notifyUri"] = "http://10.0.0.5:8080/admin";
+        await RefusedAsync(smf, $"{Smf.Api}/chargingdata", badUri, HttpStatusCode.BadRequest, "OPTIONAL_IE_INCORRECT", "/notifyUri");
+        badUri["notifyUri"] = "http://user:secret@127.0.0.1:9/nchf-notify";
+        await RefusedAsync(smf, $"{Smf.Api}/chargingdata", badUri, HttpStatusCode.BadRequest, "OPTIONAL_IE_INCORRECT", "/notifyUri");
 
         await RefusedAsync(smf, $"{Smf.Api}/chargingdata", Smf.Request("001010000099999", 1), HttpStatusCode.NotFound, "USER_UNKNOWN", null);
         var nai = Smf.Request(Imsi, 1);

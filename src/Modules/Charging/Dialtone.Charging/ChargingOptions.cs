@@ -57,4 +57,11 @@ public sealed class ChargingOptions
 
     /// <summary>The largest amount an agent or admin credits in one top-up, in the line's currency.</summary>
     public decimal MaxTopUp { get; set; } = 500;
+
+    /// <summary>
+    /// Hosts a charging session's <c>notifyUri</c> may name (the SMFs and other consumers of the core network; <c>*</c>
+    /// allows any): a create naming another host is refused, so a consumer cannot aim Dialtone's notifications at the
+    /// operator's internal network (SSRF). None by default; Development allows localhost and 127.0.0.1.
+    /// </summary>
+    public List<string> AllowedNotifyHosts { get; set; } = [];
 }

@@ -75,7 +75,7 @@ internal static partial class NchfEndpoints
         try
         {
             var request = await NchfRequests.ReadAsync(context.Request, settings.MaxRequestBytes, context.RequestAborted);
-            var call = NchfRequests.ToCall(operation, reference, request);
+            var call = NchfRequests.ToCall(operation, reference, request, settings.AllowedNotifyHosts);
             var grains = services.GetRequiredService<IGrainFactory>();
             Guid account;
             if (operation == ChargingOperation.Create)

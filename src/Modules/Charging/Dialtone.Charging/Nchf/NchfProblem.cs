@@ -30,6 +30,9 @@ internal static class NchfCauses
     /// <summary>400: a field has a wrong value (TS 29.500).</summary>
     public const string MandatoryIeIncorrect = "MANDATORY_IE_INCORRECT";
 
+    /// <summary>TS 29.500: an optional IE is present but wrong (400).</summary>
+    public const string OptionalIeIncorrect = "OPTIONAL_IE_INCORRECT";
+
     /// <summary>400: the body is not the JSON the operation takes (TS 29.500).</summary>
     public const string InvalidMsgFormat = "INVALID_MSG_FORMAT";
 
@@ -69,4 +72,7 @@ internal sealed class NchfProblemException(int status, string cause, string deta
 
     public static NchfProblemException Incorrect(string pointer, string reason) =>
         new(400, NchfCauses.MandatoryIeIncorrect, $"{pointer}: {reason}", [new InvalidParam(pointer, reason)]);
+
+    public static NchfProblemException OptionalIncorrect(string pointer, string reason) =>
+        new(400, NchfCauses.OptionalIeIncorrect, $"{pointer}: {reason}", [new InvalidParam(pointer, reason)]);
 }

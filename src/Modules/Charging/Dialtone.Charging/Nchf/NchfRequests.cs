@@ -87,7 +87,7 @@ internal static class NchfRequests
     }
 
     /// <summary>Checks the mandatory fields and values and builds the account's call; throws <see cref="NchfProblemException"/>.</summary>
-    public static ChargingCall ToCall(ChargingOperation operation, string? reference, ChargingDataRequest request)
+    public static ChargingCall ToCall(ChargingOperation operation, string? reference, ChargingDataRequest request, IReadOnlyCollection<string> allowedNotifyHosts)
     {
         var consumer = request.NfConsumerIdentification ?? throw NchfProblemException.Missing("/nfConsumerIdentification", "nfConsumerIdentification");
         if (string.IsNullOrWhiteSpace(consumer.NodeFunctionality))
@@ -106,9 +106,17 @@ internal static class NchfRequests
             throw NchfProblemException.Incorrect("/invocationSequenceNumber", "must be a Uint32 (0 to 4294967295)");
         }
 
-        if (request.NotifyUri is { } notify && (!Uri.TryCreate(notify, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (request.NotifyUri is { } notify)
         {
-            throw NchfProblemException.Incorrect("/notifyUri", "must be an absolute http or https URI");
+            if (!Uri.TryCreate(notify, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0)
+            {
+                throw NchfProblemException.OptionalIncorrect("/notifyUri", "must be an absolute http or https URI without credentials");
+            }
+
+            if (!allowedNotifyHosts.Contains("*") && !allowedNotifyHosts.Any(host => string.Equals(host, uri.IdnHost, StringComparison.OrdinalIgnoreCase) || string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw NchfProblemException.OptionalIncorrect("/notifyUri", "names a host that is not a consumer of this charging function (Dialtone:Charging:AllowedNotifyHosts)");
+            }
         }
 
         var pdu = request.PduSessionChargingInformation;
