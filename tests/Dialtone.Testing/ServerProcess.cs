@@ -73,7 +73,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         using var client = new HttpClient();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(180));
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
