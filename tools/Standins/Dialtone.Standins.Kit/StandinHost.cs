@@ -10,19 +10,28 @@ using Microsoft.Extensions.Logging;
 namespace Dialtone.Standins;
 
 /// <summary>
-/// What every stand-in of an outside system shares: its own state file, switches for latency, error rate and full
-/// outage (at start from settings, at run time through <c>PUT /admin/faults</c>), and the replay of the first answer to
-/// a repeated <c>Idempotency-Key</c>. Settings: <c>--urls</c>, <c>--data</c> (the state file), <c>--latency-ms</c>,
-/// <c>--error-rate</c> (0 to 1), <c>--outage</c> (true/false).
+/// What every stand-in of an outside system shares: its own state file, switches for latency, error rate, timeouts and
+/// full outage (at start from settings, at run time through <c>PUT /admin/faults</c>), and (unless
+/// <see cref="StandinOptions.ReplayIdempotencyKeys"/> is off) the replay of the first answer to a repeated
+/// <c>Idempotency-Key</c>. Settings: <c>--urls</c>, <c>--data</c> (the state file), <c>--latency-ms</c>,
+/// <c>--error-rate</c> (0 to 1), <c>--timeout-rate</c> (0 to 1), <c>--hang-ms</c> (how long a timed-out call hangs),
+/// <c>--outage</c> (true/false).
 /// </summary>
 public static class StandinHost
 {
-    public static WebApplication Build(string name, string[] args, Action<WebApplication, StandinStore> map)
+    /// <summary>How long a call hangs when the timeout switch picks it, unless <c>--hang-ms</c> says otherwise.</summary>
+    public const int DefaultHangMs = 120_000;
+
+    public static WebApplication Build(string name, string[] args, Action<WebApplication, StandinStore> map) =>
+        Build(name, args, map, new StandinOptions());
+
+    public static WebApplication Build(string name, string[] args, Action<WebApplication, StandinStore> map, StandinOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        options.Configure?.Invoke(builder);
         var settings = builder.Configuration;
         var store = new StandinStore(settings["data"] ?? Path.Combine("data", name + ".db"));
         var faults = new Faults
@@ -30,6 +39,8 @@ public static class StandinHost
             LatencyMs = int.Parse(settings["latency-ms"] ?? "0", CultureInfo.InvariantCulture),
             ErrorRate = double.Parse(settings["error-rate"] ?? "0", CultureInfo.InvariantCulture),
             Outage = bool.Parse(settings["outage"] ?? "false"),
+            TimeoutRate = double.Parse(settings["timeout-rate"] ?? "0", CultureInfo.InvariantCulture),
+            HangMs = int.Parse(settings["hang-ms"] ?? DefaultHangMs.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
         };
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(faults);
@@ -61,13 +72,30 @@ public static class StandinHost
             if (current.ErrorRate > 0 && Random.Shared.NextDouble() < current.ErrorRate)
             {
                 store.Increment("simulatedErrors");
+                if (options.AnswerSimulatedError is { } answer)
+                {
+                    await answer(context);
+                    return;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 await context.Response.WriteAsJsonAsync(new { code = "SIMULATED_ERROR", message = "The system is busy (simulated error)." });
                 return;
             }
 
+            if (current.TimeoutRate > 0 && Random.Shared.NextDouble() < current.TimeoutRate)
+            {
+                // An overloaded system still does the work, late: the request is read first, so a caller that gave up
+                // cannot tell whether its call took effect.
+                store.Increment("simulatedTimeouts");
+                context.Request.EnableBuffering();
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                context.Request.Body.Position = 0;
+                await Task.Delay(current.HangMs, CancellationToken.None);
+            }
+
             var key = context.Request.Headers["Idempotency-Key"].ToString();
-            if (HttpMethods.IsGet(context.Request.Method))
+            if (HttpMethods.IsGet(context.Request.Method) || !options.ReplayIdempotencyKeys)
             {
                 await next(context);
                 return;
@@ -108,9 +136,14 @@ public static class StandinHost
 
         app.MapGet("/health", () => Results.Ok(new { status = "up", system = name }));
         app.MapGet("/admin/faults", () => Results.Ok(faults.Current));
-        app.MapPut("/admin/faults", (FaultSettings changed) =>
+        app.MapPut("/admin/faults", async (HttpRequest request) =>
         {
-            faults.Set(changed);
+            var body = await BodyAsync(request);
+            if (body is null || !faults.TryChange(body))
+            {
+                return Refuse(400, "BAD_REQUEST", "latencyMs and hangMs are whole milliseconds, errorRate and timeoutRate between 0 and 1, outage true or false");
+            }
+
             return Results.Ok(faults.Current);
         });
         app.MapGet("/admin/stats", () => Results.Ok(store.Counters()));
@@ -163,13 +196,32 @@ public static class StandinHost
     }
 }
 
-/// <summary>The switches of a stand-in.</summary>
-public sealed record FaultSettings(int LatencyMs, double ErrorRate, bool Outage);
+/// <summary>What a stand-in may do differently from the others.</summary>
+public sealed record StandinOptions
+{
+    /// <summary>
+    /// Whether a write with an <c>Idempotency-Key</c> seen before gets the first answer again. Off for a stand-in of a
+    /// system that knows nothing of idempotency keys (most legacy systems): every call is then carried out.
+    /// </summary>
+    public bool ReplayIdempotencyKeys { get; init; } = true;
+
+    /// <summary>How a call picked by the error-rate switch is answered; by default <c>503 {"code":"SIMULATED_ERROR"}</c>.</summary>
+    public Func<HttpContext, Task>? AnswerSimulatedError { get; init; }
+
+    /// <summary>Changes to the host before it is built (logging levels, services).</summary>
+    public Action<WebApplicationBuilder>? Configure { get; init; }
+}
+
+/// <summary>
+/// The switches of a stand-in: added latency, the share of calls answered with a simulated error, the share of calls
+/// that hang for <paramref name="HangMs"/> before being carried out, and a full outage (connections dropped).
+/// </summary>
+public sealed record FaultSettings(int LatencyMs, double ErrorRate, bool Outage, double TimeoutRate, int HangMs);
 
 /// <summary>The switches as they are now, changed atomically.</summary>
 public sealed class Faults
 {
-    private FaultSettings current = new(0, 0, false);
+    private FaultSettings current = new(0, 0, false, 0, StandinHost.DefaultHangMs);
 
     public int LatencyMs { init => current = current with { LatencyMs = value }; }
 
@@ -177,7 +229,40 @@ public sealed class Faults
 
     public bool Outage { init => current = current with { Outage = value }; }
 
+    public double TimeoutRate { init => current = current with { TimeoutRate = value }; }
+
+    public int HangMs { init => current = current with { HangMs = value }; }
+
     public FaultSettings Current => Volatile.Read(ref current);
 
     public void Set(FaultSettings changed) => Volatile.Write(ref current, changed);
+
+    /// <summary>Changes the switches named in <paramref name="changes"/>; those left out keep their value.</summary>
+    public bool TryChange(JsonObject changes)
+    {
+        var next = Current;
+        try
+        {
+            next = next with
+            {
+                LatencyMs = changes["latencyMs"]?.GetValue<int>() ?? next.LatencyMs,
+                ErrorRate = changes["errorRate"]?.GetValue<double>() ?? next.ErrorRate,
+                Outage = changes["outage"]?.GetValue<bool>() ?? next.Outage,
+                TimeoutRate = changes["timeoutRate"]?.GetValue<double>() ?? next.TimeoutRate,
+                HangMs = changes["hangMs"]?.GetValue<int>() ?? next.HangMs,
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+
+        if (next.LatencyMs < 0 || next.HangMs < 0 || next.ErrorRate is < 0 or > 1 || next.TimeoutRate is < 0 or > 1)
+        {
+            return false;
+        }
+
+        Set(next);
+        return true;
+    }
 }
