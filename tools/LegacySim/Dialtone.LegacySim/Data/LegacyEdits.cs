@@ -1,0 +1,55 @@
+using System.Globalization;
+using Dialtone.LegacySim.Soap;
+
+namespace Dialtone.LegacySim.Data;
+
+/// <summary>
+/// Changes made inside the legacy system by its own users (the old call-centre screens), so the change feed has
+/// changes Dialtone did not cause: origin system <c>LEGACY-CRM</c>, users <c>agent-NNN</c>, no trace id.
+/// </summary>
+internal static class LegacyEdits
+{
+    public const string System = "LEGACY-CRM";
+
+    public static int Make(LegacyRecords records, int count, Random random)
+    {
+        var made = 0;
+        foreach (var (id, version) in records.LiveCustomers(count, random))
+        {
+            var caller = new Caller(System, "agent-" + random.Next(1, 200).ToString("D3", CultureInfo.InvariantCulture), null);
+            try
+            {
+                switch (random.Next(3))
+                {
+                    case 0:
+                        records.UpdateContact(id, version, caller, null, "0170 " + random.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture));
+                        break;
+                    case 1:
+                        records.UpdateAddress(id, version, caller, $"Neue Straße {random.Next(1, 200)}, {random.Next(10000, 99999)} Berlin");
+                        break;
+                    default:
+                        var customer = records.GetCustomer(id);
+                        var subscription = customer?.Accounts.SelectMany(a => a.Subscriptions).FirstOrDefault(s => LegacyCodes.IsLive(s.Status));
+                        if (subscription is null)
+                        {
+                            records.UpdateAddress(id, version, caller, $"Alte Straße {random.Next(1, 200)}, {random.Next(10000, 99999)} Hamburg");
+                        }
+                        else
+                        {
+                            records.ChangePlan(id, version, caller, subscription.Id, LegacyCodes.PlanCodes.Where(p => p != subscription.PlanCode).ElementAt(random.Next(LegacyCodes.PlanCodes.Length - 1)));
+                        }
+
+                        break;
+                }
+
+                made++;
+            }
+            catch (LegacyFault)
+            {
+                // Someone else changed or locked the record meanwhile; a clerk would move on to the next one.
+            }
+        }
+
+        return made;
+    }
+}

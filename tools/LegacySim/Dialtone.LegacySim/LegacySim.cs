@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dialtone.LegacySim.Data;
+using Dialtone.LegacySim.Soap;
+using Dialtone.Standins;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.LegacySim;
+
+/// <summary>
+/// A stand-in for a classic system of record (an old CRM and billing system): its own SQLite database seeded with a
+/// dirty customer base, a SOAP 1.1 API with record versions for optimistic concurrency and its own fault codes, a full
+/// CSV export and a change feed since a watermark. It knows nothing of idempotency keys. Settings beyond the kit's:
+/// <c>--customers</c> (50,000), <c>--seed</c> (1), <c>--seed-date</c> (2026-11-01), <c>--max-request-bytes</c> (65,536),
+/// <c>--export-dir</c> (beside the data file). See tools/LegacySim/README.md.
+/// </summary>
+public static partial class LegacySim
+{
+    public const string ServicePath = "/legacy/CustomerService";
+
+    public static async Task Main(string[] args)
+    {
+        var app = StandinHost.Build("legacy", args, Map, new StandinOptions
+        {
+            ReplayIdempotencyKeys = false,
+            AnswerSimulatedError = context => SoapMessage.WriteFaultAsync(context.Response, LegacyFault.Busy()),
+            Configure = builder => builder.Logging.AddFilter("Dialtone.LegacySim", LogLevel.Information),
+        });
+        await app.RunAsync();
+    }
+
+    private static void Map(WebApplication app, StandinStore store)
+    {
+        var settings = app.Configuration;
+        var path = settings["data"] ?? Path.Combine("data", "legacy.db");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dialtone.LegacySim");
+        var database = new LegacyDatabase(path);
+        var (profile, took, seeded) = database.EnsureSeeded(
+            int.Parse(settings["customers"] ?? "50000", CultureInfo.InvariantCulture),
+            int.Parse(settings["seed"] ?? "1", CultureInfo.InvariantCulture),
+            DateOnly.ParseExact(settings["seed-date"] ?? "2026-11-01", "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (seeded)
+        {
+            LogSeeded(logger, profile.Customers, profile.Accounts, profile.Subscriptions, profile.Bills, (long)took.TotalMilliseconds);
+        }
+
+        var records = new LegacyRecords(database, TimeProvider.System);
+        var service = new CustomerService(records, store, logger, int.Parse(settings["max-request-bytes"] ?? "65536", CultureInfo.InvariantCulture));
+        var exportDirectory = settings["export-dir"] ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "exports");
+
+        app.MapPost(ServicePath, service.HandleAsync);
+
+        app.MapGet("/admin/dataset", () =>
+        {
+            using var connection = database.Open();
+            return Results.Ok(new { dataset = database.Dataset(), highWatermark = LegacyRecords.HighWatermark(connection, null) });
+        });
+
+        app.MapGet("/admin/export", async (HttpContext context) =>
+        {
+            var (connection, snapshot, watermark) = LegacyExport.Begin(database);
+            await using (connection)
+            await using (snapshot)
+            {
+                context.Response.ContentType = "text/csv; charset=utf-8";
+                context.Response.Headers["X-Legacy-Watermark"] = watermark.ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.ContentDisposition = "attachment; filename=\"customers.csv\"";
+                await LegacyExport.WriteAsync(connection, snapshot, context.Response.Body, context.RequestAborted);
+            }
+        });
+
+        app.MapPost("/admin/export", async (CancellationToken cancellationToken) =>
+        {
+            var (connection, snapshot, watermark) = LegacyExport.Begin(database);
+            await using (connection)
+            await using (snapshot)
+            {
+                Directory.CreateDirectory(exportDirectory);
+                var file = Path.Combine(exportDirectory, $"customers-w{watermark}-{DateTime.UtcNow:yyyyMMddHHmmss}.csv");
+                long rows, customers;
+                await using (var output = File.Create(file))
+                {
+                    (rows, customers) = await LegacyExport.WriteAsync(connection, snapshot, output, cancellationToken);
+                }
+
+                return Results.Ok(new { file, rows, customers, watermark });
+            }
+        });
+
+        app.MapPost("/admin/legacy-edits", async (HttpRequest request) =>
+        {
+            var body = await StandinHost.BodyAsync(request) ?? [];
+            var count = body["count"]?.GetValue<int>() ?? 10;
+            if (count is < 1 or > 10_000)
+            {
+                return StandinHost.Refuse(400, "BAD_REQUEST", "count is between 1 and 10000");
+            }
+
+            var made = LegacyEdits.Make(records, count, body["seed"] is JsonValue seed ? new Random(seed.GetValue<int>()) : Random.Shared);
+            using var connection = database.Open();
+            return Results.Ok(new { changes = made, highWatermark = LegacyRecords.HighWatermark(connection, null) });
+        });
+
+        app.MapPut("/admin/locks/{customerId}", (string customerId) =>
+        {
+            records.Lock(customerId);
+            return Results.NoContent();
+        });
+
+        app.MapDelete("/admin/locks/{customerId}", (string customerId) =>
+        {
+            records.Unlock(customerId);
+            return Results.NoContent();
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Customers} customers, {Accounts} accounts, {Subscriptions} subscriptions, {Bills} bills in {Milliseconds} ms")]
+    private static partial void LogSeeded(ILogger logger, int customers, int accounts, int subscriptions, int bills, long milliseconds);
+}
