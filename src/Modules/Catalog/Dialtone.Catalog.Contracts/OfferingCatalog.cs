@@ -37,7 +37,19 @@ public sealed record CatalogOffering(
     /// <summary>Whether a customer can order it at <paramref name="now"/>: <c>Active</c> or <c>Launched</c> and within <c>validFor</c> (ADR 0005).</summary>
     public bool IsOrderableAt(DateTimeOffset now) =>
         LifecycleStatus is "Active" or "Launched" && (ValidFrom is null || ValidFrom <= now) && (ValidTo is null || now < ValidTo);
+
+    /// <summary>
+    /// For a bundle (<c>isBundle</c>): the offerings it is made of (<c>bundledProductOffering</c>), each with how many of it
+    /// one bundle holds (<c>bundledProductOfferingOption</c>); empty for a simple offering.
+    /// </summary>
+    public IReadOnlyList<CatalogBundledOffering> BundledOfferings { get; init; } = [];
 }
+
+/// <summary>
+/// One offering of a bundle and how many of it a bundle holds: from <c>numberRelOfferLowerLimit</c> (0 when not given) to
+/// <c>numberRelOfferUpperLimit</c> (null: no upper limit).
+/// </summary>
+public sealed record CatalogBundledOffering(string OfferingId, string? Name, int Lower, int? Upper);
 
 /// <summary>
 /// An offering's specification: its product number (<c>DT-5G-LINE</c>) says how a product is provisioned; it may depend on

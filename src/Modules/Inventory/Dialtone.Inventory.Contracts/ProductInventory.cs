@@ -32,6 +32,15 @@ public sealed record InventoryProduct(
     IReadOnlyList<InventoryCharacteristic> Characteristics,
     IReadOnlyList<string> BaseProductIds)
 {
+    /// <summary>A bundle (TMF637 <c>isBundle</c>): a product made of other products, such as a family whose lines share a pool.</summary>
+    public bool IsBundle { get; init; }
+
+    /// <summary>The bundle this product belongs to (its <c>productRelationship</c> of type <c>isBundled</c>), or null.</summary>
+    public string? BundleProductId { get; init; }
+
+    /// <summary>For a bundle: the products it is made of (its <c>productRelationship</c> of type <c>bundled</c>), terminated ones included.</summary>
+    public IReadOnlyList<string> BundledProductIds { get; init; } = [];
+
     /// <summary>The value of a characteristic as text, or null.</summary>
     public string? Characteristic(string name) =>
         Characteristics.FirstOrDefault(c => c.Name == name)?.Value is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
@@ -53,7 +62,10 @@ public sealed record InventoryChangeSet(string OrderId, string OrderHref, string
 /// One order item's change to one product. <c>Action</c>: <c>add</c> (a new product with <c>ProductId</c>), <c>modify</c>
 /// (offering, characteristics and prices replaced), <c>suspend</c>, <c>resume</c> or <c>delete</c> (terminated).
 /// Null members of a modify leave the product's value as it is. <c>ActivationCode</c>: a new eSIM's GSMA SGP.22
-/// activation code (<c>LPA:1$…$…</c>), kept apart from the product and given to its owner only.
+/// activation code (<c>LPA:1$…$…</c>), kept apart from the product and given to its owner only. Bundles (TMF637):
+/// <c>IsBundle</c> makes a new product a bundle; <c>BundleProductId</c> relates a new product to its bundle
+/// (<c>isBundled</c>); <c>BundledProductIds</c> relates a bundle to the products it is made of (<c>bundled</c>), on its
+/// creation or, in a modify, the products it gains.
 /// </summary>
 public sealed record InventoryChange(
     string OrderItemId,
@@ -70,7 +82,23 @@ public sealed record InventoryChange(
     IReadOnlyList<InventoryPrice>? Prices,
     string? BaseProductId,
     string? ActivationCode = null,
-    IReadOnlyList<InventoryService>? Services = null);
+    IReadOnlyList<InventoryService>? Services = null,
+    string? BundleProductId = null,
+    IReadOnlyList<string>? BundledProductIds = null,
+    bool IsBundle = false);
+
+/// <summary>The TMF637 <c>productRelationship</c> types Dialtone writes.</summary>
+public static class ProductRelationshipTypes
+{
+    /// <summary>An add-on on its base line.</summary>
+    public const string AddOnTo = "addOnTo";
+
+    /// <summary>On a bundle: a product it is made of.</summary>
+    public const string Bundled = "bundled";
+
+    /// <summary>On a bundle's member: the bundle it belongs to.</summary>
+    public const string IsBundled = "isBundled";
+}
 
 /// <summary>
 /// One TMF638 service that realizes the product, as the order's service order item left it: <c>Action</c> <c>add</c>

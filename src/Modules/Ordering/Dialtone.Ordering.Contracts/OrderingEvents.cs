@@ -9,6 +9,8 @@ public sealed record ProductOrderCompleted(string OrderId, DateTimeOffset Comple
 
 /// <summary>
 /// One item of a completed order: what happened to which product. <c>Action</c>: <c>add</c>, <c>modify</c> (plan or
-/// settings changed), <c>suspend</c>, <c>resume</c> or <c>delete</c> (terminated).
+/// settings changed, or a bundle gained members), <c>suspend</c>, <c>resume</c> or <c>delete</c> (terminated).
+/// <c>IsBundle</c>: the product is a bundle (a family: its shared pool is the bundle's). <c>BundleProductId</c>: the bundle
+/// the product belongs to, for a member added with its bundle or to it (a family line).
 /// </summary>
-public sealed record CompletedOrderItem(string OrderItemId, string Action, string ProductId, string? OfferingId);
+public sealed record CompletedOrderItem(string OrderItemId, string Action, string ProductId, string? OfferingId, bool IsBundle = false, string? BundleProductId = null);

@@ -49,7 +49,11 @@ internal sealed class OfferingCatalog(CatalogDbContext db) : IOfferingCatalog
             .ToList();
         var required = (offering.ProductOfferingRelationship ?? []).Where(r => r.RelationshipType == "requires" && r.Id is not null).Select(r => r.Id!).ToList();
         return new CatalogOffering(offering.Id!, offering.Name ?? "", offering.Version, offering.LifecycleStatus, offering.ValidFor?.StartDateTime,
-            offering.ValidFor?.EndDateTime, offering.IsSellable ?? true, offering.IsBundle ?? false, specification, prices, required, characteristics);
+            offering.ValidFor?.EndDateTime, offering.IsSellable ?? true, offering.IsBundle ?? false, specification, prices, required, characteristics)
+        {
+            BundledOfferings = [.. (offering.BundledProductOffering ?? []).Where(b => b.Id is not null).Select(b => new CatalogBundledOffering(b.Id!, b.Name,
+                b.BundledProductOfferingOption?.NumberRelOfferLowerLimit ?? 0, b.BundledProductOfferingOption?.NumberRelOfferUpperLimit))],
+        };
     }
 
     public async Task<string?> FindOrderableOfferingIdAsync(string name, DateTimeOffset now, CancellationToken cancellationToken)

@@ -12,7 +12,9 @@ namespace Dialtone.Charging.Accounts;
 /// Keeps charging accounts in step with completed orders (ADR 0012): a new line opens an account with the plan's
 /// allowances (from the product's inventory characteristics) and usage prices (from its offering); an add-on adds its
 /// allowances at once; a barred, resumed or terminated line changes the account's status. Every change carries the
-/// order item's id, so a redelivered event changes nothing twice.
+/// order item's id, so a redelivered event changes nothing twice. A bundle (a family) is a shared pool (ADR 0013): the
+/// pool opens with the bundle's <c>sharedPool</c> allowances, its member lines join it and draw on it after their own
+/// allowances, a terminated member leaves it, and the pool closes when the bundle ends.
 /// </summary>
 internal sealed partial class ChargingLines(
     IProductInventory inventory,
@@ -34,8 +36,9 @@ internal sealed partial class ChargingLines(
             }
         }
 
-        // Lines first: an add-on ordered with its line needs the line's account open.
-        foreach (var (item, product) in items.OrderBy(pair => IsLine(pair.Product) ? 0 : 1))
+        // A bundle's pool before its lines (they join it), lines before add-ons (an add-on needs its line's account open),
+        // and an ended bundle's pool closes after its lines have left it.
+        foreach (var (item, product) in items.OrderBy(pair => Rank(pair.Product)))
         {
             await ApplyAsync(order, item, product, cancellationToken);
         }
@@ -50,12 +53,25 @@ internal sealed partial class ChargingLines(
     private async Task ApplyAsync(ProductOrderCompleted order, CompletedOrderItem item, InventoryProduct product, CancellationToken cancellationToken)
     {
         var changeId = $"{order.OrderId}/{item.OrderItemId}";
+        if (product.IsBundle || item.IsBundle)
+        {
+            await PoolOfAsync(product, order.CompletedAt, cancellationToken);
+            return;
+        }
+
         if (IsLine(product))
         {
             var account = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(product.Id));
             var subscriber = grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, product.Characteristic("imsi")!));
+            var bundleId = product.BundleProductId ?? item.BundleProductId;
             if (product.Status == ProductStatus.Terminated)
             {
+                if (bundleId is not null)
+                {
+                    // Before the account closes: leaving releases what the pool holds for the line.
+                    await account.ApplyAsync(new AccountChange($"{changeId}/leave-pool", AccountChangeKind.LeavePool, product.Id, order.CompletedAt));
+                }
+
                 await account.ApplyAsync(new AccountChange(changeId, AccountChangeKind.Terminate, product.Id, order.CompletedAt));
                 await subscriber.UnassignAsync(ChargingAccountIds.Of(product.Id));
                 return;
@@ -66,6 +82,11 @@ internal sealed partial class ChargingLines(
             if (item.Action == "modify")
             {
                 await account.ApplyAsync(new AccountChange($"{changeId}/plan", AccountChangeKind.ChangePlan, product.Id, order.CompletedAt, terms, AllowancesOf(product, addOn: false)));
+            }
+
+            if (bundleId is not null && await inventory.FindAsync(bundleId, cancellationToken) is { } bundle && await PoolOfAsync(bundle, order.CompletedAt, cancellationToken) is { } poolId)
+            {
+                await account.ApplyAsync(new AccountChange($"{changeId}/join-pool", AccountChangeKind.JoinPool, product.Id, order.CompletedAt, PoolId: poolId));
             }
 
             var status = product.Status == ProductStatus.Suspended ? AccountChangeKind.Suspend : AccountChangeKind.Resume;
@@ -95,6 +116,34 @@ internal sealed partial class ChargingLines(
     }
 
     private static bool IsLine(InventoryProduct product) => product.Characteristic("imsi") is not null;
+
+    private static int Rank(InventoryProduct product) => product switch
+    {
+        { IsBundle: true, Status: ProductStatus.Terminated } => 3,
+        { IsBundle: true } => 0,
+        _ when IsLine(product) => 1,
+        _ => 2,
+    };
+
+    /// <summary>
+    /// The bundle's shared pool (<see cref="SharedPoolIds.Of"/> of the bundle's product id): opened once with the bundle's
+    /// <c>sharedPool</c> allowances (the change id is the bundle's, so a later order that adds a line, or an event that
+    /// arrives first, opens it the same and never replaces it), or closed when the bundle has ended. Null when closed.
+    /// </summary>
+    private async Task<Guid?> PoolOfAsync(InventoryProduct bundle, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var pool = grains.GetGrain<ISharedPoolGrain>(SharedPoolIds.Of(bundle.Id));
+        if (bundle.Status == ProductStatus.Terminated)
+        {
+            await pool.CloseAsync();
+            return null;
+        }
+
+        var allowances = AllowancesOf(bundle, addOn: false).Where(a => a.Kind == "sharedPool").ToList();
+        var currency = bundle.OfferingId is null ? null : (await catalog.FindOfferingAsync(bundle.OfferingId, cancellationToken))?.Prices.FirstOrDefault(p => p.Currency is not null)?.Currency;
+        await pool.ConfigureAsync(new PoolTerms($"{bundle.Id}/open", at.UtcDateTime.Day, allowances, currency ?? DefaultCurrency));
+        return SharedPoolIds.Of(bundle.Id);
+    }
 
     private async Task<AccountTerms> TermsAsync(InventoryProduct product, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -8,20 +8,25 @@ namespace Dialtone.Charging.Balance;
 /// <summary>
 /// How a charging account shows in TMF654: one bucket per allowance and one for money. A bucket's id names the account
 /// (<c>{account uuid, 32 hex}-{8 hex of the bucket}</c>, <c>-money</c> for money) so a read goes straight to its grain.
+/// A line in a family's shared pool also shows the pool's allowances (kind <c>sharedPool</c>, <c>isShared</c>, the same
+/// numbers on every member's list, the bundle among its products).
 /// </summary>
 internal static class BalanceViews
 {
     private const string MoneySuffix = "money";
 
-    public static IReadOnlyList<Bucket> BucketsOf(AccountBalance balance, string productId, string baseUrl)
+    private const string PoolPrefix = "pool:";
+
+    public static IReadOnlyList<Bucket> BucketsOf(AccountBalance balance, string productId, string baseUrl, (string BundleId, PoolBalance Balance)? pool = null)
     {
         var account = ChargingAccountIds.Of(productId);
         var status = balance.Status == AccountStatus.Active ? "active" : balance.Status == AccountStatus.Barred ? "suspended" : "expired";
         var line = new ProductRef(productId, ReferredType: "Product");
         var buckets = new List<Bucket>();
-        foreach (var bucket in balance.Buckets)
+        var shared = pool is { } family ? family.Balance.Buckets.Select(b => (Key: PoolPrefix + b.Id, Bucket: b with { Kind = "sharedPool" }, Bundle: (string?)family.BundleId)) : [];
+        foreach (var (key, bucket, bundle) in balance.Buckets.Select(b => (Key: b.Id, Bucket: b, Bundle: (string?)null)).Concat(shared))
         {
-            var id = $"{account:N}-{Short(bucket.Id)}";
+            var id = $"{account:N}-{Short(key)}";
             var units = UnitsOf(bucket.Unit);
             long? remaining = bucket.Amount is { } amount ? Math.Max(0, amount - bucket.Used - bucket.Held) : null;
             buckets.Add(new Bucket
@@ -32,7 +37,7 @@ internal static class BalanceViews
                 Description = bucket.Kind switch
                 {
                     "addOn" => "Add-on allowance, used before the plan's own",
-                    "sharedPool" => "Shared pool allowance",
+                    "sharedPool" => bundle is null ? "Shared pool allowance" : "Shared pool allowance of the bundle, used by all its lines after their own",
                     _ => "Plan allowance",
                 },
                 UsageType = UsageTypeOf(bucket.Unit),
@@ -44,7 +49,7 @@ internal static class BalanceViews
                 UsedValue = new Quantity(bucket.Used, units),
                 Kind = bucket.Kind,
                 ValidFor = bucket.NextReset is null && bucket.ExpiresAt is null ? null : new TimePeriod(EndDateTime: bucket.NextReset ?? bucket.ExpiresAt),
-                Product = [line],
+                Product = bundle is null ? [line] : [line, new ProductRef(bundle, ReferredType: "Product")],
             });
         }
 

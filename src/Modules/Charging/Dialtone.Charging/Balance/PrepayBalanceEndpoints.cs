@@ -33,7 +33,7 @@ internal static class PrepayBalanceEndpoints
             {
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var balance = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).BalanceAsync();
-                var buckets = balance is null ? [] : BalanceViews.BucketsOf(balance, line.Id, Base(http, options));
+                var buckets = balance is null ? [] : BalanceViews.BucketsOf(balance, line.Id, Base(http, options), await PoolOfAsync(grains, line));
                 return ListResult(http, buckets);
             })
             .WithName("listBucket")
@@ -51,7 +51,7 @@ internal static class PrepayBalanceEndpoints
                 }
 
                 var line = await VisibleLineAsync(http, inventory, productId, ct, ("bucket", id));
-                var bucket = BalanceViews.BucketsOf(balance, line.Id, Base(http, options)).FirstOrDefault(b => b.Id == id) ?? throw TmfProblemException.NotFound("bucket", id);
+                var bucket = BalanceViews.BucketsOf(balance, line.Id, Base(http, options), await PoolOfAsync(grains, line)).FirstOrDefault(b => b.Id == id) ?? throw TmfProblemException.NotFound("bucket", id);
                 return Results.Json(bucket, TmfJson.Options);
             })
             .WithName("retrieveBucket")
@@ -160,6 +160,18 @@ internal static class PrepayBalanceEndpoints
     /// The line (a product with an IMSI) the caller may see: agents and admins any, a customer the lines that name their
     /// party (holder or user), a partner the lines of its own orders. Anything else is a 404, as if it did not exist.
     /// </summary>
+    /// <summary>The shared pool of the line's bundle, while the line draws on it.</summary>
+    private static async Task<(string BundleId, PoolBalance Balance)?> PoolOfAsync(IGrainFactory grains, InventoryProduct line)
+    {
+        if (line.BundleProductId is not { } bundle)
+        {
+            return null;
+        }
+
+        var pool = await grains.GetGrain<ISharedPoolGrain>(SharedPoolIds.Of(bundle)).BalanceAsync();
+        return pool is not null && pool.Members.Contains(ChargingAccountIds.Of(line.Id)) ? (bundle, pool) : null;
+    }
+
     internal static async Task<InventoryProduct> VisibleLineAsync(HttpContext http, IProductInventory inventory, string productId, CancellationToken ct,
         (string Resource, string Id)? shownAs = null)
     {

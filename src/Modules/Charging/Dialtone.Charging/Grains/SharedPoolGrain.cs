@@ -41,7 +41,7 @@ internal sealed partial class SharedPoolGrain(
     public Task ConfigureAsync(PoolTerms terms)
     {
         ArgumentNullException.ThrowIfNull(terms);
-        return Pool.AppliedChanges.Contains(terms.ChangeId) ? Task.CompletedTask : ChangeAsync(now =>
+        return Pool.Closed || Pool.AppliedChanges.Contains(terms.ChangeId) ? Task.CompletedTask : ChangeAsync(now =>
         {
             Configure(terms, now);
             Pool.AppliedChanges.Add(terms.ChangeId);
@@ -55,9 +55,18 @@ internal sealed partial class SharedPoolGrain(
         });
     }
 
-    public Task JoinAsync(Guid accountId) => Pool.Members.Contains(accountId) ? Task.CompletedTask : ChangeAsync(_ =>
+    public Task JoinAsync(Guid accountId) => Pool.Closed || Pool.Members.Contains(accountId) ? Task.CompletedTask : ChangeAsync(_ =>
     {
         Pool.Members.Add(accountId);
+        return true;
+    });
+
+    public Task CloseAsync() => Pool.Closed ? Task.CompletedTask : ChangeAsync(_ =>
+    {
+        wallet = null;
+        Pool.Members.Clear();
+        Pool.Closed = true;
+        LogClosed(logger);
         return true;
     });
 
@@ -283,6 +292,9 @@ internal sealed partial class SharedPoolGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Shared pool configured with {Allowances} allowances")]
     private static partial void LogConfigured(ILogger logger, int allowances);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shared pool closed: its bundle ended")]
+    private static partial void LogClosed(ILogger logger);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Shared pool {PoolId} could not reload its state; deactivating")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception, Guid poolId);
 }
@@ -295,6 +307,9 @@ public sealed class SharedPoolState
 
     /// <summary>The pool's allowances and open reservations (a wallet with no money); null until configured.</summary>
     public WalletSnapshot? Wallet { get; set; }
+
+    /// <summary>Closed for good (its bundle ended): no allowances, no members, nothing configured again.</summary>
+    public bool Closed { get; set; }
 
     /// <summary>The charging accounts that may draw on the pool.</summary>
     public List<Guid> Members { get; set; } = [];

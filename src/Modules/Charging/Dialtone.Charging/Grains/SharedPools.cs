@@ -39,7 +39,13 @@ public interface ISharedPoolGrain : IGrainWithGuidKey
     /// <summary>Releases a reservation's hold without debiting anything; a repeat, or an unknown id, changes nothing.</summary>
     Task<PoolSettlement> ReleaseAsync(string reservationId);
 
-    /// <summary>The pool's allowances and members; null when it was never configured.</summary>
+    /// <summary>
+    /// Closes the pool for good (its bundle ended): members, allowances and open reservations go; later reserves are
+    /// granted nothing, later reports are returned whole for the caller to rate, and configuring or joining changes nothing.
+    /// </summary>
+    Task CloseAsync();
+
+    /// <summary>The pool's allowances and members; null when it was never configured, or is closed.</summary>
     Task<PoolBalance?> BalanceAsync();
 }
 

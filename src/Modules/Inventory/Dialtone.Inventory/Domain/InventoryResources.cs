@@ -22,6 +22,7 @@ internal static class InventoryResources
         new("productSpecification.id", TmfAttributeKind.Text),
         new("productOrderItem.productOrderId", TmfAttributeKind.Text),
         new("productRelationship.product.id", TmfAttributeKind.Text),
+        new("productRelationship.relationshipType", TmfAttributeKind.Text),
         new("@type", TmfAttributeKind.Text),
     ], timestampAttribute: null, statusAttribute: "status");
 

@@ -105,7 +105,7 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         {
             Name = change.Name,
             Status = ProductStatus.Active,
-            IsBundle = false,
+            IsBundle = change.IsBundle,
             IsCustomerVisible = true,
             OrderDate = changes.CompletedAt,
             StartDate = changes.CompletedAt,
@@ -115,11 +115,35 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
             RelatedParty = change.Parties?.Select(ToRelatedParty).ToList(),
             ProductCharacteristic = change.Characteristics?.Select(c => new Characteristic { Name = c.Name, ValueType = c.ValueType, Value = c.Value }).ToList(),
             ProductPrice = change.Prices?.Select(ToProductPrice).ToList(),
-            ProductRelationship = change.BaseProductId is null ? null :
-                [new ProductRelationship { RelationshipType = "addOnTo", Product = new ProductRefOrValue { Id = change.BaseProductId, Href = InventoryResources.Product.BasePath + "/" + change.BaseProductId } }],
+            ProductRelationship = Relationships(null, change),
             ProductOrderItem = [OrderItem(changes, change)],
             RealizingService = RealizingServices(null, change),
         };
+    }
+
+    /// <summary>
+    /// TMF637 <c>productRelationship</c>: an add-on is <c>addOnTo</c> its line, a bundle's member <c>isBundled</c> into it, a
+    /// bundle <c>bundled</c> with each of its members (kept when a member ends: the member says it is terminated).
+    /// </summary>
+    private static List<ProductRelationship>? Relationships(List<ProductRelationship>? current, InventoryChange change)
+    {
+        var all = current ?? [];
+        void Relate(string type, string? productId)
+        {
+            if (productId is not null && !all.Any(r => r.RelationshipType == type && r.Product?.Id == productId))
+            {
+                all.Add(new ProductRelationship { RelationshipType = type, Product = new ProductRefOrValue { Id = productId, Href = InventoryResources.Product.BasePath + "/" + productId } });
+            }
+        }
+
+        Relate(ProductRelationshipTypes.AddOnTo, change.BaseProductId);
+        Relate(ProductRelationshipTypes.IsBundled, change.BundleProductId);
+        foreach (var member in change.BundledProductIds ?? [])
+        {
+            Relate(ProductRelationshipTypes.Bundled, member);
+        }
+
+        return all.Count == 0 ? null : all;
     }
 
     /// <summary>The services that realize the product: every service an order added to it (terminated ones stay listed; the service says so).</summary>
@@ -152,6 +176,8 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
                 {
                     product.ProductPrice = change.Prices.Select(ToProductPrice).ToList();
                 }
+
+                product.ProductRelationship = Relationships(product.ProductRelationship, change);
 
                 break;
             case "suspend":
@@ -212,5 +238,13 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         createdBy,
         product.RelatedParty?.Select(p => new InventoryParty(p.Id ?? "", p.Role ?? "", p.ReferredType)).ToList() ?? [],
         product.ProductCharacteristic?.Where(c => c.Value is not null).Select(c => new InventoryCharacteristic(c.Name ?? "", c.ValueType, c.Value!.Value)).ToList() ?? [],
-        product.ProductRelationship?.Where(r => r.RelationshipType == "addOnTo" && r.Product?.Id is not null).Select(r => r.Product!.Id!).ToList() ?? []);
+        Related(product, ProductRelationshipTypes.AddOnTo))
+    {
+        IsBundle = product.IsBundle == true,
+        BundleProductId = Related(product, ProductRelationshipTypes.IsBundled).FirstOrDefault(),
+        BundledProductIds = Related(product, ProductRelationshipTypes.Bundled),
+    };
+
+    private static List<string> Related(Product product, string type) =>
+        product.ProductRelationship?.Where(r => r.RelationshipType == type && r.Product?.Id is not null).Select(r => r.Product!.Id!).ToList() ?? [];
 }

@@ -325,7 +325,7 @@ internal sealed partial class OrderFulfilment(
                 }
             };
             await commit.Outbox.PublishAsync(new ProductOrderCompleted(orderId, now, p.Changes.Select(c => c.BillingAccountId).FirstOrDefault(b => b is not null),
-                [.. p.Changes.Select(c => new CompletedOrderItem(c.OrderItemId, c.Action, c.ProductId, c.OfferingId))]));
+                [.. p.Changes.Select(c => new CompletedOrderItem(c.OrderItemId, c.Action, c.ProductId, c.OfferingId, c.IsBundle, c.BundleProductId))]));
         }, cancellationToken);
     }
 

@@ -38,6 +38,9 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
     public const string RoamingPass = "DT-ROAM-PASS";
     public const string Fibre = "DT-FIBRE";
 
+    /// <summary>The TMF622 item relationship from a bundle's item to each of its members' items.</summary>
+    public const string Bundles = "bundles";
+
     /// <summary>The SM-DP+'s id of a line's current eSIM profile (Dialtone's product id, then a new one per SIM swap).</summary>
     public const string EsimProfile = "esimProfileId";
 
@@ -65,6 +68,15 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
             {
                 throw TmfProblemException.BadRequest(items[index].Id is null ? "MISSING_ATTRIBUTE" : "INVALID_VALUE",
                     $"productOrderItem[{index}]: 'id' is required and must be 1 to 64 letters, digits, '.', '_' or '-'.");
+            }
+        }
+
+        for (var index = 0; index < items.Count; index++)
+        {
+            if (items[index].ProductOrderItemValue is { Count: > 0 })
+            {
+                throw TmfProblemException.BadRequest("NESTED_ITEMS_NOT_SUPPORTED",
+                    $"productOrderItem[{index}] (id '{items[index].Id}'): items are not nested here; list a bundle's items beside it and relate them from the bundle's item with 'productOrderItemRelationship' (relationshipType '{Bundles}').");
             }
         }
 
@@ -99,6 +111,8 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
             }
         }
 
+        await OrderBundles.JudgeAsync(plan.Bundling, items, plan.Changes, catalog, inventory, cancellationToken);
+
         // Steps that cannot be undone (deleting an eSIM profile) come after every step that can, across the whole order:
         // once one has started there is no way back, so nothing may be left that could still fail and want undoing.
         return new OrderPlan([.. plan.Steps.OrderBy(s => s.Undo is null ? 1 : 0)], plan.Changes, customer.PartyId, plan.Lines.Count > 0);
@@ -113,6 +127,15 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
         CopyPrices(item, offering, label);
         var productId = Guid.CreateVersion7(plan.Now).ToString();
         var characteristics = offering.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value)).ToList();
+        if (offering.IsBundle)
+        {
+            // A bundle is a commercial product: nothing to provision of its own; its members are the order's other items.
+            plan.Bundling.Bundle(item.Id!, label, productId, offering);
+            plan.Changes.Add(new InventoryChange(item.Id!, "add", productId, offering.Name, offering.Id, offering.Name, offering.Specification?.Id,
+                offering.Specification?.Name, item.BillingAccount?.Id ?? plan.BillingAccountId, plan.Customer.Parties, characteristics, Prices(offering), null, IsBundle: true));
+            return;
+        }
+
         string? baseProductId = null;
         switch (offering.Specification?.ProductNumber)
         {
@@ -156,9 +179,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
                 break;
 
             default:
-                throw TmfProblemException.BadRequest("OFFERING_NOT_ORDERABLE", offering.IsBundle
-                    ? $"{label}: '{offering.Name}' is a bundle; order its offerings as separate items (bundles as one item are not supported yet)."
-                    : $"{label}: '{offering.Name}' cannot be ordered online: its specification has no fulfilment.");
+                throw TmfProblemException.BadRequest("OFFERING_NOT_ORDERABLE", $"{label}: '{offering.Name}' cannot be ordered online: its specification has no fulfilment.");
         }
 
         plan.Changes.Add(new InventoryChange(item.Id!, "add", productId, offering.Name, offering.Id, offering.Name, offering.Specification?.Id,
@@ -180,8 +201,17 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
             throw TmfProblemException.BadRequest("PRODUCT_IN_TWO_ITEMS", $"{label}: product '{productId}' is already changed by another item of this order.");
         }
 
+        plan.Bundling.Touch(product, label);
         if (item.Action == "noChange")
         {
+            return;
+        }
+
+        if (product.IsBundle)
+        {
+            // A bundle changes through its members: terminated with them (delete), or given new ones (modify, 'bundles').
+            plan.Bundling.Change(item.Id!, label, product, item.Action!);
+            plan.Changes.Add(Change(item, item.Action == "delete" ? "delete" : "modify", productId));
             return;
         }
 
@@ -455,6 +485,9 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
         public List<InventoryChange> Changes { get; } = [];
 
         public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The bundles this order adds or changes, judged once every item is planned.</summary>
+        public OrderBundles Bundling { get; } = new();
 
         /// <summary>Lines added by this order, by item id: their product id, IMSI and offering.</summary>
         public Dictionary<string, (string ProductId, string Imsi, string OfferingId)> Lines { get; } = new(StringComparer.Ordinal);
