@@ -1,3 +1,7 @@
+using System.Globalization;
+using Dialtone.Charging.Grains;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Dialtone.Ordering.Tests.Ordering;
 
 /// <summary>Demo data: the demo subscribers get their lines through real orders, so inventory, numbers and the network agree.</summary>
@@ -23,6 +27,38 @@ public sealed class DemoLines
         Assert.Equal(lines.Select(l => Shop.Characteristic(l!.AsObject(), "imsi")).Order(), shop.Network.Subscribers.Keys.Order());
         // The fifth subscriber's order also carried a data boost, on their line.
         Assert.Single(await shop.Agent.GetJsonArrayAsync($"{Shop.InventoryApi}/product?productRelationship.product.id={string.Join(',', lines.Select(l => l!.Id()))}"));
+        Assert.Empty(shop.Problems);
+    }
+
+    [Fact]
+    public async Task EveryTwentyFifthDemoSubscriberHoldsAFamilyWhoseThreeLinesShareOnePool()
+    {
+        // The thirteenth demo subscriber (DS1000012) is the first with a family: 5G Plus and two 5G Start lines, in one bundle.
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Dialtone:DemoSubscribers"] = "13" });
+        JsonArray members = [];
+        JsonArray bundles = [];
+        for (var attempt = 0; attempt < 3_000 && (members.Count < 3 || bundles.Count < 1); attempt++)
+        {
+            members = await shop.Agent.GetJsonArrayAsync($"{Shop.InventoryApi}/product?productRelationship.relationshipType=isBundled");
+            bundles = await shop.Agent.GetJsonArrayAsync($"{Shop.InventoryApi}/product?productRelationship.relationshipType=bundled");
+            await Task.Delay(20);
+        }
+
+        var bundle = Assert.Single(bundles)!.AsObject();
+        Assert.Equal("Dialtone Family", bundle["name"]!.GetValue<string>());
+        Assert.Equal(3, members.Count);
+        Assert.All(members, m => Assert.Equal(bundle.Id(), m!["productRelationship"]![0]!["product"]!["id"]!.GetValue<string>()));
+        // The family's lines take three IMSIs in a row, the 5G Plus line first (README lists them).
+        var imsis = members.OrderBy(m => Shop.Characteristic(m!.AsObject(), "imsi")).Select(m => (Imsi: long.Parse(Shop.Characteristic(m!.AsObject(), "imsi")!, CultureInfo.InvariantCulture), Name: m!["name"]!.GetValue<string>())).ToList();
+        Assert.Equal([imsis[0].Imsi, imsis[0].Imsi + 1, imsis[0].Imsi + 2], imsis.Select(i => i.Imsi));
+        Assert.Equal(["5G Plus 40 GB", "5G Start 10 GB", "5G Start 10 GB"], imsis.Select(i => i.Name));
+        var pool = shop.App.Services.GetRequiredService<IGrainFactory>().GetGrain<ISharedPoolGrain>(SharedPoolIds.Of(bundle.Id()));
+        for (var attempt = 0; attempt < 750 && (await pool.BalanceAsync())?.Members.Count != 3; attempt++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(3, (await pool.BalanceAsync())?.Members.Count);
         Assert.Empty(shop.Problems);
     }
 
