@@ -163,6 +163,30 @@ public sealed class SharedPools(DialtoneApps apps) : IClassFixture<DialtoneApps>
         Assert.Equal((200 * Mb, 5 * Mb, 0L), (bucket.Amount, bucket.Used, bucket.Held));
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AClosedPoolGrantsNothingReturnsReportsWholeAndStaysClosed(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var (pool, member) = await OpenPoolAsync(app, mb: 100);
+        await pool.ReserveAsync(new PoolReservation("open", member, Data, 30 * Mb, TimeSpan.FromHours(1)));
+
+        await pool.CloseAsync();
+        await pool.CloseAsync();
+        Assert.Null(await pool.BalanceAsync());
+        // A late report of the open reservation is returned whole (the line rates it with money); nothing is granted any more.
+        var late = await pool.CommitAsync(new PoolUsage("open", member, Data, 10 * Mb));
+        Assert.Equal((0L, 10 * Mb), (late.Debited, late.Returned));
+        Assert.Equal(0, (await pool.ReserveAsync(new PoolReservation("after", member, Data, 1 * Mb, TimeSpan.FromHours(1)))).Granted);
+
+        // Whatever event comes late, the pool stays closed, also after reactivation.
+        await pool.ConfigureAsync(Terms("late", 100, 1));
+        await pool.JoinAsync(member);
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Null(await pool.BalanceAsync());
+        Assert.Equal(0, (await pool.ReserveAsync(new PoolReservation("later", member, Data, 1 * Mb, TimeSpan.FromHours(1)))).Granted);
+    }
+
     private static async Task<(ISharedPoolGrain Pool, Guid Member)> OpenPoolAsync(DialtoneApp app, long mb, int cycleDay = 1)
     {
         var pool = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ISharedPoolGrain>(SharedPoolIds.Of("family-" + Guid.NewGuid().ToString("N")));

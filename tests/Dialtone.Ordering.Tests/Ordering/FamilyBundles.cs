@@ -87,7 +87,9 @@ public sealed class FamilyBundles
         await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(items["kid-2"])), balance => balance.Status == AccountStatus.Closed);
         await Shop.RefusedAsync(customer, Shop.Order(Delete("bye", items["kid-1"])), 400, "BUNDLE_CARDINALITY", "id 'bye'");
 
-        // A line joins the family later: a modify of the bundle relating a new line.
+        // A line joins the family later: a modify of the bundle relating a new line (a modify relating none changes nothing and is refused).
+        await Shop.RefusedAsync(customer, Shop.Order(new JsonObject { ["id"] = "fam", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = bundleId, ["status"] = "suspended" } }),
+            400, "NOTHING_TO_MODIFY", "id 'fam'");
         var grown = Family(family, ("kid-3", start));
         Modify(grown, bundleId);
         var added = await shop.OrderAndCompleteAsync(customer, grown);

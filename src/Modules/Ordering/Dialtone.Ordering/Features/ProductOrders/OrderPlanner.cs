@@ -210,6 +210,12 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
         if (product.IsBundle)
         {
             // A bundle changes through its members: terminated with them (delete), or given new ones (modify, 'bundles').
+            if (item.Action == "modify" && item.ProductOrderItemRelationship?.Any(r => r.RelationshipType == Bundles) != true)
+            {
+                throw TmfProblemException.BadRequest("NOTHING_TO_MODIFY",
+                    $"{label}: a modify of a bundle adds lines to it: relate their items with 'productOrderItemRelationship' (relationshipType '{Bundles}').");
+            }
+
             plan.Bundling.Change(item.Id!, label, product, item.Action!);
             plan.Changes.Add(Change(item, item.Action == "delete" ? "delete" : "modify", productId));
             return;
