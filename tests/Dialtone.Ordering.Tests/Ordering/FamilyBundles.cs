@@ -25,6 +25,7 @@ public sealed class FamilyBundles
         var order = await shop.OrderAndCompleteAsync(customer, Family(family, ("plus", plus), ("kid-1", start), ("kid-2", start)));
         var items = order["productOrderItem"]!.AsArray().ToDictionary(i => i!["id"]!.GetValue<string>(), i => i!["product"]!["id"]!.GetValue<string>());
         var bundleId = items["fam"];
+        Assert.True(order["productOrderItem"]![0]!["product"]!["isBundle"]!.GetValue<bool>());
         var bundle = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{bundleId}");
         Assert.True(bundle["isBundle"]!.GetValue<bool>());
         Assert.Equal("Dialtone Family", bundle["name"]!.GetValue<string>());

@@ -321,6 +321,10 @@ internal sealed partial class OrderFulfilment(
                         item.Product ??= new ProductRefOrValue();
                         item.Product.Id = change.ProductId;
                         item.Product.Href = "/tmf-api/productInventory/v4/product/" + change.ProductId;
+                        if (change.IsBundle)
+                        {
+                            item.Product.IsBundle = true;
+                        }
                     }
                 }
             };
