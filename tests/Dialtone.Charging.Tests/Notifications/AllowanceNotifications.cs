@@ -10,6 +10,7 @@ using Dialtone.Charging.Storage;
 using Dialtone.Charging.Tests.Nchf;
 using Dialtone.Charging.Tests.Usage;
 using Dialtone.Identity.Contracts;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -112,6 +113,40 @@ public sealed class AllowanceNotifications(DialtoneApps apps) : IClassFixture<Di
         Assert.Equal([100, 80], notices.Select(n => n!["percent"]!.GetValue<int>()));
         Assert.Contains("80 % of your voice allowance (8 min of 10 min)", notices[1]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, (await AllowanceMailsAsync(app, email)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ThePersonsNoticesAreInTheirGdprExportAndGoWithTheirErasure(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var (productId, party) = await RatedUsageRecords.LineAsync(app);
+        var (_, otherParty) = await RatedUsageRecords.LineAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var bus = app.Services.GetRequiredService<IMessageBus>();
+        foreach (var (who, percent) in new[] { (party, 80), (party, 100), (otherParty, 80) })
+        {
+            await bus.InvokeAsync(new AllowanceThresholdReached($"gdpr-{who}/{percent}", productId, [new AllowanceParty(who, "customer")],
+                $"{productId}/smsAllowance", "smsAllowance", "plan", "event", percent, percent, 100, now));
+        }
+
+        using var holder = Customer(app, party);
+        var export = await holder.GetJsonAsync("/selfservice/me/export");
+        var exported = export["modules"]!["usage"]!["notifications"]!.AsArray();
+        Assert.Equal([80, 100], exported.Select(n => n!["percent"]!.GetValue<int>()));
+        Assert.All(exported, n => Assert.Equal(productId, n!["product"]!["id"]!.GetValue<string>()));
+
+        // The erasure step of the usage module (the endpoint's order and blockers are GdprAndAudit's): her notices go, another's stay.
+        using (var scope = app.Services.CreateScope())
+        {
+            var usage = scope.ServiceProvider.GetServices<IPersonalDataHolder>().Single(h => h.Module == "usage");
+            Assert.Empty(await usage.ErasureBlockersAsync(new DataSubject(party, $"user-{party}"), CancellationToken.None));
+            await usage.EraseAsync(new DataSubject(party, $"user-{party}"), null!, CancellationToken.None);
+        }
+
+        Assert.Empty(await ListAsync(holder, Api));
+        using var other = Customer(app, otherParty);
+        Assert.Single(await ListAsync(other, Api));
     }
 
     [Theory]

@@ -73,7 +73,7 @@ internal static class MyNotifications
         return Results.Json(page.Select(View).ToList(), TmfJson.Options, statusCode: status);
     }
 
-    private static NotificationView View(AllowanceNotification n) => new(
+    internal static NotificationView View(AllowanceNotification n) => new(
         n.Id, AllowanceThreshold, AllowanceMessages.TextOf(n.AllowanceName, n.Unit, n.Percent, n.Used, n.Amount),
         new NotificationProduct(n.ProductId, $"/tmf-api/productInventory/v4/product/{n.ProductId}"),
         new NotificationAllowance(n.BucketId, n.AllowanceName, n.AllowanceKind, n.Unit, n.Used, n.Amount), n.Percent, n.ReachedAt);

@@ -24,6 +24,7 @@ internal static class UsageModule
         services.AddSingleton<UsageRules>();
         services.AddSingleton<IGrainOutboxHandler, UsageRelay>();
         services.AddSingleton<IUsageRecords, UsageRecords>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, UsagePersonalData>();
         services.AddModuleDbContext<UsageDbContext, SqliteUsageDbContext, PostgresUsageDbContext>(UsageDbContext.ModuleName);
         return services;
     }
