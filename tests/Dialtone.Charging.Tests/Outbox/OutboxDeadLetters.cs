@@ -64,14 +64,45 @@ public sealed class OutboxDeadLetters
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}","999999"]}"""))).StatusCode);
         Assert.Single(await ListAsync(admin));
 
-        // The cause is fixed; the replay puts it back and the relay delivers it.
-        handler.Refused.Clear();
+        // The same entry written again while still refused: alone, with nothing after it to show the handler works, it
+        // waits however often it fails; and replaying the dead letter then does not double it.
+        await WriteEntriesAsync(app, "poison");
+        await EventuallyAsync(async () => (await PendingAsync(app)).SingleOrDefault(p => p.Attempts >= 5), "the lone entry was not retried");
+        Assert.Single(await ListAsync(admin));
+
+        // The cause is fixed; the replay puts it back and the relay delivers it, once.
         var replay = await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}"]}"""));
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         Assert.Equal([id], (await replay.Content.ReadFromJsonAsync<JsonObject>())!["replayed"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Single(await PendingAsync(app));
+        handler.Refused.Clear();
         await EventuallyAsync(() => handler.Handled.ContainsKey("poison"), "the replayed entry was never relayed");
+        await EventuallyAsync(async () => (await PendingAsync(app)).Count == 0 ? (object?)true : null, "the outbox did not empty");
+        Assert.Equal(1, handler.Handled["poison"]);
         Assert.Empty(await ListAsync(admin));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}"]}"""))).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AHandlerThatFailsEverythingForLongDeadLettersNothingAndCatchesUpWhenItIsBack(TestDatabase database)
+    {
+        var handler = new PickyHandler { RefuseAll = true };
+        await using var app = new DialtoneApp(database,
+            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "2" },
+            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
+
+        // Its database is down: far more failed tries than MaxAttempts, for the first entry and after it.
+        await WriteEntriesAsync(app, "a", "b", "c");
+        await EventuallyAsync(async () => (await PendingAsync(app)).FirstOrDefault(p => p.Attempts >= 6), "the relay did not keep trying");
+        Assert.Empty(await ListAsync(admin));
+        Assert.Equal(3, (await PendingAsync(app)).Count);
+
+        handler.RefuseAll = false;
+        await EventuallyAsync(() => handler.Handled.Keys.Order().SequenceEqual(["a", "b", "c"]), "the entries were not relayed once the handler was back");
+        Assert.Empty(await ListAsync(admin));
     }
 
     private static async Task WriteEntriesAsync(DialtoneApp app, params string[] ids)
@@ -123,12 +154,21 @@ public sealed class OutboxDeadLetters
 
         public ConcurrentDictionary<string, bool> Refused { get; } = new();
 
-        public ConcurrentDictionary<string, bool> Handled { get; } = new();
+        /// <summary>How often each entry was handled.</summary>
+        public ConcurrentDictionary<string, int> Handled { get; } = new();
+
+        /// <summary>Fails every call, as a handler whose database is down.</summary>
+        public bool RefuseAll { get; set; }
 
         public string Kind => TestKind;
 
         public Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
         {
+            if (RefuseAll)
+            {
+                throw new InvalidOperationException("the handler's database is down");
+            }
+
             if (entries.FirstOrDefault(entry => Refused.ContainsKey(entry.Id)) is { } refused)
             {
                 throw new InvalidOperationException($"refused {refused.Id}");
@@ -136,7 +176,7 @@ public sealed class OutboxDeadLetters
 
             foreach (var entry in entries)
             {
-                Handled[entry.Id] = true;
+                Handled.AddOrUpdate(entry.Id, 1, (_, count) => count + 1);
             }
 
             return Task.CompletedTask;

@@ -54,7 +54,7 @@ internal sealed partial class GrainOutboxRelay(
                     lease = await LeadAsync(storage.Dialect, lease, stoppingToken);
                     if (lease is not null)
                     {
-                        more = await RelayOnceAsync(storage.Dialect, stoppingToken);
+                        more = await RelayOnceAsync(storage.Dialect, stoppingToken, lease);
                     }
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -99,7 +99,9 @@ internal sealed partial class GrainOutboxRelay(
                 return lease;
             }
 
+            // Let go at once: if taking it again throws, the relay must not go on with (or count itself as holding) a dead lease.
             await lease.DisposeAsync();
+            GrainOutboxMetrics.ObserveLeading(false);
             LogLeaseLost(logger);
         }
 
@@ -119,10 +121,13 @@ internal sealed partial class GrainOutboxRelay(
     /// </summary>
     /// <remarks>
     /// A handler that fails a batch of several entries cannot say which one it could not take, so its kind is then
-    /// isolated: its entries are handed over one at a time, in order, until a pass handles them all; an entry that fails
-    /// alone <see cref="GrainOutboxOptions.MaxAttempts"/> times goes to the dead letters, and the rest of its kind flows on.
+    /// isolated: its entries are handed over one at a time, in order, until a pass hands them all over. Only an entry
+    /// tried alone counts an attempt. An entry that has used its <see cref="GrainOutboxOptions.MaxAttempts"/> and fails
+    /// again is a suspect: the relay tries the entries after it, and if one of them goes through in the same pass the
+    /// handler works and the suspect cannot be taken — it goes to the dead letters. While the handler fails everything (its
+    /// database is down), no entry is ever dead-lettered, however long the outage: the kind backs off and waits.
     /// </remarks>
-    internal async Task<bool> RelayOnceAsync(GrainStateDialect dialect, CancellationToken cancellationToken)
+    internal async Task<bool> RelayOnceAsync(GrainStateDialect dialect, CancellationToken cancellationToken, IOutboxRelayLease? lease = null)
     {
         var now = Stopwatch.GetTimestamp();
         var waiting = backoff.Where(b => b.Value.RetryAt > now).Select(b => b.Key).ToList();
@@ -131,33 +136,70 @@ internal sealed partial class GrainOutboxRelay(
         var deadLettered = false;
         foreach (var group in batch.GroupBy(stored => stored.Entry.Kind, StringComparer.Ordinal))
         {
+            // A node that lost its lease mid-pass stops before the next kind: the new holder must not meet it halfway.
+            if (lease is not null && !await lease.StillHeldAsync(cancellationToken))
+            {
+                return false;
+            }
+
             List<StoredOutboxEntry> entries = [.. group];
             if (!isolating.Contains(group.Key))
             {
-                var outcome = await HandleAsync(dialect, group.Key, entries, cancellationToken);
-                if (outcome == Outcome.Failed)
+                if (await HandleAsync(group.Key, entries, cancellationToken) is { } batchFailure)
                 {
                     failed = true;
                     if (entries.Count > 1)
                     {
                         isolating.Add(group.Key);
                     }
+
+                    await BackOffAsync(dialect, group.Key, entries, batchFailure, countAttempts: entries.Count == 1, cancellationToken);
+                }
+                else
+                {
+                    await HandledAsync(dialect, group.Key, entries, cancellationToken);
                 }
 
                 continue;
             }
 
+            var suspects = new List<(StoredOutboxEntry Entry, Exception Failure)>();
             var clean = true;
             foreach (var stored in entries)
             {
-                var outcome = await HandleAsync(dialect, group.Key, [stored], cancellationToken);
-                deadLettered |= outcome == Outcome.DeadLettered;
-                if (outcome == Outcome.Failed)
+                if (await HandleAsync(group.Key, [stored], cancellationToken) is not { } failure)
                 {
-                    failed = true;
-                    clean = false;
-                    break;
+                    await HandledAsync(dialect, group.Key, [stored], cancellationToken);
+                    foreach (var (suspect, suspectFailure) in suspects)
+                    {
+                        await DeadLetterAsync(dialect, group.Key, suspect, suspectFailure, cancellationToken);
+                        deadLettered = true;
+                    }
+
+                    suspects.Clear();
+                    continue;
                 }
+
+                if (stored.Attempts + 1 >= Math.Max(1, settings.MaxAttempts))
+                {
+                    await dialect.CountOutboxFailureAsync([stored.Sequence], cancellationToken);
+                    suspects.Add((stored, failure));
+                    continue;
+                }
+
+                await BackOffAsync(dialect, group.Key, [stored], failure, countAttempts: true, cancellationToken);
+                failed = true;
+                clean = false;
+                break;
+            }
+
+            if (suspects.Count > 0 && clean)
+            {
+                // Nothing after the suspects went through (they were the last, or everything failed): no proof that the
+                // handler works, so they wait like any failure.
+                await BackOffAsync(dialect, group.Key, [], suspects[^1].Failure, countAttempts: false, cancellationToken);
+                failed = true;
+                clean = false;
             }
 
             if (clean)
@@ -171,48 +213,48 @@ internal sealed partial class GrainOutboxRelay(
         return !failed && (deadLettered || batch.Count == settings.BatchSize);
     }
 
-    private enum Outcome
+    /// <summary>Hands entries of one kind to its handler; the exception when it failed, null when they are handled.</summary>
+    private async Task<Exception?> HandleAsync(string kind, List<StoredOutboxEntry> entries, CancellationToken cancellationToken)
     {
-        Handled,
-        Failed,
-        DeadLettered,
-    }
-
-    /// <summary>Hands entries of one kind to its handler and removes them; on failure counts the attempt, or moves a lone entry that used its last one to the dead letters.</summary>
-    private async Task<Outcome> HandleAsync(GrainStateDialect dialect, string kind, List<StoredOutboxEntry> entries, CancellationToken cancellationToken)
-    {
-        var sequences = entries.Select(stored => stored.Sequence).ToList();
-        var tag = new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind);
         try
         {
             var handler = byKind.GetValueOrDefault(kind)
                 ?? throw new InvalidOperationException($"No grain outbox handler takes entries of kind '{kind}'.");
             await handler.HandleAsync([.. entries.Select(stored => stored.Entry)], cancellationToken);
+            return null;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            GrainOutboxMetrics.Failed.Add(sequences.Count, tag);
-            var attempt = entries.Max(stored => stored.Attempts) + 1;
-            if (entries.Count == 1 && attempt >= Math.Max(1, settings.MaxAttempts))
-            {
-                await dialect.DeadLetterOutboxAsync(sequences[0], $"{exception.GetType().FullName}: {exception.Message}", clock.GetUtcNow(), cancellationToken);
-                GrainOutboxMetrics.DeadLettered.Add(1, tag);
-                LogDeadLettered(logger, exception, kind, sequences[0], attempt);
-                return Outcome.DeadLettered;
-            }
-
-            var failures = backoff.GetValueOrDefault(kind).Failures + 1;
-            var delay = RetryDelay(failures);
-            backoff[kind] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency));
-            LogHandlerFailed(logger, exception, kind, sequences.Count, attempt, delay.TotalMilliseconds);
-            await dialect.CountOutboxFailureAsync(sequences, cancellationToken);
-            return Outcome.Failed;
+            GrainOutboxMetrics.Failed.Add(entries.Count, new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind));
+            return exception;
         }
+    }
 
-        await dialect.DeleteOutboxAsync(sequences, cancellationToken);
+    private async Task HandledAsync(GrainStateDialect dialect, string kind, List<StoredOutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        await dialect.DeleteOutboxAsync([.. entries.Select(stored => stored.Sequence)], cancellationToken);
         backoff.Remove(kind);
-        GrainOutboxMetrics.Relayed.Add(sequences.Count, tag);
-        return Outcome.Handled;
+        GrainOutboxMetrics.Relayed.Add(entries.Count, new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind));
+    }
+
+    /// <summary>The kind waits (the delay doubles per failure in a row); entries tried alone count the attempt.</summary>
+    private async Task BackOffAsync(GrainStateDialect dialect, string kind, List<StoredOutboxEntry> entries, Exception failure, bool countAttempts, CancellationToken cancellationToken)
+    {
+        var failures = backoff.GetValueOrDefault(kind).Failures + 1;
+        var delay = RetryDelay(failures);
+        backoff[kind] = (failures, Stopwatch.GetTimestamp() + (long)(delay.TotalSeconds * Stopwatch.Frequency));
+        LogHandlerFailed(logger, failure, kind, entries.Count, entries.Count == 0 ? 0 : entries.Max(stored => stored.Attempts) + (countAttempts ? 1 : 0), delay.TotalMilliseconds);
+        if (countAttempts && entries.Count > 0)
+        {
+            await dialect.CountOutboxFailureAsync([.. entries.Select(stored => stored.Sequence)], cancellationToken);
+        }
+    }
+
+    private async Task DeadLetterAsync(GrainStateDialect dialect, string kind, StoredOutboxEntry entry, Exception failure, CancellationToken cancellationToken)
+    {
+        await dialect.DeadLetterOutboxAsync(entry.Sequence, $"{failure.GetType().FullName}: {failure.Message}", clock.GetUtcNow(), cancellationToken, countAttempt: false);
+        GrainOutboxMetrics.DeadLettered.Add(1, new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind));
+        LogDeadLettered(logger, failure, kind, entry.Sequence, entry.Attempts + 1);
     }
 
     private TimeSpan RetryDelay(int failures)

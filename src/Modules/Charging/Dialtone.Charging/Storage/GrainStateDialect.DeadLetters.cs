@@ -23,8 +23,8 @@ internal abstract partial class GrainStateDialect
     /// <summary>The longest error text kept with a dead letter.</summary>
     public const int MaxErrorLength = 2000;
 
-    /// <summary>Moves one entry from the outbox to the dead letters, counting the attempt that failed last; false when it was gone already.</summary>
-    public async Task<bool> DeadLetterOutboxAsync(long sequence, string error, DateTimeOffset failedAt, CancellationToken cancellationToken)
+    /// <summary>Moves one entry from the outbox to the dead letters (counting the attempt that failed last unless it is counted already); false when it was gone already.</summary>
+    public async Task<bool> DeadLetterOutboxAsync(long sequence, string error, DateTimeOffset failedAt, CancellationToken cancellationToken, bool countAttempt = true)
     {
         await using var connection = await OpenWriterAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -32,7 +32,7 @@ internal abstract partial class GrainStateDialect
         command.Transaction = transaction;
         command.CommandText =
             $"INSERT INTO {DeadLetterTable} (seq, kind, id, payload, created_at, attempts, failed_at, error) " +
-            $"SELECT seq, kind, id, payload, created_at, attempts + 1, @f, @e FROM {OutboxTable} WHERE seq = @s ON CONFLICT (seq) DO NOTHING";
+            $"SELECT seq, kind, id, payload, created_at, attempts + {(countAttempt ? 1 : 0)}, @f, @e FROM {OutboxTable} WHERE seq = @s ON CONFLICT (seq) DO NOTHING";
         AddParameter(command.Parameters, command.CreateParameter, "@s", DbType.Int64, sequence);
         AddParameter(command.Parameters, command.CreateParameter, "@f", DbType.Int64, failedAt.ToUnixTimeMilliseconds());
         AddParameter(command.Parameters, command.CreateParameter, "@e", DbType.String, error.Length <= MaxErrorLength ? error : error[..MaxErrorLength]);

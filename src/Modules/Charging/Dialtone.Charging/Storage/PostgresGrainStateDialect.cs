@@ -107,7 +107,11 @@ internal sealed partial class PostgresGrainStateDialect : GrainStateDialect
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT pg_try_advisory_lock({OutboxRelayLockKey})";
+            // The server keeps a session (and its lock) until it notices the client is gone; with the kernel's defaults a
+            // node that vanished without closing its socket (a crash of its host, a cut network) would hold the relay for
+            // about two hours. The session's own keepalives make the server notice within about 30 s.
+            command.CommandText = "SET tcp_keepalives_idle = 15; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3; " +
+                                  $"SELECT pg_try_advisory_lock({OutboxRelayLockKey})";
             if (await command.ExecuteScalarAsync(cancellationToken) is true)
             {
                 return new AdvisoryLockLease(connection);
