@@ -290,7 +290,7 @@ public static class TmfResourceEndpoints
     /// <c>SaveChangesAndFlushMessagesAsync</c>. Used by the POST endpoint and by anything that must create exactly as an API client would (demo data, imports).
     /// </summary>
     public static async Task<(TmfDocument Document, JsonObject View)> CreateDocumentAsync<TDb, TRepresentation, TRules>(
-        IDbContextOutbox<TDb> outbox, TRules rules, JsonObject body, TmfWriteContext context, CancellationToken ct, string? id = null)
+        IDbContextOutbox<TDb> outbox, TRules rules, JsonObject body, TmfWriteContext context, CancellationToken ct, string? id = null, bool publishEvent = true)
         where TDb : ModuleDbContext
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
@@ -322,7 +322,11 @@ public static class TmfResourceEndpoints
         }
 
         var view = TmfRepresentation.ForCaller(document, resource, context.BaseUrl);
-        await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext), document.CreatedBy));
+        if (publishEvent)
+        {
+            await outbox.PublishAsync(TmfEvents.Build(resource.ApiName, resource.Resource, resource.TypeName, TmfEventKind.Create, id, document.Version, view, now, Protector(outbox.DbContext), document.CreatedBy));
+        }
+
         if (rules is ITmfCreateEffects<TDb, TRepresentation> effects)
         {
             await effects.OnCreatedAsync(representation, document, context, outbox, ct);

@@ -96,6 +96,28 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
 
     [Theory]
     [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task TheHubsListenersHearOfEachRecordCreated(TestDatabase database)
+    {
+        // The relay publishes a UsageCreateEvent per record only while the TMF635 hub has a listener: this one must hear.
+        var app = apps.For(database);
+        var (productId, _) = await LineAsync(app);
+        await using var listener = await CallbackListener.StartAsync();
+        using var admin = app.Admin();
+        await admin.PostJsonAsync("/tmf-api/usageManagement/v4/hub", new JsonObject { ["callback"] = listener.Url, ["query"] = "eventType=UsageCreateEvent" });
+        var imsi = NewImsi();
+        await Smf.OpenAccountAsync(app, imsi, dataMb: 5, productId: productId);
+        using var smf = Smf.Client(app);
+        var reference = await Smf.CreateAsync(smf, imsi);
+        Assert.Equal(HttpStatusCode.OK, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata/{reference}/update", Smf.Request(null, 2, requestMb: 10, used: Smf.Mb))).Status);
+        await RelayedAsync(app);
+
+        var heard = (await listener.WaitForAsync(1, TimeSpan.FromSeconds(60))).Select(r => JsonNode.Parse(r.Body)!).ToList();
+        Assert.Contains(heard, e => e["eventType"]!.GetValue<string>() == "UsageCreateEvent"
+            && e["event"]!["usage"]!["ratedProductUsage"]![0]!["productRef"]!["id"]!.GetValue<string>() == productId);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
     public async Task TheSameRecordsDeliveredTwiceAreStoredOnceEach(TestDatabase database)
     {
         var app = apps.For(database);

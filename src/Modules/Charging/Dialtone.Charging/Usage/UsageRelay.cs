@@ -16,7 +16,7 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Charging.Usage;
 
 /// <summary>
-/// Writes the charging grains' usage records as TMF635 documents (with their create events) in the usage module's
+/// Writes the charging grains' usage records as TMF635 documents (with their create events while the hub has listeners) in the usage module's
 /// tables. Idempotent by the record's id: a record stored already is skipped, and one stored by another node in between
 /// fails the insert on its primary key, so the batch is retried and then skips it. The line's parties come from
 /// inventory when the record is written, so that the owner, and only the owner, sees it.
@@ -47,13 +47,17 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
         var stored = (await db.Documents.OfResource(UsageResources.Usage).Where(d => ids.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var context = new TmfWriteContext(db, Caller.ActingFor(Writer, DialtoneRoles.Admin), options.Value.PublicBaseUrl ?? "http://localhost:5080", clock.GetUtcNow());
+        // A UsageCreateEvent exists for the TMF635 hub's listeners alone (billing reads the records through IUsageRecords):
+        // with none registered, a durable event message per record (stored, handled and deleted by Wolverine on the main
+        // database) would be all cost. A listener registered later hears of records written after it, as hubs do.
+        var listened = await db.HubListeners.AnyAsync(listener => listener.ApiName == UsageResources.Api, cancellationToken);
         foreach (var record in records)
         {
             var id = UsageDocuments.IdOf(record.Id);
             if (stored.Add(id))
             {
                 var usage = TmfRepresentation.ToJsonObject(UsageDocuments.Of(record, parties[record.ProductId]));
-                await TmfResourceEndpoints.CreateDocumentAsync<UsageDbContext, Representation.Usage, UsageRules>(outbox, rules, usage, context, cancellationToken, id);
+                await TmfResourceEndpoints.CreateDocumentAsync<UsageDbContext, Representation.Usage, UsageRules>(outbox, rules, usage, context, cancellationToken, id, publishEvent: listened);
             }
         }
 
