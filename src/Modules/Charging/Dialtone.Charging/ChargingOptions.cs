@@ -40,6 +40,13 @@ public sealed class ChargingOptions
     /// </summary>
     public TimeSpan ReleasedSessionRetention { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The most ended sessions' tombstones an account keeps (the newest), whatever their age: a line that opens sessions
+    /// faster than one every 20 s keeps them for less than <see cref="ReleasedSessionRetention"/>, and its state (written
+    /// whole with every request) stays bounded. A release retransmitted after its tombstone went is 404.
+    /// </summary>
+    public int ReleasedSessionsKept { get; set; } = 32;
+
     /// <summary>An open session with no request for this long is closed (its consumer is gone); its reservations are released.</summary>
     public TimeSpan StaleSessionTimeout { get; set; } = TimeSpan.FromHours(24);
 

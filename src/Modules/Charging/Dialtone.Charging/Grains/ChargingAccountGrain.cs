@@ -28,6 +28,7 @@ internal sealed partial class ChargingAccountGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        Account.Migrate();
         wallet = Account.Wallet is { } snapshot ? Wallet.Restore(snapshot) : null;
         return Task.CompletedTask;
     }
@@ -100,10 +101,11 @@ internal sealed partial class ChargingAccountGrain(
         var key = call.CreateKey ?? throw new ArgumentException("A create names its consumer and charging id.", nameof(call));
         var fingerprint = Fingerprint(call);
         if (Account.SessionsByCreateKey.TryGetValue(key, out var existing) && Account.Sessions.TryGetValue(existing, out var known)
-            && known.CreateAnswer.Sequence == call.Sequence)
+            && known.CreateSequence == call.Sequence)
         {
+            // Once a later request was answered the create's grant is gone (the consumer had it): the same ref, no grant.
             return known.CreateFingerprint is null || known.CreateFingerprint == fingerprint
-                ? (known.CreateAnswer, false)
+                ? (known.CreateAnswer ?? new ChargingAnswer(ChargingOutcome.Created, known.Ref, known.CreateSequence, known.LastSeenAt, [], Account.Profile?.Prepaid ?? false), false)
                 : (Refusal(ChargingOutcome.Mismatch, null, call, now,
                     $"This consumer's create with sequence number {call.Sequence} was answered for another request; a retransmission repeats the request unchanged."), false);
         }
@@ -122,7 +124,7 @@ internal sealed partial class ChargingAccountGrain(
         var placeholder = Refusal(ChargingOutcome.Created, reference, call, now, null);
         var session = new ChargingSession
         {
-            Ref = reference, CreateKey = key, NotifyUri = call.NotifyUri, CreateAnswer = placeholder, LastAnswer = placeholder,
+            Ref = reference, CreateKey = key, CreateSequence = call.Sequence, NotifyUri = call.NotifyUri, CreateAnswer = placeholder,
             Unit = call.Units.Select(usage => usage.Unit).FirstOrDefault(unit => unit is not null) ?? UsageUnit.Octet,
             Zone = call.Zone ?? Zones.Home, CreateFingerprint = fingerprint,
             LastSequence = call.Sequence, LastSeenAt = now,
@@ -135,6 +137,8 @@ internal sealed partial class ChargingAccountGrain(
         {
             EndOneTimeEvent(session, call, now);
         }
+
+        session.Compact();
 
         return (answer, true);
     }
@@ -151,7 +155,7 @@ internal sealed partial class ChargingAccountGrain(
         {
             // A retransmission is the same request again; another request under a number already answered is an error.
             return session.LastFingerprint is null || session.LastFingerprint == fingerprint
-                ? (session.LastAnswer, false)
+                ? (LastAnswerOf(session), false)
                 : (Refusal(ChargingOutcome.Mismatch, reference, call, now,
                     $"Sequence number {call.Sequence} was answered for another request; a retransmission repeats the request unchanged."), false);
         }
@@ -185,6 +189,7 @@ internal sealed partial class ChargingAccountGrain(
             if (late)
             {
                 session.LastAnswer = ended;
+                session.Compact();
             }
 
             return (ended, late);
@@ -198,6 +203,7 @@ internal sealed partial class ChargingAccountGrain(
             session.EndedAt = now;
         }
 
+        session.Compact();
         return (answer, true);
     }
 
@@ -280,7 +286,7 @@ internal sealed partial class ChargingAccountGrain(
         {
             if (session.Reservations.Remove(usage.RatingGroup, out var held))
             {
-                var granted = session.CreateAnswer.Grants.First(grant => grant.RatingGroup == usage.RatingGroup).Granted ?? 0;
+                var granted = session.CreateAnswer!.Grants.First(grant => grant.RatingGroup == usage.RatingGroup).Granted ?? 0;
                 var debited = call.OneTime == OneTimeEvent.Immediate ? granted : 0;
                 var service = new RatedService(usage.RatingGroup, session.Unit, held.Zone);
                 RecordUsage(session, call.Sequence, service, Settle(new UsageReport(held.Id, session.Ref, service, debited, now)), now);
@@ -427,24 +433,46 @@ internal sealed partial class ChargingAccountGrain(
         wallet?.CloseSession(session.Ref, now);
         session.Reservations.Clear();
         session.EndedAt = now;
+        session.Compact();
     }
 
-    /// <summary>Drops tombstones past their retention and ends sessions whose consumer went silent, then writes.</summary>
+    /// <summary>The answer a retransmission of the session's last request gets (<see cref="ChargingSession.LastAnswer"/> keeps only what the session cannot say).</summary>
+    private ChargingAnswer LastAnswerOf(ChargingSession session) =>
+        session.LastAnswer
+        ?? (session.LastSequence == session.CreateSequence && session.CreateAnswer is { } created
+            ? created
+            : new ChargingAnswer(ChargingOutcome.Released, session.Ref, session.LastSequence, session.EndedAt ?? session.LastSeenAt, [], Account.Profile?.Prepaid ?? false));
+
+    /// <summary>
+    /// Drops tombstones past their retention or beyond the newest <see cref="ChargingOptions.ReleasedSessionsKept"/>, and
+    /// ends sessions whose consumer went silent, then writes.
+    /// </summary>
     private async Task SaveAsync(DateTimeOffset now)
     {
+        var ended = 0;
         foreach (var session in Account.Sessions.Values.ToList())
         {
             if (session.EndedAt is null && now - session.LastSeenAt > settings.StaleSessionTimeout)
             {
                 End(session, now);
             }
-            else if (session.EndedAt is { } ended && now - ended > settings.ReleasedSessionRetention)
+
+            if (session.EndedAt is { } at && now - at > settings.ReleasedSessionRetention)
             {
-                Account.Sessions.Remove(session.Ref);
-                if (Account.SessionsByCreateKey.GetValueOrDefault(session.CreateKey) == session.Ref)
-                {
-                    Account.SessionsByCreateKey.Remove(session.CreateKey);
-                }
+                Forget(session);
+            }
+            else if (session.EndedAt is not null)
+            {
+                ended++;
+            }
+        }
+
+        if (ended > settings.ReleasedSessionsKept)
+        {
+            foreach (var session in Account.Sessions.Values.Where(s => s.EndedAt is not null)
+                .OrderBy(s => s.EndedAt).ThenBy(s => s.LastSequence).Take(ended - settings.ReleasedSessionsKept).ToList())
+            {
+                Forget(session);
             }
         }
 
@@ -454,11 +482,21 @@ internal sealed partial class ChargingAccountGrain(
         await ReleasePoolHoldsAsync(freed);
     }
 
+    private void Forget(ChargingSession session)
+    {
+        Account.Sessions.Remove(session.Ref);
+        if (Account.SessionsByCreateKey.GetValueOrDefault(session.CreateKey) == session.Ref)
+        {
+            Account.SessionsByCreateKey.Remove(session.CreateKey);
+        }
+    }
+
     private async Task ReloadAsync()
     {
         try
         {
             await state.ReadStateAsync();
+            Account.Migrate();
             wallet = Account.Wallet is { } snapshot ? Wallet.Restore(snapshot) : null;
         }
         catch (Exception e)

@@ -8,8 +8,15 @@ namespace Dialtone.Charging.Grains;
 /// </summary>
 public sealed partial class ChargingAccountState
 {
-    /// <summary>Raised when the shape changes; a reader migrates older states.</summary>
-    public int SchemaVersion { get; set; } = 1;
+    /// <summary>
+    /// The shape written now. 2: a session keeps <see cref="ChargingSession.CreateSequence"/>, and drops its create's
+    /// answer once a later request is answered and its last answer when that was a release's 204 (version 1 kept both
+    /// answers of every session and tombstone); <see cref="Migrate"/> reads version 1.
+    /// </summary>
+    public const int CurrentSchemaVersion = 2;
+
+    /// <summary>Raised when the shape changes; a reader migrates older states (<see cref="Migrate"/>).</summary>
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
 
     /// <summary>Null until the line's first order opens the account.</summary>
     public AccountProfile? Profile { get; set; }
@@ -37,6 +44,30 @@ public sealed partial class ChargingAccountState
 
     /// <summary>The shared pool the line draws on, and what it holds there; null when none (ADR 0013).</summary>
     public PoolMembership? Pool { get; set; }
+
+    /// <summary>
+    /// Brings a state read from the store to <see cref="CurrentSchemaVersion"/>: a version 1 session's create sequence
+    /// comes from its create's answer, and the answers a version 2 session no longer keeps are dropped.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A state written by a newer version.</exception>
+    public void Migrate()
+    {
+        if (SchemaVersion > CurrentSchemaVersion)
+        {
+            throw new InvalidOperationException($"A charging account state of schema version {SchemaVersion}; this version reads up to {CurrentSchemaVersion}.");
+        }
+
+        if (SchemaVersion < 2)
+        {
+            foreach (var session in Sessions.Values)
+            {
+                session.CreateSequence = session.CreateAnswer?.Sequence ?? session.CreateSequence;
+                session.Compact();
+            }
+        }
+
+        SchemaVersion = CurrentSchemaVersion;
+    }
 }
 
 /// <summary>Whose account it is and whether it may charge.</summary>
@@ -77,8 +108,14 @@ public sealed class ChargingSession
     /// <summary>Consumer identification + charging id.</summary>
     public required string CreateKey { get; set; }
 
-    /// <summary>The create's sequence number and answer: a retransmitted create gets it again.</summary>
-    public required ChargingAnswer CreateAnswer { get; set; }
+    /// <summary>The create's sequence number: a create under it with the same <see cref="CreateKey"/> is a retransmission.</summary>
+    public long CreateSequence { get; set; }
+
+    /// <summary>
+    /// The create's answer: a retransmitted create gets it again. Dropped once a later request is answered (the consumer
+    /// had it, since it used the ref); a create repeated after that gets the ref and no grant.
+    /// </summary>
+    public ChargingAnswer? CreateAnswer { get; set; }
 
     /// <summary>What the session's service counts: data octets, a call's seconds, SMS events.</summary>
     public UsageUnit Unit { get; set; }
@@ -98,8 +135,11 @@ public sealed class ChargingSession
     /// <summary>The last sequence number answered.</summary>
     public long LastSequence { get; set; }
 
-    /// <summary>The answer to <see cref="LastSequence"/>.</summary>
-    public required ChargingAnswer LastAnswer { get; set; }
+    /// <summary>
+    /// The answer to <see cref="LastSequence"/>; null when it is <see cref="CreateAnswer"/> (the create was the last
+    /// request) or a release's 204, which say nothing the session does not.
+    /// </summary>
+    public ChargingAnswer? LastAnswer { get; set; }
 
     /// <summary>The open reservation per rating group.</summary>
     public Dictionary<int, SessionReservation> Reservations { get; set; } = [];
@@ -110,8 +150,34 @@ public sealed class ChargingSession
     /// <summary>When the last request arrived.</summary>
     public DateTimeOffset LastSeenAt { get; set; }
 
-    /// <summary>When it ended; the tombstone is kept for <see cref="ChargingOptions.ReleasedSessionRetention"/>.</summary>
+    /// <summary>
+    /// When it ended; the tombstone is kept for <see cref="ChargingOptions.ReleasedSessionRetention"/>, at most
+    /// <see cref="ChargingOptions.ReleasedSessionsKept"/> per account.
+    /// </summary>
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>
+    /// Drops what a retransmission no longer needs: the create's answer once a later request was answered, a release's
+    /// answer (204, no body), and an ended session's notify URI. Every state write holds every session, so each byte
+    /// here is written again with each charging request of the account.
+    /// </summary>
+    public void Compact()
+    {
+        if (LastSequence != CreateSequence)
+        {
+            CreateAnswer = null;
+        }
+
+        if (LastAnswer is { Outcome: ChargingOutcome.Released } || LastSequence == CreateSequence)
+        {
+            LastAnswer = null;
+        }
+
+        if (EndedAt is not null)
+        {
+            NotifyUri = null;
+        }
+    }
 }
 
 /// <summary>A reservation a session holds for a rating group, and the zone it was granted in.</summary>
