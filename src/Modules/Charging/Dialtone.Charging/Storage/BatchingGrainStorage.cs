@@ -47,6 +47,10 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     private readonly SemaphoreSlim initializing = new(1, 1);
     private readonly KeyValuePair<string, object?> storageTag;
     private readonly Task writer;
+    private readonly SemaphoreSlim checkpointDue = new(0, 1);
+    private readonly Task checkpointer;
+    private long uncheckpointedBytes;
+    private volatile bool writerDone;
     private volatile bool initialized;
     private volatile TaskCompletionSource? held;
     private DbConnection? writerConnection;
@@ -71,8 +75,16 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         maxBatchSize = options.MaxBatchSize;
         dialect = CreateDialect(options, dataDirectory ?? new DialtoneOptions().DataDirectory);
         storageTag = new(ChargingStorageMetrics.StorageTag, name);
-        writer = Task.Run(WriteLoopAsync);
+        // The writer has a thread of its own: on SQLite every statement and fsync blocks the calling thread, and on two
+        // cores a pool thread held by commits most of each second left the grains and HTTP/2 one thread (bench/README).
+        writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        checkpointer = dialect.NeedsCheckpoints
+            ? Task.Factory.StartNew(CheckpointLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : Task.CompletedTask;
     }
+
+    /// <summary>SQLite: the log written since the last checkpoint that makes the next one due (SQLite's own default is 1,000 pages of 4 KB).</summary>
+    internal const long CheckpointBytes = 4 * 1024 * 1024;
 
     /// <summary>Where the state lives (for logs and tests).</summary>
     internal string Description => dialect.Description;
@@ -195,6 +207,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     {
         queue.Writer.TryComplete();
         await writer;
+        await checkpointer;
     }
 
     public async ValueTask DisposeAsync()
@@ -213,6 +226,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
 
         await dialect.DisposeAsync();
         initializing.Dispose();
+        checkpointDue.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -245,15 +259,15 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         var reader = queue.Reader;
         var batch = new List<PendingWrite>(maxBatchSize);
-        while (await reader.WaitToReadAsync())
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             if (held is { } hold)
             {
-                await hold.Task;
+                hold.Task.GetAwaiter().GetResult();
             }
 
             while (batch.Count < maxBatchSize && reader.TryRead(out var write))
@@ -261,8 +275,50 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
                 batch.Add(write);
             }
 
-            await CommitAsync(batch);
+            CommitAsync(batch).GetAwaiter().GetResult();
             batch.Clear();
+        }
+
+        // The checkpointer ends once the last commit is in (its final pass copies what is left).
+        writerDone = true;
+        SignalCheckpoint();
+    }
+
+    private void SignalCheckpoint()
+    {
+        try
+        {
+            checkpointDue.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // One is due already.
+        }
+    }
+
+    private void CheckpointLoop()
+    {
+        while (true)
+        {
+            checkpointDue.Wait();
+            var last = writerDone;
+            Interlocked.Exchange(ref uncheckpointedBytes, 0);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                dialect.CheckpointAsync(CancellationToken.None).GetAwaiter().GetResult();
+                ChargingStorageMetrics.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, storageTag);
+            }
+            catch (Exception exception)
+            {
+                // The log only grows until the next one succeeds; commits go on.
+                LogCheckpointFailed(logger, exception, name);
+            }
+
+            if (last)
+            {
+                return;
+            }
         }
     }
 
@@ -297,6 +353,20 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         }
 
         ChargingStorageMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, storageTag);
+        if (dialect.NeedsCheckpoints)
+        {
+            long written = 0;
+            foreach (var write in batch)
+            {
+                written += write.Payload?.Length ?? 0;
+            }
+
+            if (Interlocked.Add(ref uncheckpointedBytes, written) >= CheckpointBytes)
+            {
+                SignalCheckpoint();
+            }
+        }
+
         ChargingStorageMetrics.BatchSize.Record(batch.Count, storageTag);
         ChargingStorageMetrics.Writes.Add(committed, storageTag);
         foreach (var (write, stored) in conflicts)
@@ -432,6 +502,9 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain storage {Name} failed to commit a batch of {Count} writes after {ElapsedMs} ms; all of them fail")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string name, int count, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Name} could not checkpoint its log; the next checkpoint tries again")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Name} could not close its writer connection after a failed batch")]
     private static partial void LogConnectionDisposeFailed(ILogger logger, Exception exception, string name);

@@ -23,6 +23,11 @@ internal static class ChargingStorageMetrics
         "dialtone.charging.storage.commit_duration", unit: "s", description: "Time to apply and commit one batch of grain state writes.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
 
+    /// <summary>SQLite: a checkpoint of the write-ahead log, beside the writer (ADR 0012: never on a commit).</summary>
+    public static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>(
+        "dialtone.charging.storage.checkpoint_duration", unit: "s", description: "Time to checkpoint the grain store's write-ahead log.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
     /// <summary>Writes and clears applied and committed (ETag conflicts and failed transactions not counted).</summary>
     public static readonly Counter<long> Writes = Meter.CreateCounter<long>(
         "dialtone.charging.storage.writes", unit: "{write}", description: "Grain state writes and clears committed.");

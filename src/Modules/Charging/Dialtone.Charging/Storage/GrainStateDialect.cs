@@ -38,6 +38,15 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
     /// <summary>Takes the right to relay the outbox if no other node holds it (null when another does).</summary>
     public abstract Task<IOutboxRelayLease?> TryLeaseOutboxRelayAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the writer loop should ask for <see cref="CheckpointAsync"/> (SQLite: its commits leave the WAL to a
+    /// checkpointer of their own instead of copying it back on the commit that crosses the threshold).
+    /// </summary>
+    public virtual bool NeedsCheckpoints => false;
+
+    /// <summary>Copies what the log holds back into the database without blocking the writer (SQLite WAL); nothing elsewhere.</summary>
+    public virtual Task CheckpointAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     // Inserted rows start at version 1; every write or clear adds one; a clear keeps the row with a null payload (a
     // tombstone), so an ETag from before the clear can never match a later write again.
     private string InsertSql => insertSql ??=

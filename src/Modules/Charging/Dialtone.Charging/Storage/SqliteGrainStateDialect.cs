@@ -8,10 +8,20 @@ namespace Dialtone.Charging.Storage;
 /// the outbox waiting on a grain that writes the same file would deadlock). WAL, so reads never block the writer; the
 /// writer connection syncs every commit as <see cref="ChargingStorageOptions.Synchronous"/> says.
 /// </summary>
+/// <remarks>
+/// No connection checkpoints on commit (<c>wal_autocheckpoint = 0</c>): SQLite's default has the commit that takes the
+/// log past 1,000 pages copy it back and sync the database before it returns, so every few hundred writes one batch of
+/// callers waited for a checkpoint. <see cref="CheckpointAsync"/> does it on a connection of its own, beside the writer
+/// (<c>PASSIVE</c>). A writer that meets another's lock (the outbox relay deletes on its own connection) waits in
+/// SQLite's busy handler (<c>busy_timeout</c>, sleeps of 1–100 ms) rather than in Microsoft.Data.Sqlite's retry loop.
+/// </remarks>
 internal sealed class SqliteGrainStateDialect : GrainStateDialect
 {
     private readonly string connectionString;
     private readonly string synchronous;
+
+    // How long a writer waits for another's lock before the statement fails (the relay's deletes take it briefly).
+    private const int BusyTimeoutMs = 10_000;
 
     public SqliteGrainStateDialect(string connectionString, SqliteSynchronousMode synchronous)
     {
@@ -96,7 +106,7 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             // journal_mode is kept in the file; synchronous is per connection, so it is set on every writer connection.
-            command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};";
+            command.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA wal_autocheckpoint = 0;";
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -125,6 +135,16 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
     // The file is this process's alone: nobody else relays it.
     public override Task<IOutboxRelayLease?> TryLeaseOutboxRelayAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IOutboxRelayLease?>(SoleRelayLease.Instance);
+
+    public override bool NeedsCheckpoints => true;
+
+    public override async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = {synchronous}; PRAGMA wal_checkpoint(PASSIVE);";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     public override ValueTask DisposeAsync()
     {
