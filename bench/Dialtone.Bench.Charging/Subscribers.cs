@@ -32,7 +32,19 @@ internal static class Subscribers
             var imsis = new SortedSet<string>(StringComparer.Ordinal);
             for (var offset = 0; ; offset += Page)
             {
-                using var response = await client.GetAsync(new Uri($"{InventoryApi}?limit={Page}&offset={offset}", UriKind.Relative));
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.GetAsync(new Uri($"{InventoryApi}?limit={Page}&offset={offset}", UriKind.Relative));
+                }
+                catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+                {
+                    // A server just started on a busy machine can take longer than the client's timeout: ask again.
+                    offset -= Page;
+                    continue;
+                }
+
+                using var answered = response;
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new InvalidOperationException($"GET {InventoryApi} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
