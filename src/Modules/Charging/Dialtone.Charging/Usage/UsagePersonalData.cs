@@ -24,7 +24,7 @@ internal sealed class UsagePersonalData(UsageDbContext db) : IPersonalDataHolder
     {
         var export = DocumentRewrites.Export(await DocumentRewrites.NamingPartyAsync(db, [UsageResources.Usage], subject.PartyId, cancellationToken));
         var notices = await db.Notifications.AsNoTracking().Where(n => n.PartyId == subject.PartyId)
-            .OrderBy(n => n.ReachedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
+            .OrderBy(n => n.ReachedAt).ThenBy(n => n.Percent).ThenBy(n => n.Id).ToListAsync(cancellationToken);
         export["notifications"] = JsonSerializer.SerializeToNode(notices.Select(MyNotifications.View).ToList(), TmfJson.Options);
         return export;
     }
