@@ -163,6 +163,48 @@ public sealed class FamilyBundles
         Assert.Empty(shop.Problems);
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AFamilyIsChangedByOneOpenOrderAtATimeSoTwoOrdersJudgedAgainstTheSameFamilyCannotBreakItsLimits(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (_, customer) = await shop.CustomerAsync();
+        var (family, plus, start) = (await shop.OfferingIdAsync("Dialtone Family"), await shop.OfferingIdAsync("5G Plus 40 GB"), await shop.OfferingIdAsync("5G Start 10 GB"));
+        var order = await shop.OrderAndCompleteAsync(customer, Family(family, ("plus", plus), ("kid-1", start), ("kid-2", start)));
+        var items = order["productOrderItem"]!.AsArray().ToDictionary(i => i!["id"]!.GetValue<string>(), i => i!["product"]!["id"]!.GetValue<string>());
+        var bundleId = items["fam"];
+
+        // Each order alone may take one of the two 5G Start lines; together they would leave none. The second waits (409)
+        // for the first, as does a modify of the bundle, and is then judged against the family the first has left.
+        shop.Network.Hold(Provisioning.ProvisioningOperations.DeleteSubscriber);
+        var first = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", Shop.Order(Delete("bye", items["kid-1"])));
+        await Shop.RefusedAsync(customer, Shop.Order(Delete("bye", items["kid-2"])), 409, "PRODUCT_CHANGE_IN_PROGRESS", first.Id());
+        var grown = Family(family, ("kid-3", start));
+        Modify(grown, bundleId);
+        await Shop.RefusedAsync(customer, grown, 409, "PRODUCT_CHANGE_IN_PROGRESS", first.Id());
+        shop.Network.Release(Provisioning.ProvisioningOperations.DeleteSubscriber);
+        await shop.WaitForStateAsync(customer, first.Id(), "completed");
+        await Shop.RefusedAsync(customer, Shop.Order(Delete("bye", items["kid-2"])), 400, "BUNDLE_CARDINALITY", "id 'bye'");
+
+        // A line joining the family and a member's plan change (the 5G Plus and a 5G Start swapping plans) wait for each other, either way round.
+        var swap = Shop.Order(PlanChange("to-start", items["plus"], start), PlanChange("to-plus", items["kid-2"], plus));
+        shop.Network.Hold(Provisioning.ProvisioningOperations.PrepareProfile);
+        var joining = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", grown);
+        await Shop.RefusedAsync(customer, swap, 409, "PRODUCT_CHANGE_IN_PROGRESS", joining.Id());
+        shop.Network.Release(Provisioning.ProvisioningOperations.PrepareProfile);
+        await shop.WaitForStateAsync(customer, joining.Id(), "completed");
+        shop.Network.Hold(Provisioning.ProvisioningOperations.UpdateSubscriber);
+        var swapping = await customer.PostJsonAsync($"{Shop.OrderApi}/productOrder", swap);
+        var again = Family(family, ("kid-4", start));
+        Modify(again, bundleId);
+        await Shop.RefusedAsync(customer, again, 409, "PRODUCT_CHANGE_IN_PROGRESS", swapping.Id());
+        shop.Network.Release(Provisioning.ProvisioningOperations.UpdateSubscriber);
+        await shop.WaitForStateAsync(customer, swapping.Id(), "completed");
+        await shop.OrderAndCompleteAsync(customer, again);
+        Assert.Equal(4, (await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product?productRelationship.relationshipType=isBundled&productRelationship.product.id={bundleId}&status=active")).Count);
+        Assert.Empty(shop.Problems);
+    }
+
     /// <summary>A family order: the bundle's item <c>fam</c> relating (<c>bundles</c>) one added line per member.</summary>
     private static JsonObject Family(string familyOffering, params (string ItemId, string Offering)[] lines)
     {
@@ -178,6 +220,9 @@ public sealed class FamilyBundles
         item.Remove("productOffering");
         item["product"] = new JsonObject { ["id"] = bundleId };
     }
+
+    private static JsonObject PlanChange(string itemId, string productId, string offeringId) =>
+        new() { ["id"] = itemId, ["action"] = "modify", ["productOffering"] = new JsonObject { ["id"] = offeringId }, ["product"] = new JsonObject { ["id"] = productId } };
 
     private static JsonObject Delete(string itemId, string productId) =>
         new() { ["id"] = itemId, ["action"] = "delete", ["product"] = new JsonObject { ["id"] = productId } };

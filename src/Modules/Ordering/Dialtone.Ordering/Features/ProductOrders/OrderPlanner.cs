@@ -196,6 +196,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
 
         var product = await OwnedProductAsync(plan, productId, label, cancellationToken);
         await EnsureNoOpenOrderChangesAsync(db, productId, label, cancellationToken);
+        await EnsureNoOpenBundleChangesAsync(db, product, label, cancellationToken);
         if (!plan.Touched.Add(productId))
         {
             throw TmfProblemException.BadRequest("PRODUCT_IN_TWO_ITEMS", $"{label}: product '{productId}' is already changed by another item of this order.");
@@ -328,18 +329,45 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
     /// </summary>
     private static async Task EnsureNoOpenOrderChangesAsync(OrderingDbContext db, string productId, string label, CancellationToken cancellationToken)
     {
+        if (await OpenOrderChangingAsync(db, [productId], cancellationToken) is { } open)
+        {
+            throw TmfProblemException.Conflict("PRODUCT_CHANGE_IN_PROGRESS",
+                $"{label}: product '{productId}' is being changed by order '{open.OrderId}'; order again when it has completed, or cancel it.");
+        }
+    }
+
+    /// <summary>
+    /// The same for a bundle: it is judged as a whole (its limits count every member, ADR 0010 "Bundles"), so a change of
+    /// the bundle or of any of its members waits while an open order changes the bundle or another member. Otherwise two
+    /// orders each taking one of a family's two 5G Start lines would both be judged against the same family and both pass.
+    /// </summary>
+    private async Task EnsureNoOpenBundleChangesAsync(OrderingDbContext db, InventoryProduct product, string label, CancellationToken cancellationToken)
+    {
+        var bundle = product.IsBundle ? product : product.BundleProductId is { } bundleId ? await inventory.FindAsync(bundleId, cancellationToken) : null;
+        if (bundle is null)
+        {
+            return;
+        }
+
+        if (await OpenOrderChangingAsync(db, [bundle.Id, .. bundle.BundledProductIds.Where(id => id != product.Id)], cancellationToken) is { } open)
+        {
+            var what = open.ProductId == bundle.Id ? "it" : $"its member '{open.ProductId}'";
+            throw TmfProblemException.Conflict("PRODUCT_CHANGE_IN_PROGRESS",
+                $"{label}: product '{product.Id}' is {(product.IsBundle ? "a" : "in the")} bundle '{bundle.Id}', and order '{open.OrderId}' is changing {what}; order again when it has completed, or cancel it.");
+        }
+    }
+
+    /// <summary>An open order (not completed, failed, cancelled or rejected) with an item for one of <paramref name="productIds"/>, if any.</summary>
+    private static async Task<(string OrderId, string ProductId)?> OpenOrderChangingAsync(OrderingDbContext db, string[] productIds, CancellationToken cancellationToken)
+    {
         string[] closed = [OrderState.Completed, OrderState.Failed, OrderState.Cancelled, OrderState.Rejected];
         var resource = OrderingResources.ProductOrder.Resource;
         var open = await (from item in db.SearchEntries
-                          where item.ResourceType == resource && item.Path == "productOrderItem.product.id" && item.Text == productId
+                          where item.ResourceType == resource && item.Path == "productOrderItem.product.id" && productIds.Contains(item.Text!)
                           join state in db.SearchEntries on item.DocumentId equals state.DocumentId
                           where state.Path == "state" && !closed.Contains(state.Text!)
-                          select item.DocumentId).FirstOrDefaultAsync(cancellationToken);
-        if (open is not null)
-        {
-            throw TmfProblemException.Conflict("PRODUCT_CHANGE_IN_PROGRESS",
-                $"{label}: product '{productId}' is being changed by order '{open}'; order again when it has completed, or cancel it.");
-        }
+                          select new { item.DocumentId, item.Text }).FirstOrDefaultAsync(cancellationToken);
+        return open is null ? null : (open.DocumentId, open.Text!);
     }
 
     private static void RequireLine(string? productNumber, string label, string what)
