@@ -92,13 +92,17 @@ public static partial class LegacySim
         app.MapPost("/admin/legacy-edits", async (HttpRequest request) =>
         {
             var body = await StandinHost.BodyAsync(request) ?? [];
-            var count = body["count"]?.GetValue<int>() ?? 10;
-            if (count is < 1 or > 10_000)
+            if (!TryWholeNumber(body, "count", out var asked) || asked is < 1 or > 10_000)
             {
-                return StandinHost.Refuse(400, "BAD_REQUEST", "count is between 1 and 10000");
+                return StandinHost.Refuse(400, "BAD_REQUEST", "count is a whole number between 1 and 10000");
             }
 
-            var made = LegacyEdits.Make(records, count, body["seed"] is JsonValue seed ? new Random(seed.GetValue<int>()) : Random.Shared);
+            if (!TryWholeNumber(body, "seed", out var seed))
+            {
+                return StandinHost.Refuse(400, "BAD_REQUEST", "seed is a whole number (a 32-bit integer)");
+            }
+
+            var made = LegacyEdits.Make(records, asked ?? 10, seed is { } fixedSeed ? new Random(fixedSeed) : Random.Shared);
             using var connection = database.Open();
             return Results.Ok(new { changes = made, highWatermark = LegacyRecords.HighWatermark(connection, null) });
         });
@@ -114,6 +118,22 @@ public static partial class LegacySim
             records.Unlock(customerId);
             return Results.NoContent();
         });
+    }
+
+    /// <summary>Reads an optional integer of an admin body: absent or null is null; anything but a 32-bit integer is refused.</summary>
+    private static bool TryWholeNumber(JsonObject body, string name, out int? value)
+    {
+        value = null;
+        switch (body[name])
+        {
+            case null:
+                return true;
+            case JsonValue number when number.GetValueKind() == System.Text.Json.JsonValueKind.Number && number.TryGetValue<int>(out var whole):
+                value = whole;
+                return true;
+            default:
+                return false;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Customers} customers, {Accounts} accounts, {Subscriptions} subscriptions, {Bills} bills in {Milliseconds} ms")]
