@@ -182,7 +182,7 @@ internal sealed class LegacyRecords(LegacyDatabase database, TimeProvider clock)
     public IReadOnlyList<(string Id, long Version)> LiveCustomers(int max, Random random)
     {
         using var connection = database.Open();
-        using var count = LegacyDatabase.Command(connection, null, "SELECT count(*) FROM customer");
+        using var count = LegacyDatabase.Command(connection, null, "SELECT count(*) FROM customer WHERE status <> 'X'");
         var total = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
         using var command = LegacyDatabase.Command(connection, null,
             "SELECT id, version FROM customer WHERE status <> 'X' LIMIT $max OFFSET $offset",
