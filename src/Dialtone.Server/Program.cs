@@ -3,6 +3,7 @@ using Dialtone.Catalog;
 using Dialtone.Charging;
 using Dialtone.Identity;
 using Dialtone.Inventory;
+using Dialtone.Legacy;
 using Dialtone.Ordering;
 using Dialtone.Parties;
 using Dialtone.Platform.Hosting;
@@ -22,6 +23,7 @@ builder.Services.AddAccounts();
 builder.Services.AddInventory();
 builder.Services.AddOrdering(builder.Configuration);
 builder.Services.AddCharging(builder.Configuration);
+builder.Services.AddLegacy(builder.Configuration);
 Dialtone.Server.Standins.StandinLauncher.AddTo(builder.Services, builder.Configuration);
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.MapAccounts();
 app.MapInventory();
 app.MapOrdering();
 app.MapCharging();
+app.MapLegacy();
 
 await app.RunAsync();
 

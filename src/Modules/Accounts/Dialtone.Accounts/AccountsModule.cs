@@ -21,6 +21,7 @@ public static class AccountsModule
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton<BillingAccountRules>();
+        services.AddScoped<IBillingAccountBatchImport, Features.Import.BillingAccountBatchImport>();
         services.AddSingleton<PartyAccountRules>();
         services.AddSingleton<FinancialAccountRules>();
         services.AddSingleton<BillingCycleSpecificationRules>();

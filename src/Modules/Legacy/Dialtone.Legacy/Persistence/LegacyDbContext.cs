@@ -1,0 +1,74 @@
+using Dialtone.Legacy.Features.ImportJobs;
+using Dialtone.Legacy.Features.PlanMappings;
+using Dialtone.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Dialtone.Legacy.Persistence;
+
+/// <summary>The anti-corruption layer's own state (import jobs, their error reports, the plan-code mapping): <c>legacy_*</c> tables on SQLite, schema <c>legacy</c> on PostgreSQL.</summary>
+internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbContext(options)
+{
+    public const string ModuleName = "legacy";
+
+    protected override string Module => ModuleName;
+
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportJobIssue> ImportJobIssues => Set<ImportJobIssue>();
+
+    public DbSet<PlanMapping> PlanMappings => Set<PlanMapping>();
+
+    protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
+    {
+        var job = modelBuilder.Entity<ImportJob>();
+        job.ToTable("import_jobs");
+        job.HasKey(j => j.Id);
+        job.Property(j => j.Id).HasMaxLength(64);
+        job.Property(j => j.State).HasMaxLength(16);
+        job.Property(j => j.SourceKind).HasMaxLength(16);
+        job.Property(j => j.SourceUrl).HasMaxLength(500);
+        job.Property(j => j.CreatedBy).HasMaxLength(300);
+        job.Property(j => j.Failure).HasMaxLength(1000);
+        job.Property(j => j.Version).IsConcurrencyToken();
+        job.HasIndex(j => j.State);
+
+        // The report holds masked values only (j***@example.com, …67): what the operator needs to find the row, no more.
+        var issue = modelBuilder.Entity<ImportJobIssue>();
+        issue.ToTable("import_job_issues");
+        issue.HasKey(i => i.Id);
+        issue.Property(i => i.JobId).HasMaxLength(64);
+        issue.Property(i => i.LegacyCustomerId).HasMaxLength(32);
+        issue.Property(i => i.Field).HasMaxLength(32);
+        issue.Property(i => i.Reason).HasMaxLength(300);
+        issue.Property(i => i.Value).HasMaxLength(100);
+        issue.Property(i => i.Severity).HasMaxLength(16);
+        issue.HasIndex(i => new { i.JobId, i.RowNumber });
+
+        var mapping = modelBuilder.Entity<PlanMapping>();
+        mapping.ToTable("plan_mappings");
+        mapping.HasKey(m => m.LegacyPlanCode);
+        mapping.Property(m => m.LegacyPlanCode).HasMaxLength(32);
+        mapping.Property(m => m.ProductOfferingId).HasMaxLength(64);
+        mapping.Property(m => m.UpdatedBy).HasMaxLength(300);
+    }
+}
+
+internal sealed class SqliteLegacyDbContext(DbContextOptions<SqliteLegacyDbContext> options) : LegacyDbContext(options);
+
+internal sealed class PostgresLegacyDbContext(DbContextOptions<PostgresLegacyDbContext> options) : LegacyDbContext(options);
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build each provider's model without starting the host.</summary>
+internal sealed class SqliteLegacyDesignTimeFactory : IDesignTimeDbContextFactory<SqliteLegacyDbContext>
+{
+    public SqliteLegacyDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteLegacyDbContext>()
+            .UseSqlite("Data Source=design.db", o => o.MigrationsHistoryTable("legacy___ef_migrations")).Options);
+}
+
+internal sealed class PostgresLegacyDesignTimeFactory : IDesignTimeDbContextFactory<PostgresLegacyDbContext>
+{
+    public PostgresLegacyDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresLegacyDbContext>()
+            .UseNpgsql("Host=localhost;Database=design", o => o.MigrationsHistoryTable("__ef_migrations", LegacyDbContext.ModuleName)).Options);
+}
