@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+
+namespace Dialtone.Legacy.Tests.ImportJobs;
+
+/// <summary>
+/// <c>kill -9</c> in the middle of an import: the real server (a child process) is killed with SIGKILL once the job has
+/// committed a batch, started again, and the job resumes from its checkpoint by itself; in the end every customer
+/// exists exactly once.
+/// </summary>
+public sealed class ImportResume
+{
+    [Fact]
+    public async Task ResumesFromTheLastCheckpointAfterASigkillAndCreatesNothingTwice()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "dialtone-legacy-resume", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            await using var legacy = await LegacySimProcess.StartAsync(directory, customers: 2500, seed: 11);
+            var settings = new Dictionary<string, string>
+            {
+                ["Dialtone__Standins__Start"] = "false",
+                ["Dialtone__Legacy__BaseUrl"] = legacy.BaseUrl,
+            };
+            var server = new ServerProcess(directory, settings);
+            await using var _ = server;
+            await server.StartAsync();
+            using var admin = Admin(server);
+
+            var id = (await ImportJobClient.StartAsync(admin, new { source = "legacySystem", batchSize = 500 }))["id"]!.GetValue<string>();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            JsonObject job;
+            while (true)
+            {
+                job = JsonNode.Parse(await admin.GetStringAsync($"/admin/legacy/importJobs/{id}"))!.AsObject();
+                if (job["checkpoint"]!["nextBatch"]!.GetValue<int>() >= 1)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, job.ToJsonString());
+                await Task.Delay(20);
+            }
+
+            server.Kill();
+            Assert.Equal("running", job["state"]!.GetValue<string>());
+            var checkpoint = job["checkpoint"]!["nextBatch"]!.GetValue<int>();
+            Assert.True(checkpoint < job["checkpoint"]!["batchCount"]!.GetValue<int>(), "The job finished before the kill; nothing was resumed.");
+
+            await server.StartAsync();
+            using var again = Admin(server);
+            var done = await ImportJobClient.WaitAsync(again, id);
+            Assert.True(done["state"]!.GetValue<string>() == "completed", done.ToJsonString());
+            Assert.Equal(2, done["attempts"]!.GetValue<int>());
+            var customers = done["customersTotal"]!.GetValue<int>();
+            Assert.Equal(customers, done["customersImported"]!.GetValue<int>());
+            Assert.Equal(customers, await ImportJobClient.TotalAsync(again, "/tmf-api/customerManagement/v4/customer"));
+            Assert.Equal(customers, await ImportJobClient.TotalAsync(again, "/tmf-api/party/v4/individual"));
+            Assert.Equal(done["billingAccountsImported"]!.GetValue<int>(), await ImportJobClient.TotalAsync(again, "/tmf-api/accountManagement/v4/billingAccount"));
+            Assert.Equal(job["rejected"]!.GetValue<int>() + job["warnings"]!.GetValue<int>(),
+                JsonNode.Parse(await again.GetStringAsync($"/admin/legacy/importJobs/{id}/errors?limit=5000"))!.AsArray().Count);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static HttpClient Admin(ServerProcess server)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", "admin-1:admin");
+        return client;
+    }
+}
