@@ -157,7 +157,7 @@ internal sealed partial class ImportJobRunner(
         for (var index = job.NextBatch; index < batches.Count; index++)
         {
             var started = Stopwatch.GetTimestamp();
-            var (created, accounts) = await LoadBatchAsync(batches[index], cancellationToken);
+            var (created, accounts, partiesMs) = await LoadBatchAsync(batches[index], cancellationToken);
             var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
             await using var scope = scopes.CreateAsyncScope();
@@ -171,7 +171,7 @@ internal sealed partial class ImportJobRunner(
             tracked.LoadingMilliseconds += elapsed;
             await db.SaveChangesAsync(cancellationToken);
             var view = ImportJobView.Of(tracked);
-            LogProgress(logger, jobId, tracked.NextBatch, tracked.BatchCount, tracked.RowsDone, tracked.RowsTotal, view.RowsPerSecond, tracked.RejectedRows, view.EtaSeconds);
+            LogProgress(logger, jobId, tracked.NextBatch, tracked.BatchCount, tracked.RowsDone, tracked.RowsTotal, view.RowsPerSecond, tracked.RejectedRows, view.EtaSeconds, partiesMs, elapsed - partiesMs);
         }
 
         await using (var scope = scopes.CreateAsyncScope())
@@ -191,10 +191,12 @@ internal sealed partial class ImportJobRunner(
         File.Delete(spool);
     }
 
-    private async Task<(int Created, int Accounts)> LoadBatchAsync(MigratedCustomer[] batch, CancellationToken cancellationToken)
+    private async Task<(int Created, int Accounts, long PartiesMilliseconds)> LoadBatchAsync(MigratedCustomer[] batch, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
         var customers = await scope.ServiceProvider.GetRequiredService<ICustomerBatchImport>().ImportAsync(Source, [.. batch.Select(RecordOf)], cancellationToken);
+        var partiesMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var accounts = new List<BillingAccountImportRecord>();
         for (var i = 0; i < batch.Length; i++)
         {
@@ -204,7 +206,7 @@ internal sealed partial class ImportJobRunner(
         }
 
         var imported = accounts.Count == 0 ? [] : await scope.ServiceProvider.GetRequiredService<IBillingAccountBatchImport>().ImportAsync(Source, accounts, cancellationToken);
-        return (customers.Count(c => c.Created), imported.Count);
+        return (customers.Count(c => c.Created), imported.Count, partiesMs);
     }
 
     private static CustomerImportRecord RecordOf(MigratedCustomer customer) => new(
@@ -249,8 +251,8 @@ internal sealed partial class ImportJobRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId} starts at batch {Batch} of {BatchCount} ({Customers} customers)")]
     private static partial void LogStarting(ILogger logger, string jobId, int batch, int batchCount, int customers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId}: batch {Batch}/{BatchCount}, rows {RowsDone}/{RowsTotal}, {RowsPerSecond} rows/s, {Rejected} rejected, ETA {EtaSeconds} s")]
-    private static partial void LogProgress(ILogger logger, string jobId, int batch, int batchCount, long rowsDone, long rowsTotal, double rowsPerSecond, int rejected, double? etaSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId}: batch {Batch}/{BatchCount}, rows {RowsDone}/{RowsTotal}, {RowsPerSecond} rows/s, {Rejected} rejected, ETA {EtaSeconds} s (parties {PartiesMs} ms, accounts {AccountsMs} ms)")]
+    private static partial void LogProgress(ILogger logger, string jobId, int batch, int batchCount, long rowsDone, long rowsTotal, double rowsPerSecond, int rejected, double? etaSeconds, long partiesMs, long accountsMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId} completed: {Customers} customers ({Created} created now), {Accounts} billing accounts, {Rejected} rows rejected, {Merged} duplicates merged")]
     private static partial void LogCompleted(ILogger logger, string jobId, int customers, int created, int accounts, int rejected, int merged);
