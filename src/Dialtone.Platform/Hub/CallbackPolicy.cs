@@ -21,8 +21,7 @@ public sealed class CallbackPolicy(IOptionsMonitor<DialtoneOptions> options)
             throw TmfProblemException.BadRequest("INVALID_CALLBACK", "'callback' must not carry credentials.");
         }
 
-        var allowed = options.CurrentValue.Hub.AllowedCallbackHosts;
-        if (!allowed.Contains("*") && !allowed.Any(host => string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase)))
+        if (!OutboundHosts.IsAllowed(options.CurrentValue.Hub.AllowedCallbackHosts, uri))
         {
             throw TmfProblemException.BadRequest("CALLBACK_NOT_ALLOWED",
                 $"Callbacks to '{uri.Host}' are not allowed; the operator lists allowed hosts in Dialtone:Hub:AllowedCallbackHosts.");

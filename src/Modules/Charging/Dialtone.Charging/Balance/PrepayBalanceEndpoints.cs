@@ -156,10 +156,6 @@ internal static class PrepayBalanceEndpoints
         return values[0]!;
     }
 
-    /// <summary>
-    /// The line (a product with an IMSI) the caller may see: agents and admins any, a customer the lines that name their
-    /// party (holder or user), a partner the lines of its own orders. Anything else is a 404, as if it did not exist.
-    /// </summary>
     /// <summary>The shared pool of the line's bundle, while the line draws on it.</summary>
     private static async Task<(string BundleId, PoolBalance Balance)?> PoolOfAsync(IGrainFactory grains, InventoryProduct line)
     {
@@ -172,6 +168,10 @@ internal static class PrepayBalanceEndpoints
         return pool is not null && pool.Members.Contains(ChargingAccountIds.Of(line.Id)) ? (bundle, pool) : null;
     }
 
+    /// <summary>
+    /// The line (a product with an IMSI) the caller may see: agents and admins any, a customer the lines that name their
+    /// party (holder or user), a partner the lines of its own orders. Anything else is a 404, as if it did not exist.
+    /// </summary>
     internal static async Task<InventoryProduct> VisibleLineAsync(HttpContext http, IProductInventory inventory, string productId, CancellationToken ct,
         (string Resource, string Id)? shownAs = null)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Outbox;
 using Dialtone.Charging.Storage;
+using Dialtone.Platform.Hub;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -83,6 +84,15 @@ internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<
     private async Task SendAsync(NchfNotification notification, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // Checked again at sending: a session opened before its host left the list (or before the list existed) must not
+        // reach it now.
+        if (!OutboundHosts.Allows(settings.AllowedNotifyHosts, notification.NotifyUri))
+        {
+            Abandoned.Add(1);
+            LogAbandoned(logger, notification.NotificationType, notification.ChargingDataRef, 0, "host not on Dialtone:Charging:AllowedNotifyHosts");
+            return;
+        }
+
         var body = new ChargingNotifyRequest(notification.NotificationType,
             notification.RatingGroups.Count == 0 ? null : [.. notification.RatingGroups.Select(group => new ReauthorizationDetails(group))]);
         var client = clients.CreateClient(HttpClientName);

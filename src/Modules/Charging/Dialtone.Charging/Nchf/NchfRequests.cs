@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Grains;
 using Dialtone.Charging.Rating;
+using Dialtone.Platform.Hub;
 using Microsoft.AspNetCore.Http;
 
 namespace Dialtone.Charging.Nchf;
@@ -108,12 +109,12 @@ internal static class NchfRequests
 
         if (request.NotifyUri is { } notify)
         {
-            if (!Uri.TryCreate(notify, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.UserInfo.Length > 0)
+            if (!Uri.TryCreate(notify, UriKind.Absolute, out var uri) || !OutboundHosts.IsPlainHttp(uri))
             {
                 throw NchfProblemException.OptionalIncorrect("/notifyUri", "must be an absolute http or https URI without credentials");
             }
 
-            if (!allowedNotifyHosts.Contains("*") && !allowedNotifyHosts.Any(host => string.Equals(host, uri.IdnHost, StringComparison.OrdinalIgnoreCase) || string.Equals(host, uri.Host, StringComparison.OrdinalIgnoreCase)))
+            if (!OutboundHosts.IsAllowed(allowedNotifyHosts, uri))
             {
                 throw NchfProblemException.OptionalIncorrect("/notifyUri", "names a host that is not a consumer of this charging function (Dialtone:Charging:AllowedNotifyHosts)");
             }
