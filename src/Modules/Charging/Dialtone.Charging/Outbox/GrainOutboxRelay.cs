@@ -51,7 +51,18 @@ internal sealed partial class GrainOutboxRelay(
                 var more = false;
                 try
                 {
-                    lease = await LeadAsync(storage.Dialect, lease, stoppingToken);
+                    if (lease is not null && !await lease.StillHeldAsync(stoppingToken))
+                    {
+                        // Let go at once: if taking it again throws, the relay must not go on with (or count itself as
+                        // holding) a dead lease.
+                        var lost = lease;
+                        lease = null;
+                        GrainOutboxMetrics.ObserveLeading(false);
+                        LogLeaseLost(logger);
+                        await lost.DisposeAsync();
+                    }
+
+                    lease ??= await TakeLeaseAsync(storage.Dialect, stoppingToken);
                     if (lease is not null)
                     {
                         more = await RelayOnceAsync(storage.Dialect, stoppingToken, lease);
@@ -89,22 +100,9 @@ internal sealed partial class GrainOutboxRelay(
         }
     }
 
-    /// <summary>Keeps the lease this node holds, or takes it when no other node relays; null while another node does.</summary>
-    private async Task<IOutboxRelayLease?> LeadAsync(GrainStateDialect dialect, IOutboxRelayLease? lease, CancellationToken cancellationToken)
+    /// <summary>Takes the relay's lease when no other node holds it; null while another node does.</summary>
+    private async Task<IOutboxRelayLease?> TakeLeaseAsync(GrainStateDialect dialect, CancellationToken cancellationToken)
     {
-        if (lease is not null)
-        {
-            if (await lease.StillHeldAsync(cancellationToken))
-            {
-                return lease;
-            }
-
-            // Let go at once: if taking it again throws, the relay must not go on with (or count itself as holding) a dead lease.
-            await lease.DisposeAsync();
-            GrainOutboxMetrics.ObserveLeading(false);
-            LogLeaseLost(logger);
-        }
-
         var taken = await dialect.TryLeaseOutboxRelayAsync(cancellationToken);
         if (taken is not null and not SoleRelayLease)
         {
