@@ -129,7 +129,11 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
     }
 
     /// <summary>The <c>fields</c> parameter alone (a GET by id takes no other list parameter).</summary>
-    public static HashSet<string>? ParseFields(IQueryCollection query, TmfResourceDescriptor resource)
+    public static HashSet<string>? ParseFields(IQueryCollection query, TmfResourceDescriptor resource) =>
+        ParseFields(query, resource.TopLevelAttributes, resource.TypeName);
+
+    /// <summary>The <c>fields</c> parameter of a representation that is not a stored resource: its attributes named by <paramref name="attributes"/>.</summary>
+    public static HashSet<string>? ParseFields(IQueryCollection query, IReadOnlySet<string> attributes, string typeName)
     {
         if (!query.TryGetValue("fields", out var raw))
         {
@@ -142,10 +146,10 @@ public sealed record TmfListQuery(int Offset, int Limit, IReadOnlySet<string>? F
             throw TmfProblemException.BadRequest("INVALID_FIELDS", "'fields' names no attribute.");
         }
 
-        var unknown = fields.FirstOrDefault(f => !resource.TopLevelAttributes.Contains(f));
+        var unknown = fields.FirstOrDefault(f => !attributes.Contains(f));
         if (unknown is not null)
         {
-            throw TmfProblemException.BadRequest("INVALID_FIELDS", $"'{unknown}' is not an attribute of {resource.TypeName}.");
+            throw TmfProblemException.BadRequest("INVALID_FIELDS", $"'{unknown}' is not an attribute of {typeName}.");
         }
 
         return fields;

@@ -46,11 +46,15 @@ public sealed class TmfResourceDescriptor
         Resource = resource;
         Representation = representation;
         Attributes = attributes.ToDictionary(a => a.Path, StringComparer.Ordinal);
-        TopLevelAttributes = representation.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        TopLevelAttributes = JsonAttributesOf(representation);
+    }
+
+    /// <summary>The JSON names of a representation's top-level attributes (its <see cref="JsonPropertyNameAttribute"/>s).</summary>
+    public static HashSet<string> JsonAttributesOf(Type representation) =>
+        representation.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-    }
 
     /// <summary>The API's name in its base path, e.g. <c>productCatalogManagement</c>.</summary>
     public string ApiName { get; }

@@ -1,6 +1,4 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Dialtone.Charging.Grains;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Platform;
@@ -112,20 +110,8 @@ internal static class PrepayBalanceEndpoints
     {
         var (offset, limit) = TmfListQuery.ParsePaging(http.Request.Query);
         var page = items.Skip(offset).Take(limit).Select(item => TmfRepresentation.ToJsonObject(item)).ToList();
-        if (http.Request.Query.TryGetValue("fields", out var raw))
+        if (TmfListQuery.ParseFields(http.Request.Query, Attributes<T>.Names, typeof(T).Name) is { } fields)
         {
-            var fields = raw.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
-            var known = typeof(T).GetProperties().Select(property => property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name).ToHashSet(StringComparer.Ordinal);
-            if (fields.Count == 0)
-            {
-                throw TmfProblemException.BadRequest("INVALID_FIELDS", "'fields' names no attribute.");
-            }
-
-            if (fields.FirstOrDefault(field => !known.Contains(field)) is { } unknown)
-            {
-                throw TmfProblemException.BadRequest("INVALID_FIELDS", $"'{unknown}' is not an attribute of {typeof(T).Name}.");
-            }
-
             foreach (var item in page)
             {
                 foreach (var name in item.Select(pair => pair.Key).Where(name => name is not ("id" or "href" or "@type") && !fields.Contains(name)).ToList())
@@ -137,6 +123,12 @@ internal static class PrepayBalanceEndpoints
 
         var status = TmfResourceEndpoints.WriteListHeaders(http.Response, offset, page.Count, items.Count);
         return Results.Json(new JsonArray([.. page]), TmfJson.Options, statusCode: status);
+    }
+
+    /// <summary>A list representation's top-level attribute names, read once per type.</summary>
+    private static class Attributes<T>
+    {
+        public static readonly HashSet<string> Names = TmfResourceDescriptor.JsonAttributesOf(typeof(T));
     }
 
     private static string RequiredProductFilter(HttpContext http)
