@@ -33,6 +33,11 @@ public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDa
 {
     private const long MigrationLock = 0x4469616C4D;
 
+    // Hosts in one process (test apps started in parallel) share EF Core's internal service provider per context type and
+    // provider, and with it the migrations' model snapshot, which MigrateAsync finalizes on first use without a lock: two
+    // hosts migrating the same context at once failed "The model must be finalized ... before 'GetRelationalModel'".
+    private static readonly SemaphoreSlim InProcess = new(1, 1);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var migrationLock = await StartupLock.AcquireAsync(database, MigrationLock, cancellationToken);
@@ -44,7 +49,15 @@ public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDa
             if (pending.Count > 0)
             {
                 LogMigrating(logger, type.Name, pending.Count);
-                await context.Database.MigrateAsync(cancellationToken);
+                await InProcess.WaitAsync(cancellationToken);
+                try
+                {
+                    await context.Database.MigrateAsync(cancellationToken);
+                }
+                finally
+                {
+                    InProcess.Release();
+                }
             }
 
             if (context is ModuleDbContext)

@@ -17,6 +17,10 @@ public static class ProtectedColumns
         context.GetService<IDbContextOptions>().FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?
             .ApplicationServiceProvider?.GetService(typeof(PersonalDataProtector)) as PersonalDataProtector;
 
+    /// <summary>The host's protector, for code that writes personal data outside EF Core's change tracking (events, bulk inserts).</summary>
+    public static PersonalDataProtector RequiredProtectorOf(DbContext context) =>
+        ProtectorOf(context) ?? throw new InvalidOperationException("The module's DbContext was not built by the host: no personal-data protector.");
+
     /// <summary>Randomised authenticated encryption of a text column (EF Core never hands a converter a null).</summary>
     public static void IsProtected(this PropertyBuilder property, PersonalDataProtector? protector)
     {

@@ -506,7 +506,7 @@ public static class TmfResourceEndpoints
     }
 
     private static PersonalDataProtector Protector(ModuleDbContext db) =>
-        ProtectedColumns.ProtectorOf(db) ?? throw new InvalidOperationException("The module's DbContext was not built by the host: no personal-data protector.");
+        ProtectedColumns.RequiredProtectorOf(db);
 
     /// <summary>A resource the caller may not see answers 404 to a change too, exactly as if it did not exist.</summary>
     private static void EnsureVisible<TRepresentation>(ITmfResourceRules<TRepresentation> rules, TmfDocument document, Caller caller, DateTimeOffset now)

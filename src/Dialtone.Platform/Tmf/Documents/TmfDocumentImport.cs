@@ -63,13 +63,25 @@ public static class TmfDocumentImport
         return TmfRepresentation.FromJson<TRepresentation>(body);
     }
 
-    private static TmfDocument Add<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
+    /// <summary>
+    /// A new document of <paramref name="representation"/> with its search entries, not yet staged: for
+    /// <see cref="TmfDocumentBulk.InsertAsync"/>, or <see cref="Stage{TRepresentation}"/> which adds it to the context.
+    /// </summary>
+    public static TmfDocument Create<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
         where TRepresentation : class
     {
         var json = TmfRepresentation.ToJsonObject(representation);
         json.Remove("href");
-        var protector = ProtectedColumns.ProtectorOf(db) ?? throw new InvalidOperationException("The module's DbContext was not built by the host: no personal-data protector.");
-        var document = TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, protector), createdBy);
+        json["id"] = id;
+        json["@type"] ??= resource.TypeName;
+        var protector = ProtectedColumns.RequiredProtectorOf(db);
+        return TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, protector), createdBy);
+    }
+
+    private static TmfDocument Add<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
+        where TRepresentation : class
+    {
+        var document = Create(db, resource, representation, id, now, createdBy);
         db.Documents.Add(document);
         return document;
     }

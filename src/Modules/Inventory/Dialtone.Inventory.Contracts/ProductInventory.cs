@@ -12,6 +12,9 @@ public interface IProductInventory
     /// <summary>One product, or null when no product has this id.</summary>
     Task<InventoryProduct?> FindAsync(string productId, CancellationToken cancellationToken);
 
+    /// <summary>The products among <paramref name="productIds"/> that exist, in one read (for writers of many records at once).</summary>
+    Task<IReadOnlyList<InventoryProduct>> FindManyAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken);
+
     /// <summary>
     /// Applies the changes of a completed order, once: a change already applied (the same order and order item) is
     /// skipped, so a retried or resumed order cannot create or change a product twice.

@@ -4,7 +4,10 @@ using Dialtone.Charging.Storage;
 using Dialtone.Charging.Usage.Persistence;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Platform;
+using Dialtone.Platform.Audit;
 using Dialtone.Platform.Auth;
+using Dialtone.Platform.Hub;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
@@ -21,7 +24,12 @@ namespace Dialtone.Charging.Usage;
 /// fails the insert on its primary key, so the batch is retried and then skips it. The line's parties come from
 /// inventory when the record is written, so that the owner, and only the owner, sees it.
 /// </summary>
-internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory inventory, UsageRules rules, IOptions<DialtoneOptions> options, TimeProvider clock)
+/// <remarks>
+/// Charging writes a record per update of every session, thousands a second: a batch is written in multi-row inserts
+/// (<see cref="TmfDocumentBulk"/>) after one read of the ids stored already and one read of the lines' parties, with one
+/// audit line for the batch instead of a tracked entity, an audit line and an event per record.
+/// </remarks>
+internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory inventory, IOptions<DialtoneOptions> options, TimeProvider clock)
     : IGrainOutboxHandler
 {
     /// <summary>Who the records are written by (their <c>CreatedBy</c>): charging itself, not a partner.</summary>
@@ -33,11 +41,8 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
     {
         var records = entries.Select(entry => JsonSerializer.Deserialize<UsageRecorded>(entry.Payload, UsageRecorded.Json)
             ?? throw new InvalidOperationException($"Grain outbox entry {entry.Id} holds no usage record.")).ToList();
-        var parties = new Dictionary<string, IReadOnlyList<InventoryParty>>(StringComparer.Ordinal);
-        foreach (var productId in records.Select(record => record.ProductId).Distinct(StringComparer.Ordinal))
-        {
-            parties[productId] = (await inventory.FindAsync(productId, cancellationToken))?.RelatedParties ?? [];
-        }
+        var products = (await inventory.FindManyAsync([.. records.Select(record => record.ProductId).Distinct(StringComparer.Ordinal)], cancellationToken))
+            .ToDictionary(product => product.Id, StringComparer.Ordinal);
 
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<UsageDbContext>>();
@@ -46,18 +51,39 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
         var ids = records.Select(record => UsageDocuments.IdOf(record.Id)).ToList();
         var stored = (await db.Documents.OfResource(UsageResources.Usage).Where(d => ids.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
-        var context = new TmfWriteContext(db, Caller.ActingFor(Writer, DialtoneRoles.Admin), options.Value.PublicBaseUrl ?? "http://localhost:5080", clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var created = new List<TmfDocument>(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (stored.Add(ids[i]))
+            {
+                var parties = products.GetValueOrDefault(records[i].ProductId)?.RelatedParties ?? [];
+                created.Add(TmfDocumentImport.Create(db, UsageResources.Usage, UsageDocuments.Of(records[i], parties), ids[i], now, Writer));
+            }
+        }
+
+        if (created.Count == 0)
+        {
+            return;
+        }
+
+        await TmfDocumentBulk.InsertAsync(db, created, cancellationToken);
+        var writer = Caller.ActingFor(Writer, DialtoneRoles.Admin);
+        AuditTrail.Record(db, writer, null, now, "create", UsageResources.Usage.Resource, "batch", $"{created.Count} usage records relayed from charging",
+            listedIds: string.Join(',', created.Select(document => document.Id)));
+
         // A UsageCreateEvent exists for the TMF635 hub's listeners alone (billing reads the records through IUsageRecords):
         // with none registered, a durable event message per record (stored, handled and deleted by Wolverine on the main
         // database) would be all cost. A listener registered later hears of records written after it, as hubs do.
-        var listened = await db.HubListeners.AnyAsync(listener => listener.ApiName == UsageResources.Api, cancellationToken);
-        foreach (var record in records)
+        if (await db.HubListeners.AnyAsync(listener => listener.ApiName == UsageResources.Api, cancellationToken))
         {
-            var id = UsageDocuments.IdOf(record.Id);
-            if (stored.Add(id))
+            var baseUrl = options.Value.PublicBaseUrl ?? "http://localhost:5080";
+            var protector = ProtectedColumns.RequiredProtectorOf(db);
+            foreach (var document in created)
             {
-                var usage = TmfRepresentation.ToJsonObject(UsageDocuments.Of(record, parties[record.ProductId]));
-                await TmfResourceEndpoints.CreateDocumentAsync<UsageDbContext, Representation.Usage, UsageRules>(outbox, rules, usage, context, cancellationToken, id, publishEvent: listened);
+                var view = TmfRepresentation.ForCaller(document, UsageResources.Usage, baseUrl);
+                await outbox.PublishAsync(TmfEvents.Build(UsageResources.Api, UsageResources.Usage.Resource, UsageResources.Usage.TypeName, TmfEventKind.Create,
+                    document.Id, document.Version, view, now, protector, document.CreatedBy));
             }
         }
 

@@ -29,6 +29,19 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         return document is null ? null : ToContract(TmfRepresentation.FromStored<Product>(document), document.CreatedBy);
     }
 
+    public async Task<IReadOnlyList<InventoryProduct>> FindManyAsync(IReadOnlyCollection<string> productIds, CancellationToken cancellationToken)
+    {
+        if (productIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        var documents = await db.Documents.OfResource(InventoryResources.Product).AsNoTracking().Where(d => productIds.Contains(d.Id)).ToListAsync(cancellationToken);
+        return [.. documents.Select(document => ToContract(TmfRepresentation.FromStored<Product>(document), document.CreatedBy))];
+    }
+
     public async Task ApplyAsync(InventoryChangeSet changes, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
