@@ -39,16 +39,36 @@ public static class TmfDocumentImport
         where TRepresentation : class
         where TRules : ITmfResourceRules<TRepresentation>
     {
-        var representation = Prepare<TRepresentation>(rules.Resource, body, context.Now, id);
-        rules.ApplyDefaults(representation, context);
-        await rules.ValidateAsync(null, representation, context, cancellationToken);
-        return Add(db, rules.Resource, representation, id, context.Now, context.Caller.OwnerKey);
+        var document = await CreateAsync<TRepresentation, TRules>(db, rules, body, context, id, cancellationToken);
+        db.Documents.Add(document);
+        return document;
     }
 
     /// <summary>Stages a resource exactly as given (the importing module has applied its rules); the caller commits.</summary>
     public static TmfDocument Stage<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, JsonObject body, string id, DateTimeOffset now, string? createdBy)
+        where TRepresentation : class
+    {
+        var document = CreateFromJson<TRepresentation>(db, resource, body, id, now, createdBy);
+        db.Documents.Add(document);
+        return document;
+    }
+
+    /// <summary>As <see cref="StageAsync{TRepresentation, TRules}"/>, without staging: for <see cref="TmfDocumentBulk.InsertAsync"/>.</summary>
+    public static async Task<TmfDocument> CreateAsync<TRepresentation, TRules>(
+        ModuleDbContext db, TRules rules, JsonObject body, TmfWriteContext context, string id, CancellationToken cancellationToken)
+        where TRepresentation : class
+        where TRules : ITmfResourceRules<TRepresentation>
+    {
+        var representation = Prepare<TRepresentation>(rules.Resource, body, context.Now, id);
+        rules.ApplyDefaults(representation, context);
+        await rules.ValidateAsync(null, representation, context, cancellationToken);
+        return Create(db, rules.Resource, representation, id, context.Now, context.Caller.OwnerKey);
+    }
+
+    /// <summary>As <see cref="Stage{TRepresentation}"/>, without staging: for <see cref="TmfDocumentBulk.InsertAsync"/>.</summary>
+    public static TmfDocument CreateFromJson<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, JsonObject body, string id, DateTimeOffset now, string? createdBy)
         where TRepresentation : class =>
-        Add(db, resource, Prepare<TRepresentation>(resource, body, now, id), id, now, createdBy);
+        Create(db, resource, Prepare<TRepresentation>(resource, body, now, id), id, now, createdBy);
 
     private static TRepresentation Prepare<TRepresentation>(TmfResourceDescriptor resource, JsonObject body, DateTimeOffset now, string id)
         where TRepresentation : class
@@ -64,8 +84,8 @@ public static class TmfDocumentImport
     }
 
     /// <summary>
-    /// A new document of <paramref name="representation"/> with its search entries, not yet staged: for
-    /// <see cref="TmfDocumentBulk.InsertAsync"/>, or <see cref="Stage{TRepresentation}"/> which adds it to the context.
+    /// A new document of <paramref name="representation"/> with its search entries, not staged: for
+    /// <see cref="TmfDocumentBulk.InsertAsync"/>.
     /// </summary>
     public static TmfDocument Create<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
         where TRepresentation : class
@@ -76,13 +96,5 @@ public static class TmfDocumentImport
         json["@type"] ??= resource.TypeName;
         var protector = ProtectedColumns.RequiredProtectorOf(db);
         return TmfDocument.Create(resource.Resource, id, json.ToJsonString(TmfJson.Options), now, resource.ExtractSearchEntries(id, json, protector), createdBy);
-    }
-
-    private static TmfDocument Add<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
-        where TRepresentation : class
-    {
-        var document = Create(db, resource, representation, id, now, createdBy);
-        db.Documents.Add(document);
-        return document;
     }
 }

@@ -15,7 +15,8 @@ namespace Dialtone.Accounts.Features.Import;
 /// <summary>
 /// Imports a batch of billing accounts in one serialised transaction (see <see cref="IBillingAccountBatchImport"/>),
 /// built as <c>BillingAccountRules</c> would build them: the owner was imported by the parties module just before (so
-/// it is not asked for per record), numbers are taken in sequence once per batch.
+/// it is not asked for per record), numbers are taken in sequence once per batch, the documents written in multi-row
+/// inserts (<see cref="TmfDocumentBulk"/>).
 /// </summary>
 internal sealed class BillingAccountBatchImport(IServiceScopeFactory scopes, TimeProvider clock) : IBillingAccountBatchImport
 {
@@ -25,7 +26,6 @@ internal sealed class BillingAccountBatchImport(IServiceScopeFactory scopes, Tim
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var resource = AccountResources.BillingAccount;
@@ -36,6 +36,7 @@ internal sealed class BillingAccountBatchImport(IServiceScopeFactory scopes, Tim
         var next = long.Parse(highest.AsSpan(NumberPrefix.Length), CultureInfo.InvariantCulture);
 
         var result = new List<ImportedBillingAccount>(batch.Count);
+        var created = new List<TmfDocument>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             var record = batch[i];
@@ -68,12 +69,11 @@ internal sealed class BillingAccountBatchImport(IServiceScopeFactory scopes, Tim
                 body["defaultPaymentMethod"] = new JsonObject { ["id"] = $"legacy-{method}", ["name"] = method };
             }
 
-            TmfDocumentImport.Stage<BillingAccount>(db, resource, body, ids[i], now, ImportOwner.Key);
+            created.Add(TmfDocumentImport.CreateFromJson<BillingAccount>(db, resource, body, ids[i], now, ImportOwner.Key));
             result.Add(new ImportedBillingAccount(record.SourceAccountId, ids[i], Created: true));
         }
 
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
+        await TmfDocumentBulk.InsertAsync(db, created, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }

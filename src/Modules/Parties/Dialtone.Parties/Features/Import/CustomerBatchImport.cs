@@ -21,6 +21,7 @@ namespace Dialtone.Parties.Features.Import;
 /// through <see cref="IndividualRules"/> (names, contact data normalised and checked as any write), each customer built
 /// here as <see cref="CustomerRules"/> would (its party is in the same batch; numbers are taken in sequence once per
 /// batch rather than by a query per record). Ids derive from the source's id, so a batch loaded again creates nothing.
+/// The documents are written in multi-row inserts (<see cref="TmfDocumentBulk"/>), not tracked one by one.
 /// </summary>
 internal sealed class CustomerBatchImport(IServiceScopeFactory scopes, IndividualRules individuals, TimeProvider clock) : ICustomerBatchImport
 {
@@ -33,7 +34,6 @@ internal sealed class CustomerBatchImport(IServiceScopeFactory scopes, Individua
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PartiesDbContext>();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var context = new TmfWriteContext(db, ImportCaller, "", now);
@@ -48,6 +48,7 @@ internal sealed class CustomerBatchImport(IServiceScopeFactory scopes, Individua
         var existingParties = await TmfDocumentImport.ExistingAsync(db, PartyResources.Individual, partyIds, cancellationToken);
 
         var result = new List<ImportedCustomer>(batch.Count);
+        var created = new List<TmfDocument>(batch.Count * 2);
         for (var i = 0; i < batch.Count; i++)
         {
             var record = batch[i];
@@ -59,16 +60,15 @@ internal sealed class CustomerBatchImport(IServiceScopeFactory scopes, Individua
 
             if (!existingParties.Contains(partyIds[i]))
             {
-                await TmfDocumentImport.StageAsync<Individual, IndividualRules>(db, individuals, IndividualOf(record), context, partyIds[i], cancellationToken);
+                created.Add(await TmfDocumentImport.CreateAsync<Individual, IndividualRules>(db, individuals, IndividualOf(record), context, partyIds[i], cancellationToken));
             }
 
             var number = CustomerRules.NumberPrefix + next++.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            TmfDocumentImport.Stage<Domain.Representation.Customers.Customer>(db, PartyResources.Customer, CustomerOf(record, partyIds[i], number), customerIds[i], now, ImportCaller.OwnerKey);
+            created.Add(TmfDocumentImport.CreateFromJson<Domain.Representation.Customers.Customer>(db, PartyResources.Customer, CustomerOf(record, partyIds[i], number), customerIds[i], now, ImportCaller.OwnerKey));
             result.Add(new ImportedCustomer(record.SourceId, partyIds[i], customerIds[i], number, Created: true));
         }
 
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
+        await TmfDocumentBulk.InsertAsync(db, created, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
