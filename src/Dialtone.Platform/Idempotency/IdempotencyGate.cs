@@ -34,6 +34,9 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
 {
     public const string HeaderName = "Idempotency-Key";
 
+    /// <summary>Set to <c>true</c> on the answer to a replayed request.</summary>
+    public const string ReplayedHeaderName = "Idempotent-Replayed";
+
     private IdempotencyOptions Settings => options.Value.Idempotency;
 
     /// <summary>
@@ -221,7 +224,7 @@ public sealed class IdempotencyGate(TimeProvider clock, IOptions<DialtoneOptions
                 response.Headers.ETag = record.ResponseETag;
             }
 
-            response.Headers["Idempotent-Replayed"] = "true";
+            response.Headers[ReplayedHeaderName] = "true";
             response.ContentType = "application/json; charset=utf-8";
             await response.WriteAsync(record.ResponseBody ?? "", Encoding.UTF8);
         }

@@ -101,15 +101,33 @@ public sealed class LineBalances
         await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(prepaid)), balance => balance.Prepaid);
         await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(postpaid)), balance => !balance.Prepaid);
 
-        var batch = await shop.App.Admin().PostJsonAsync("/admin/voucherBatches", new JsonObject
+        using var admin = shop.App.Admin();
+        var order = new JsonObject
         {
             ["count"] = 2,
             ["amount"] = new JsonObject { ["amount"] = 15, ["units"] = "EUR" },
             ["validFor"] = new JsonObject { ["endDateTime"] = "2027-06-30T00:00:00Z" },
-        });
-        var codes = batch["codes"]!.AsArray().Select(code => code!.GetValue<string>()).ToList();
+        };
+        var (issued, batch, _) = await PostAsync(admin, order, "batch-1", "/admin/voucherBatches");
+        Assert.Equal(HttpStatusCode.Created, issued);
+        var codes = batch!["codes"]!.AsArray().Select(code => code!.GetValue<string>()).ToList();
         Assert.Equal(2, codes.Distinct().Count());
         Assert.All(codes, code => Assert.Matches("^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$", code));
+
+        // A retried batch request (its answer lost) issues nothing new and answers the same codes; the same key with
+        // another body is refused; another key is another batch.
+        var (again, replayed, _) = await PostAsync(admin, order, "batch-1", "/admin/voucherBatches");
+        Assert.Equal((HttpStatusCode.Created, batch["id"]!.GetValue<string>()), (again, replayed!["id"]!.GetValue<string>()));
+        Assert.Equal(codes, replayed["codes"]!.AsArray().Select(code => code!.GetValue<string>()));
+        order["count"] = 3;
+        var (reusedBatchKey, reusedBatch, _) = await PostAsync(admin, order, "batch-1", "/admin/voucherBatches");
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED"), (reusedBatchKey, reusedBatch!["code"]!.GetValue<string>()));
+        var (_, other, _) = await PostAsync(admin, order, "batch-2", "/admin/voucherBatches");
+        Assert.Equal(3, other!["codes"]!.AsArray().Select(code => code!.GetValue<string>()).Except(codes).Count());
+        using (var keyless = await admin.PostAsync("/admin/voucherBatches", TmfHttp.Json(order)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, keyless.StatusCode);
+        }
 
         var (refused, refusal, _) = await PostAsync(customer, TopUp(postpaid, voucher: codes[0]), "v-0");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
@@ -130,12 +148,12 @@ public sealed class LineBalances
         Assert.Equal("IDEMPOTENCY_KEY_REUSED", reusedBody!["code"]!.GetValue<string>());
 
         // A voucher in another currency is refused and stays unused.
-        var dollars = (await shop.App.Admin().PostJsonAsync("/admin/voucherBatches", new JsonObject
+        var dollars = (await PostAsync(admin, new JsonObject
         {
             ["count"] = 1,
             ["amount"] = new JsonObject { ["amount"] = 5, ["units"] = "USD" },
             ["validFor"] = new JsonObject { ["endDateTime"] = "2027-06-30T00:00:00Z" },
-        }))["codes"]![0]!.GetValue<string>();
+        }, "batch-usd", "/admin/voucherBatches")).Body!["codes"]![0]!.GetValue<string>();
         var (foreign, foreignBody, _) = await PostAsync(customer, TopUp(prepaid, voucher: dollars), "v-usd");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, foreign);
         Assert.Equal("WRONG_CURRENCY", foreignBody!["code"]!.GetValue<string>());
@@ -211,10 +229,10 @@ public sealed class LineBalances
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"{Api}/bucket/not-a-bucket")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await customer.GetAsync($"{Api}/topupBalance/{Guid.NewGuid():N}-t1")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await shop.App.CreateClient().GetAsync($"{Api}/bucket?product.id={line}")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 0, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1}"))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await shop.App.Admin().PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1, \"amount\": {\"amount\": 5}, \"validFor\": {}}"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await agent.PostAsync("/admin/voucherBatches", TmfHttp.Json("{\"count\": 1, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(shop.App.Admin(), JsonNode.Parse("{\"count\": 0, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}")!.AsObject(), "bad-0", "/admin/voucherBatches")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(shop.App.Admin(), JsonNode.Parse("{\"count\": 1}")!.AsObject(), "bad-1", "/admin/voucherBatches")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(shop.App.Admin(), JsonNode.Parse("{\"count\": 1, \"amount\": {\"amount\": 5}, \"validFor\": {}}")!.AsObject(), "bad-2", "/admin/voucherBatches")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(agent, JsonNode.Parse("{\"count\": 1, \"amount\": {\"amount\": 5, \"units\": \"EUR\"}, \"validFor\": {\"endDateTime\": \"2027-01-01T00:00:00Z\"}}")!.AsObject(), "forbidden", "/admin/voucherBatches")).Status);
         Assert.Empty(shop.Problems);
     }
 
@@ -241,9 +259,9 @@ public sealed class LineBalances
         return body;
     }
 
-    private static async Task<(HttpStatusCode Status, JsonObject? Body, string? Location)> PostAsync(HttpClient client, JsonObject body, string key)
+    private static async Task<(HttpStatusCode Status, JsonObject? Body, string? Location)> PostAsync(HttpClient client, JsonObject body, string key, string path = $"{Api}/topupBalance")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/topupBalance") { Content = TmfHttp.Json(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = TmfHttp.Json(body) };
         request.Headers.Add("Idempotency-Key", key);
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

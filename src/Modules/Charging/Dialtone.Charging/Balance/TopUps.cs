@@ -110,7 +110,7 @@ internal static class TopUps
                 // Credited before under this key: answer that top-up while the account remembers it, never credit again.
                 var earlier = (await account.TopUpsAsync()).FirstOrDefault(record => record.Key == topUpKey)
                               ?? throw TmfProblemException.Conflict("VOUCHER_USED", "The voucher was used already.");
-                http.Response.Headers["Idempotent-Replayed"] = "true";
+                http.Response.Headers[IdempotencyGate.ReplayedHeaderName] = "true";
                 return Created(http, earlier, options, caller);
             }
 
@@ -135,7 +135,7 @@ internal static class TopUps
 
         if (result.Outcome == TopUpOutcome.Repeated)
         {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
+            http.Response.Headers[IdempotencyGate.ReplayedHeaderName] = "true";
         }
 
         return Created(http, result.Record!, options, caller);
@@ -158,7 +158,10 @@ internal static class TopUps
 
     public static async Task<IResult> IssueVouchersAsync(HttpContext http, IGrainFactory grains, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var create = TmfRepresentation.FromJson<VoucherBatchCreate>(await TmfBody.ReadObjectAsync(http.Request, ct));
+        var key = IdempotencyKey(http, "Vouchers are money");
+        var body = await TmfBody.ReadObjectAsync(http.Request, ct);
+        var fingerprint = IdempotencyGate.Hash(body, protector);
+        var create = TmfRepresentation.FromJson<VoucherBatchCreate>(body);
         if (create.Count is < 1 or > MaxVouchersPerBatch)
         {
             throw TmfProblemException.BadRequest("INVALID_BODY", $"'count' is 1 to {MaxVouchersPerBatch}.");
@@ -181,30 +184,50 @@ internal static class TopUps
             throw TmfProblemException.BadRequest("INVALID_BODY", "'name' takes at most 100 characters.");
         }
 
-        var batch = Guid.NewGuid().ToString("N");
-        var terms = new VoucherTerms(create.Amount.Amount, create.Amount.Units, until, batch);
-        var codes = new List<string>(create.Count);
-        while (codes.Count < create.Count)
+        // The batch is named by the issuer and the key: a retry (same key, same body) opens nothing new and answers the
+        // same codes, derived again from the batch id; the same key with another body is refused as any reused key is.
+        var batch = VoucherCodes.BatchOf(protector, http.GetCaller().OwnerKey ?? "anonymous", key);
+        var opening = await grains.GetGrain<IVoucherBatchGrain>(batch).OpenAsync(new VoucherBatchRequest(
+            fingerprint, create.Name, create.Count, create.Amount.Amount, create.Amount.Units, until, now));
+        if (opening.Batch is not { } opened)
         {
-            var code = VoucherCodes.NewCode();
+            throw TmfProblemException.Unprocessable("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for another voucher batch; use a new key for a new batch.");
+        }
+
+        var terms = new VoucherTerms(opened.Amount, opened.Currency, opened.ValidUntil, batch);
+        var codes = new List<string>(opened.Count);
+        for (var index = 0; codes.Count < opened.Count; index++)
+        {
+            // A candidate another batch holds already (about 2^-80 a code) is passed over, the same way on every retry.
+            if (index >= opened.Count + MaxVouchersPerBatch)
+            {
+                throw new InvalidOperationException($"Voucher batch {batch}: too many code collisions.");
+            }
+
+            var code = VoucherCodes.CodeOf(protector, batch, index);
             if (await grains.GetGrain<IVoucherGrain>(VoucherCodes.KeyOf(protector, VoucherCodes.Normalise(code)!)).IssueAsync(terms))
             {
                 codes.Add(code);
             }
         }
 
-        var answer = new VoucherBatch(batch, create.Name, create.Amount, new TimePeriod(now, until), codes);
+        var answer = new VoucherBatch(batch, opened.Name, new Quantity(opened.Amount, opened.Currency), new TimePeriod(opened.IssuedAt, opened.ValidUntil), codes);
         http.Response.Headers.CacheControl = "no-store";
+        if (opening.Replayed)
+        {
+            http.Response.Headers[IdempotencyGate.ReplayedHeaderName] = "true";
+        }
+
         return Results.Json(answer, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static string IdempotencyKey(HttpContext http)
+    private static string IdempotencyKey(HttpContext http, string why = "A top-up moves money")
     {
         var values = http.Request.Headers[IdempotencyGate.HeaderName];
         var key = values.ToString().Trim().Trim('"');
         if (values.Count != 1 || key.Length is 0 or > 255)
         {
-            throw TmfProblemException.BadRequest("IDEMPOTENCY_KEY_REQUIRED", "A top-up moves money: send one Idempotency-Key header of 1 to 255 characters.");
+            throw TmfProblemException.BadRequest("IDEMPOTENCY_KEY_REQUIRED", $"{why}: send one Idempotency-Key header of 1 to 255 characters.");
         }
 
         return key;

@@ -12,7 +12,7 @@ namespace Dialtone.Charging.Grains;
 /// </summary>
 public interface IVoucherGrain : IGrainWithStringKey
 {
-    /// <summary>Issues the voucher; false when a voucher with this code exists already.</summary>
+    /// <summary>Issues the voucher; true also when it was issued with the same terms before (a retried batch), false when another batch has this code.</summary>
     Task<bool> IssueAsync(VoucherTerms terms);
 
     /// <summary>
@@ -88,9 +88,9 @@ internal sealed partial class VoucherGrain(
 {
     public async Task<bool> IssueAsync(VoucherTerms terms)
     {
-        if (state.State.Terms is not null)
+        if (state.State.Terms is { } issued)
         {
-            return false;
+            return issued == terms;
         }
 
         state.State.Terms = terms;
@@ -218,11 +218,30 @@ public static class VoucherCodes
     /// <summary>The last four characters, for receipts and records.</summary>
     public static string Masked(string canonical) => "…" + canonical[^4..];
 
-    /// <summary>A new random code of 16 characters (about 80 bits), grouped by four for reading.</summary>
-    public static string NewCode()
+    /// <summary>
+    /// The id of the batch <paramref name="issuer"/> (an owner key) asks for with <paramref name="idempotencyKey"/>: the
+    /// same request again names the same batch; a keyed hash, so nobody can tell the key or the issuer from it.
+    /// </summary>
+    public static string BatchOf(Dialtone.Platform.PersonalData.PersonalDataProtector protector, string issuer, string idempotencyKey) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(protector.Hash($"voucher-batch:{issuer}:{idempotencyKey}"))))[..32];
+
+    /// <summary>
+    /// The <paramref name="index"/>th candidate code of <paramref name="batch"/>: 16 characters (80 bits) of a keyed hash,
+    /// grouped by four for reading. Derived, never stored: a retried batch recomputes its codes; without the key nobody can.
+    /// </summary>
+    public static string CodeOf(Dialtone.Platform.PersonalData.PersonalDataProtector protector, string batch, int index)
     {
         const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        var code = System.Security.Cryptography.RandomNumberGenerator.GetString(alphabet, 16);
+        var bits = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(protector.Hash($"voucher-code:{batch}:{index}")));
+        var code = new char[16];
+        for (var i = 0; i < code.Length; i++)
+        {
+            // 5 bits a character, from the first 10 bytes.
+            var bit = i * 5;
+            var window = (bits[bit / 8] << 8) | bits[(bit / 8) + 1];
+            code[i] = alphabet[(window >> (11 - (bit % 8))) & 0x1F];
+        }
+
         return string.Join('-', code.Chunk(4).Select(group => new string(group)));
     }
 }
