@@ -63,6 +63,7 @@ public sealed class OutboxDeadLetters
 
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"{Api}/replay", Json($$"""{"ids":["{{id}}","999999"]}"""))).StatusCode);
         Assert.Single(await ListAsync(admin));
+        Assert.Equal(1L, (await app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name).Dialect.OutboxDepthAsync(CancellationToken.None)).DeadLetters);
 
         // The same entry written again while still refused: alone, with nothing after it to show the handler works, it
         // waits however often it fails; and replaying the dead letter then does not double it.

@@ -60,7 +60,7 @@ public sealed class GrainOutboxStorage
         Assert.Empty(read.State!.Outbox);
         Assert.DoesNotContain("outbox", await RawPayloadAsync(place, grain), StringComparison.OrdinalIgnoreCase);
 
-        Assert.Equal((3L, At), await storage.Dialect.OutboxDepthAsync(CancellationToken.None));
+        Assert.Equal((3L, At, 0L), await storage.Dialect.OutboxDepthAsync(CancellationToken.None));
         await storage.Dialect.CountOutboxFailureAsync([stored[0].Sequence], CancellationToken.None);
         await storage.Dialect.DeleteOutboxAsync([stored[1].Sequence, stored[2].Sequence], CancellationToken.None);
         var left = Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));

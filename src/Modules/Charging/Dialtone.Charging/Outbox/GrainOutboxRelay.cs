@@ -206,8 +206,8 @@ internal sealed partial class GrainOutboxRelay(
             }
         }
 
-        var (count, oldest) = await dialect.OutboxDepthAsync(cancellationToken);
-        GrainOutboxMetrics.Observe(count, oldest is { } made ? clock.GetUtcNow() - made : TimeSpan.Zero, await dialect.CountDeadLettersAsync(cancellationToken));
+        var (count, oldest, dead) = await dialect.OutboxDepthAsync(cancellationToken);
+        GrainOutboxMetrics.Observe(count, oldest is { } made ? clock.GetUtcNow() - made : TimeSpan.Zero, dead);
         return !failed && (deadLettered || batch.Count == settings.BatchSize);
     }
 

@@ -85,16 +85,17 @@ internal abstract partial class GrainStateDialect
     public Task CountOutboxFailureAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
         ExecuteOnSequencesAsync($"UPDATE {OutboxTable} SET attempts = attempts + 1 WHERE seq IN ", sequences, cancellationToken);
 
-    /// <summary>How many entries wait, and when the oldest was made (null when none).</summary>
-    public async Task<(long Count, DateTimeOffset? Oldest)> OutboxDepthAsync(CancellationToken cancellationToken)
+    /// <summary>How many entries wait, when the oldest was made (null when none), and how many dead letters wait: one query a relay pass.</summary>
+    public async Task<(long Count, DateTimeOffset? Oldest, long DeadLetters)> OutboxDepthAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*), min(created_at) FROM {OutboxTable}";
+        command.CommandText = $"SELECT (SELECT count(*) FROM {OutboxTable}), (SELECT min(created_at) FROM {OutboxTable}), (SELECT count(*) FROM {DeadLetterTable})";
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var count = reader.GetInt64(0);
-        return (count, await reader.IsDBNullAsync(1, cancellationToken) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
+        var oldest = await reader.IsDBNullAsync(1, cancellationToken) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+        return (count, oldest, reader.GetInt64(2));
     }
 
     private async Task ExecuteOnSequencesAsync(string statement, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
