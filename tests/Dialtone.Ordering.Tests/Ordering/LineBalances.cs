@@ -69,6 +69,9 @@ public sealed class LineBalances
         Assert.All(projected, bucket => Assert.Subset(new HashSet<string> { "@type", "href", "id", "remainingValue" }, bucket!.AsObject().Select(pair => pair.Key).ToHashSet()));
         Assert.Contains(projected, bucket => bucket!["remainingValue"] is not null);
         Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/bucket?product.id={line}&fields=secret")).StatusCode);
+        var one = await customer.GetJsonAsync($"{Api}/bucket/{money.Id()}?fields=remainingValue");
+        Assert.Equal(["@type", "href", "id", "remainingValue"], one.Select(pair => pair.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/bucket/{money.Id()}?fields=secret")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await customer.GetAsync($"{Api}/topupBalance?product.id={line}&limit=0")).StatusCode);
 
         var listed = await customer.GetJsonArrayAsync($"{Api}/topupBalance?product.id={line}");

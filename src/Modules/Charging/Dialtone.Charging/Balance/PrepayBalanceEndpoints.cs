@@ -50,12 +50,12 @@ internal static class PrepayBalanceEndpoints
 
                 var line = await VisibleLineAsync(http, inventory, productId, ct, ("bucket", id));
                 var bucket = BalanceViews.BucketsOf(balance, line.Id, Base(http, options), await PoolOfAsync(grains, line)).FirstOrDefault(b => b.Id == id) ?? throw TmfProblemException.NotFound("bucket", id);
-                return Results.Json(bucket, TmfJson.Options);
+                return OneResult(http, bucket);
             })
             .WithName("retrieveBucket")
             .WithSummary("One bucket of a line")
             .Produces<Bucket>()
-            .ProducesTmfErrors(401, 403, 404);
+            .ProducesTmfErrors(400, 401, 403, 404);
 
         group.MapGet("/topupBalance", async (HttpContext http, IGrainFactory grains, IProductInventory inventory, IOptions<DialtoneOptions> options, CancellationToken ct) =>
             {
@@ -75,12 +75,12 @@ internal static class PrepayBalanceEndpoints
                 var record = (await grains.GetGrain<IChargingAccountGrain>(account).TopUpsAsync()).FirstOrDefault(r => r.Id == id)
                              ?? throw TmfProblemException.NotFound("topupBalance", id);
                 await VisibleLineAsync(http, inventory, record.ProductId, ct, ("topupBalance", id));
-                return Results.Json(BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare), TmfJson.Options);
+                return OneResult(http, BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare));
             })
             .WithName("retrieveTopupBalance")
             .WithSummary("One top-up")
             .Produces<TopupBalance>()
-            .ProducesTmfErrors(401, 403, 404);
+            .ProducesTmfErrors(400, 401, 403, 404);
 
         group.MapPost("/topupBalance", TopUps.CreateAsync)
             .WithName("createTopupBalance")
@@ -109,20 +109,29 @@ internal static class PrepayBalanceEndpoints
     private static IResult ListResult<T>(HttpContext http, IReadOnlyList<T> items)
     {
         var (offset, limit) = TmfListQuery.ParsePaging(http.Request.Query);
-        var page = items.Skip(offset).Take(limit).Select(item => TmfRepresentation.ToJsonObject(item)).ToList();
-        if (TmfListQuery.ParseFields(http.Request.Query, Attributes<T>.Names, typeof(T).Name) is { } fields)
+        var fields = TmfListQuery.ParseFields(http.Request.Query, Attributes<T>.Names, typeof(T).Name);
+        var page = items.Skip(offset).Take(limit).Select(item => Project(item, fields)).ToList();
+        var status = TmfResourceEndpoints.WriteListHeaders(http.Response, offset, page.Count, items.Count);
+        return Results.Json(new JsonArray([.. page]), TmfJson.Options, statusCode: status);
+    }
+
+    /// <summary>One resource, with <c>fields</c> applied as in lists.</summary>
+    private static IResult OneResult<T>(HttpContext http, T item) =>
+        Results.Json(Project(item, TmfListQuery.ParseFields(http.Request.Query, Attributes<T>.Names, typeof(T).Name)), TmfJson.Options);
+
+    /// <summary>The representation with only the named top-level attributes besides <c>id</c>, <c>href</c> and <c>@type</c> (all when none are named).</summary>
+    private static JsonObject Project<T>(T item, HashSet<string>? fields)
+    {
+        var json = TmfRepresentation.ToJsonObject(item);
+        if (fields is not null)
         {
-            foreach (var item in page)
+            foreach (var name in json.Select(pair => pair.Key).Where(name => name is not ("id" or "href" or "@type") && !fields.Contains(name)).ToList())
             {
-                foreach (var name in item.Select(pair => pair.Key).Where(name => name is not ("id" or "href" or "@type") && !fields.Contains(name)).ToList())
-                {
-                    item.Remove(name);
-                }
+                json.Remove(name);
             }
         }
 
-        var status = TmfResourceEndpoints.WriteListHeaders(http.Response, offset, page.Count, items.Count);
-        return Results.Json(new JsonArray([.. page]), TmfJson.Options, statusCode: status);
+        return json;
     }
 
     /// <summary>A list representation's top-level attribute names, read once per type.</summary>
