@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dialtone.Charging.Grains;
 using Dialtone.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialtone.Charging.Tests.Nchf;
@@ -81,6 +82,45 @@ public sealed class Notifications(DialtoneApps apps) : IClassFixture<DialtoneApp
         await Task.Delay(300);
         Assert.Single(consumer.Received);
         Assert.Equal(10m, (await grain.BalanceAsync())!.Credit);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ANotificationGoesOnlyToAHostThatIsStillAllowedWhenItIsSent(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var imsi = NewImsi();
+        var account = await Smf.OpenAccountAsync(app, imsi, dataMb: 100);
+        using var smf = Smf.Client(app);
+        await using var consumer = await CallbackListener.StartAsync();
+        await CreateAsync(smf, imsi, consumer.Url, chargingId: 4);
+
+        // The operator takes the consumer's host off the list (a configuration reload) while its session is open: the
+        // add-on's REAUTHORIZATION is not sent to it, nor later.
+        var configuration = (IConfigurationRoot)app.Services.GetRequiredService<IConfiguration>();
+        const string Allowed = "Dialtone:Charging:AllowedNotifyHosts:0";
+        configuration[Allowed] = "smf.operator.example";
+        configuration.Reload();
+        try
+        {
+            await Smf.ChangeAsync(app, account, new AccountChange("order-2/boost", AccountChangeKind.AddAllowances, "boost", app.Clock.GetUtcNow(),
+                Allowances: [new AllowanceTerms("boost/dataAllowance", "addOn", "octet", 500 * Smf.Mb, [Smf.DataGroup], "home", "none", false, 5, null)]));
+            var refused = Smf.Request(imsi, 1, requestMb: 10, chargingId: 5);
+            refused["notifyUri"] = consumer.Url;
+            Assert.Equal(HttpStatusCode.BadRequest, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata", refused)).Status);
+        }
+        finally
+        {
+            configuration[Allowed] = "127.0.0.1";
+            configuration.Reload();
+        }
+
+        // Back on the list, the next change reaches it: the only notification it ever got is this one (the bar's abort).
+        await Smf.ChangeAsync(app, account, new AccountChange("order-3/bar", AccountChangeKind.Suspend, "line", app.Clock.GetUtcNow()));
+        var heard = Assert.Single(await consumer.WaitForAsync(1));
+        Assert.Equal("ABORT_CHARGING", JsonNode.Parse(heard.Body)!["notificationType"]!.GetValue<string>());
+        await Task.Delay(300);
+        Assert.Equal(1, consumer.Attempts);
     }
 
     private static async Task<string> CreateAsync(HttpClient smf, string imsi, string notifyUri, long chargingId)

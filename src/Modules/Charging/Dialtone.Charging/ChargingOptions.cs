@@ -68,7 +68,9 @@ public sealed class ChargingOptions
     /// <summary>
     /// Hosts a charging session's <c>notifyUri</c> may name (the SMFs and other consumers of the core network; <c>*</c>
     /// allows any): a create naming another host is refused, so a consumer cannot aim Dialtone's notifications at the
-    /// operator's internal network (SSRF). None by default; Development allows localhost and 127.0.0.1.
+    /// operator's internal network (SSRF), and a notification is sent only while its host is still on the list (read at
+    /// each create and each send, so a configuration reload takes effect at once). None by default; Development allows
+    /// localhost and 127.0.0.1.
     /// </summary>
     public List<string> AllowedNotifyHosts { get; set; } = [];
 }

@@ -75,7 +75,8 @@ internal static partial class NchfEndpoints
         try
         {
             var request = await NchfRequests.ReadAsync(context.Request, settings.MaxRequestBytes, context.RequestAborted);
-            var call = NchfRequests.ToCall(operation, reference, request, settings.AllowedNotifyHosts);
+            // The list as configured now (it follows a configuration reload), as the notifier reads it when sending.
+            var call = NchfRequests.ToCall(operation, reference, request, services.GetRequiredService<IOptionsMonitor<ChargingOptions>>().CurrentValue.AllowedNotifyHosts);
             var grains = services.GetRequiredService<IGrainFactory>();
             Guid account;
             if (operation == ChargingOperation.Create)

@@ -43,7 +43,7 @@ internal sealed record ReauthorizationDetails([property: JsonPropertyName("ratin
 /// queue lives in memory: notifications queued when the process dies are lost, like ones given up. The consumer's
 /// answer 2xx is success; 404 means it no longer knows the session (it is done with it).
 /// </summary>
-internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<ChargingOptions> options, ILogger<NchfNotifier> logger)
+internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptionsMonitor<ChargingOptions> options, ILogger<NchfNotifier> logger)
     : BackgroundService, IGrainOutboxHandler
 {
     public const string HttpClientName = "nchf-notify";
@@ -83,9 +83,9 @@ internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptions<
 
     private async Task SendAsync(NchfNotification notification, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        // Checked again at sending: a session opened before its host left the list (or before the list existed) must not
-        // reach it now.
+        var settings = options.CurrentValue;
+        // Checked again at sending, against the list as configured now (it follows a configuration reload): a session
+        // opened before its host left the list (or before the list existed) must not reach it now.
         if (!OutboundHosts.Allows(settings.AllowedNotifyHosts, notification.NotifyUri))
         {
             Abandoned.Add(1);
