@@ -30,6 +30,7 @@ public static class PartiesModule
         services.AddSingleton<CustomerRules>();
         services.AddScoped<SignUpCommand>();
         services.AddScoped<IPartyDirectory, PartyDirectory>();
+        services.AddScoped<ICustomerRecords, CustomerRecords>();
         services.AddScoped<ICustomerBatchImport, Features.Import.CustomerBatchImport>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, Features.SelfService.PartiesPersonalData>();
 
