@@ -1,5 +1,9 @@
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.BillHistory;
 using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Features.PlanMappings;
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Handlers;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Platform;
 using Dialtone.Platform.Persistence;
@@ -7,12 +11,16 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wolverine;
+using Wolverine.ErrorHandling;
 
 namespace Dialtone.Legacy;
 
-/// <summary>The anti-corruption layer in front of the legacy system of record (issue 6), so far its bulk import: its two doors.</summary>
+/// <summary>The anti-corruption layer in front of the legacy system of record (issue 6): bulk import, bill history read-through, propagation of changes. Its two doors.</summary>
 public static class LegacyModule
 {
+    public const string PropagationQueue = "legacy-propagation";
+
     public static IServiceCollection AddLegacy(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LegacyOptions>().Bind(configuration.GetSection("Dialtone:Legacy"))
@@ -32,6 +40,27 @@ public static class LegacyModule
         services.AddHttpClient(nameof(ImportJobRunner), client => client.Timeout = TimeSpan.FromMinutes(10));
         services.AddSingleton<ImportJobRunner>();
         services.AddHostedService(provider => provider.GetRequiredService<ImportJobRunner>());
+
+        LegacyResilience.Register(services);
+        services.AddScoped<LegacyChangeDelivery>();
+        services.AddScoped<Platform.PersonalData.IPersonalDataHolder, LegacyPersonalData>();
+        services.AddHostedService<LegacyPropagationMonitor>();
+        var propagation = configuration.GetSection("Dialtone:Legacy:Propagation").Get<LegacyPropagationOptions>() ?? new LegacyPropagationOptions();
+        services.ConfigureWolverine(options =>
+        {
+            options.Discovery.IncludeAssembly(typeof(LegacyModule).Assembly);
+            // Changes of one person are delivered one at a time (a shared partition); different people in parallel.
+            options.MessagePartitioning
+                .ByMessage<PropagateLegacyChange>(m => m.PartyId)
+                .PublishToPartitionedLocalMessaging(PropagationQueue, 4, topology =>
+                {
+                    topology.Message<PropagateLegacyChange>();
+                    topology.ConfigureQueues(queue => queue.UseDurableInbox());
+                });
+            // Rescheduled, not retried in place: a waiting change does not hold up others, and the order of deliveries
+            // does not matter since each sends the current state. The delivery counts refusals and dead-letters itself.
+            options.Policies.OnException<LegacyDeliveryDeferredException>().ScheduleRetryIndefinitely([.. propagation.EffectiveRetryDelays]);
+        });
         return services;
     }
 
@@ -42,6 +71,8 @@ public static class LegacyModule
         services.GetRequiredService<ModuleDatabases>().Add(database.ContextFor<SqliteLegacyDbContext, PostgresLegacyDbContext>());
         endpoints.MapImportJobs();
         endpoints.MapPlanMappings();
+        endpoints.MapBillHistory();
+        endpoints.MapPropagation();
         return endpoints;
     }
 }

@@ -1,12 +1,14 @@
+using Dialtone.Legacy.Features.BillHistory;
 using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Features.PlanMappings;
+using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Dialtone.Legacy.Persistence;
 
-/// <summary>The anti-corruption layer's own state (import jobs, their error reports, the plan-code mapping): <c>legacy_*</c> tables on SQLite, schema <c>legacy</c> on PostgreSQL.</summary>
+/// <summary>The anti-corruption layer's own state (import jobs, their error reports, the plan-code mapping, the bill history cache, changes on their way to legacy): <c>legacy_*</c> tables on SQLite, schema <c>legacy</c> on PostgreSQL.</summary>
 internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbContext(options)
 {
     public const string ModuleName = "legacy";
@@ -18,6 +20,14 @@ internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbCont
     public DbSet<ImportJobIssue> ImportJobIssues => Set<ImportJobIssue>();
 
     public DbSet<PlanMapping> PlanMappings => Set<PlanMapping>();
+
+    public DbSet<BillHistoryCacheEntry> BillHistoryCache => Set<BillHistoryCacheEntry>();
+
+    public DbSet<LegacyChange> Changes => Set<LegacyChange>();
+
+    public DbSet<LegacySyncState> SyncStates => Set<LegacySyncState>();
+
+    public DbSet<LegacyConflict> Conflicts => Set<LegacyConflict>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -51,6 +61,44 @@ internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbCont
         mapping.Property(m => m.LegacyPlanCode).HasMaxLength(32);
         mapping.Property(m => m.ProductOfferingId).HasMaxLength(64);
         mapping.Property(m => m.UpdatedBy).HasMaxLength(300);
+
+        var bills = modelBuilder.Entity<BillHistoryCacheEntry>();
+        bills.ToTable("bill_history_cache");
+        bills.HasKey(b => b.CustomerId);
+        bills.Property(b => b.CustomerId).HasMaxLength(64);
+
+        var change = modelBuilder.Entity<LegacyChange>();
+        change.ToTable("changes");
+        change.HasKey(c => c.Id);
+        change.Property(c => c.Id).HasMaxLength(64);
+        change.Property(c => c.PartyId).HasMaxLength(64);
+        change.Property(c => c.Kind).HasMaxLength(16);
+        change.Property(c => c.LegacyCustomerIds).HasMaxLength(500);
+        change.Property(c => c.State).HasMaxLength(16);
+        change.Property(c => c.TraceParent).HasMaxLength(64);
+        change.Property(c => c.LastError).HasMaxLength(300);
+        change.Ignore(c => c.LegacyIds);
+        change.Ignore(c => c.TraceId);
+        change.HasIndex(c => new { c.State, c.ChangedAt });
+        change.HasIndex(c => c.PartyId);
+
+        var sync = modelBuilder.Entity<LegacySyncState>();
+        sync.ToTable("sync_states");
+        sync.HasKey(s => s.LegacyCustomerId);
+        sync.Property(s => s.LegacyCustomerId).HasMaxLength(32);
+        sync.Property(s => s.FieldHashes).HasMaxLength(1000);
+
+        var conflict = modelBuilder.Entity<LegacyConflict>();
+        conflict.ToTable("conflicts");
+        conflict.HasKey(c => c.Id);
+        conflict.Property(c => c.Id).HasMaxLength(64);
+        conflict.Property(c => c.ChangeId).HasMaxLength(64);
+        conflict.Property(c => c.PartyId).HasMaxLength(64);
+        conflict.Property(c => c.LegacyCustomerId).HasMaxLength(32);
+        conflict.Property(c => c.Field).HasMaxLength(16);
+        conflict.Property(c => c.Resolution).HasMaxLength(32);
+        conflict.HasIndex(c => c.DetectedAt);
+        conflict.HasIndex(c => c.PartyId);
     }
 }
 

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Dialtone.Legacy.Adapter;
+
+/// <summary>
+/// The legacy system's customer service (SOAP 1.1, tools/LegacySim/README.md) as a typed HttpClient behind the
+/// resilience pipeline of <see cref="LegacyResilience"/>. Legacy's envelopes, codes and formats stop here: callers get
+/// records, a <see cref="LegacyFaultException"/> when legacy refused, or a <see cref="LegacyUnavailableException"/> when
+/// it could not be reached (down, timing out, or the circuit is open). Every call carries the W3C <c>traceparent</c>
+/// of the change or request that caused it.
+/// </summary>
+internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOptions> options)
+{
+    public static readonly XNamespace Soap = "http://schemas.xmlsoap.org/soap/envelope/";
+    public static readonly XNamespace Crm = "urn:dialtone:legacysim:crm:1";
+
+    public async Task<LegacyCustomer> GetCustomerAsync(string customerId, string? traceparent, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync("GetCustomer", traceparent, write: false, [("CustomerId", customerId)], cancellationToken);
+        var customer = answer.Element(Crm + "Customer") ?? throw new LegacyUnavailableException("GetCustomer answered no Customer.");
+        return new LegacyCustomer(
+            Field(customer, "CustomerId") ?? customerId,
+            long.Parse(Field(customer, "Version") ?? "0", CultureInfo.InvariantCulture),
+            Field(customer, "Status"),
+            Field(customer, "Email"),
+            Field(customer, "Phone"),
+            Field(customer, "Address"),
+            [.. customer.Descendants(Crm + "Account").Select(a => Field(a, "AccountId")).OfType<string>()]);
+    }
+
+    public async Task<IReadOnlyList<LegacyBill>> GetBillHistoryAsync(string accountId, string? traceparent, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync("GetBillHistory", traceparent, write: false, [("AccountId", accountId)], cancellationToken);
+        return [.. answer.Descendants(Crm + "Bill").Select(b => new LegacyBill(
+            Field(b, "BillId") ?? "",
+            accountId,
+            Date(Field(b, "BillDate")),
+            Date(Field(b, "PeriodFrom")),
+            Date(Field(b, "PeriodTo")),
+            Date(Field(b, "DueDate")),
+            decimal.Parse(Field(b, "Amount") ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture),
+            Field(b, "Currency") ?? "EUR",
+            Field(b, "Status") ?? ""))];
+    }
+
+    /// <summary>A write (<c>UpdateContact</c>, <c>UpdateAddress</c>, <c>ChangeStatus</c>, <c>EraseCustomer</c>) at the version read; answers the record's new version.</summary>
+    public async Task<long> WriteAsync(string operation, string customerId, long expectedVersion, IReadOnlyList<(string Name, string? Value)> fields, string? traceparent, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync(operation, traceparent, write: true,
+            [("CustomerId", customerId), ("ExpectedVersion", expectedVersion.ToString(CultureInfo.InvariantCulture)), .. fields], cancellationToken);
+        return long.Parse(Field(answer, "NewVersion") ?? throw new LegacyUnavailableException($"{operation} answered no NewVersion."), CultureInfo.InvariantCulture);
+    }
+
+    private async Task<XElement> CallAsync(string operation, string? traceparent, bool write, IReadOnlyList<(string Name, string? Value)> fields, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var header = write
+            ? new XElement(Soap + "Header", new XElement(Crm + "Caller", new XElement(Crm + "System", settings.CallerSystem), new XElement(Crm + "User", settings.CallerUser)))
+            : null;
+        var envelope = new XElement(Soap + "Envelope", new XAttribute(XNamespace.Xmlns + "soap", Soap.NamespaceName), new XAttribute(XNamespace.Xmlns + "crm", Crm.NamespaceName),
+            header,
+            new XElement(Soap + "Body", new XElement(Crm + operation, fields.Where(f => f.Value is not null).Select(f => new XElement(Crm + f.Name, f.Value)))));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "legacy/CustomerService")
+        {
+            Content = new StringContent(envelope.ToString(SaveOptions.DisableFormatting), Encoding.UTF8, "text/xml"),
+        };
+        request.Headers.Add("SOAPAction", "\"\"");
+        if (traceparent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new LegacyUnavailableException($"{operation}: {e.GetType().Name}", e);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            XElement body;
+            try
+            {
+                body = Parse(text).Root?.Element(Soap + "Body")?.Elements().FirstOrDefault() ?? throw new XmlException("No SOAP Body.");
+            }
+            catch (XmlException)
+            {
+                throw new LegacyUnavailableException($"{operation}: HTTP {(int)response.StatusCode} without a SOAP answer.");
+            }
+
+            if (body.Name == Soap + "Fault")
+            {
+                throw LegacyFaultException.From(operation, body);
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new LegacyUnavailableException($"{operation}: HTTP {(int)response.StatusCode}.");
+            }
+
+            return body;
+        }
+    }
+
+    /// <summary>Whether an answer is worth trying again: no answer, a 5xx other than a SOAP fault, or a <c>soap:Server</c> fault (legacy busy, record locked).</summary>
+    public static async ValueTask<bool> IsTransientAsync(HttpResponseMessage? response, Exception? exception)
+    {
+        if (exception is not null)
+        {
+            return exception is HttpRequestException or TimeoutRejectedException;
+        }
+
+        if (response is null || (int)response.StatusCode < 500)
+        {
+            return false;
+        }
+
+        if (response.StatusCode != HttpStatusCode.InternalServerError)
+        {
+            return true;
+        }
+
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            var fault = Parse(text).Root?.Element(Soap + "Body")?.Element(Soap + "Fault");
+            return fault is null || fault.Element("faultcode")?.Value.EndsWith(":Server", StringComparison.Ordinal) == true;
+        }
+        catch (XmlException)
+        {
+            return true;
+        }
+    }
+
+    private static XDocument Parse(string text)
+    {
+        using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 16 * 1024 * 1024 });
+        return XDocument.Load(reader);
+    }
+
+    private static string? Field(XElement element, string name) => element.Element(Crm + name)?.Value;
+
+    private static DateOnly? Date(string? value) =>
+        DateOnly.TryParse(value?.Length > 10 ? value[..10] : value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+}
+
+/// <summary>A legacy customer record as the adapter needs it (a left-out element is null).</summary>
+internal sealed record LegacyCustomer(string CustomerId, long Version, string? Status, string? Email, string? Phone, string? Address, IReadOnlyList<string> AccountIds);
+
+/// <summary>One bill of legacy's bill history.</summary>
+internal sealed record LegacyBill(string BillId, string AccountId, DateOnly? BillDate, DateOnly? PeriodFrom, DateOnly? PeriodTo, DateOnly? DueDate, decimal Amount, string Currency, string Status);
+
+/// <summary>Legacy answered with a SOAP fault: <see cref="Retryable"/> for <c>soap:Server</c> (busy, locked), final for <c>soap:Client</c>.</summary>
+internal sealed class LegacyFaultException(string operation, string code, string name, bool retryable, long? currentVersion)
+    : Exception($"{operation}: {code} {name}")
+{
+    public const string VersionConflict = "E1041";
+    public const string RecordErased = "E1043";
+
+    public string Code { get; } = code;
+
+    public string Name { get; } = name;
+
+    public bool Retryable { get; } = retryable;
+
+    public long? CurrentVersion { get; } = currentVersion;
+
+    public static LegacyFaultException From(string operation, XElement fault)
+    {
+        var error = fault.Element("detail")?.Element(LegacyCustomerService.Crm + "LegacyError");
+        string? Part(string name) => error?.Element(LegacyCustomerService.Crm + name)?.Value;
+        var version = long.TryParse(Part("CurrentVersion"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var current) ? current : (long?)null;
+        return new LegacyFaultException(operation, Part("Code") ?? "E????", Part("Name") ?? "UNKNOWN",
+            fault.Element("faultcode")?.Value.EndsWith(":Server", StringComparison.Ordinal) == true, version);
+    }
+}
+
+/// <summary>Legacy could not be reached, did not answer in time, or its circuit is open: try again later.</summary>
+internal sealed class LegacyUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

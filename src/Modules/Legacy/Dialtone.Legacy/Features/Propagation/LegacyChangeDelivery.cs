@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Handlers;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Parties.Contracts;
+using Dialtone.Platform.PersonalData;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Legacy.Features.Propagation;
+
+/// <summary>
+/// Sends a person's <b>current</b> state to each of their legacy records, whatever the change that asked for it: a
+/// retried or replayed older change therefore cannot bring back an older value. Each record is read first
+/// (<c>GetCustomer</c>) and written with its version (<c>ExpectedVersion</c>); a version conflict means legacy changed
+/// in between, so it is read again and the writes re-planned. The master rule (ADR 0017): after migration Dialtone
+/// masters email, phone, address and customer status, so Dialtone's value wins; when legacy's users had changed one
+/// of them since Dialtone's last write, the overwritten legacy value is reported (encrypted) in the conflicts.
+/// </summary>
+internal sealed partial class LegacyChangeDelivery(
+    LegacyDbContext db, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector, IOptions<LegacyOptions> options,
+    TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
+{
+    private const int MaxRereads = 5;
+
+    public async Task DeliverAsync(string changeId, CancellationToken cancellationToken)
+    {
+        var change = await db.Changes.FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
+        if (change is null || change.State != LegacyChangeStates.Pending)
+        {
+            return;
+        }
+
+        try
+        {
+            var record = await records.FindByPartyAsync(change.PartyId, cancellationToken);
+            var desired = record is null || record.Erased ? null : record;
+            var legacyIds = record is { SourceIds.Count: > 0 } ? record.SourceIds : change.LegacyIds;
+            var writes = 0;
+            foreach (var legacyId in legacyIds)
+            {
+                writes += await SynchronizeAsync(change, legacyId, desired, cancellationToken);
+            }
+
+            change.State = LegacyChangeStates.Delivered;
+            change.DeliveredAt = clock.GetUtcNow();
+            change.LastError = null;
+            await db.SaveChangesAsync(cancellationToken);
+            LegacyMetrics.Delivered.Add(1);
+            LogDelivered(logger, change.Id, change.Kind, writes, change.TraceId);
+        }
+        catch (LegacyUnavailableException e)
+        {
+            change.LastError = Truncate("unavailable: " + e.Message);
+            await db.SaveChangesAsync(CancellationToken.None);
+            LogDeferred(logger, change.Id, change.LastError, change.TraceId);
+            throw new LegacyDeliveryDeferredException(change.LastError);
+        }
+        catch (LegacyFaultException e) when (e.Retryable)
+        {
+            await RefusedAsync(change, $"{e.Code} {e.Name}");
+        }
+        catch (LegacyFaultException e)
+        {
+            await DeadLetterAsync(change, $"{e.Code} {e.Name}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not LegacyDeliveryDeferredException and not DbUpdateException)
+        {
+            await RefusedAsync(change, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Brings one legacy record to the person's current state; answers the number of writes it took.</summary>
+    private async Task<int> SynchronizeAsync(LegacyChange change, string legacyId, CustomerRecord? desired, CancellationToken cancellationToken)
+    {
+        var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken);
+        if (state is null)
+        {
+            state = new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1 };
+            db.SyncStates.Add(state);
+        }
+
+        var writes = 0;
+        for (var round = 0; round < MaxRereads; round++)
+        {
+            var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (LegacyFields.IsErased(current.Status))
+            {
+                state.LastVersion = current.Version;
+                state.UpdatedAt = now;
+                return writes;
+            }
+
+            var plan = desired is null ? LegacyFields.ErasurePlan : LegacyFields.Plan(desired, current);
+            var known = JsonSerializer.Deserialize<Dictionary<string, string>>(state.FieldHashes) ?? [];
+            var legacyNow = LegacyFields.Current(current);
+            foreach (var (field, legacyValue) in plan.Overwrites)
+            {
+                // Reported only when legacy's users changed the field since Dialtone last wrote or saw it.
+                var value = legacyNow.All.First(f => f.Field == field).Value;
+                if (!known.TryGetValue(field, out var hash) || hash == HashOf(value))
+                {
+                    continue;
+                }
+
+                db.Conflicts.Add(new LegacyConflict
+                {
+                    Id = Guid.CreateVersion7(now).ToString(),
+                    ChangeId = change.Id,
+                    PartyId = change.PartyId,
+                    LegacyCustomerId = legacyId,
+                    Field = field,
+                    ProtectedLegacyValue = legacyValue is null ? null : protector.Protect(legacyValue),
+                    LegacyVersion = current.Version,
+                    DetectedAt = now,
+                });
+                LegacyMetrics.Conflicts.Add(1);
+                LogConflict(logger, change.Id, legacyId, field, current.Version, state.LastVersion, change.TraceId);
+            }
+
+            // Legacy's edits have been seen (and reported): a retry of this delivery must not report them again.
+            state.LastVersion = current.Version;
+            state.UpdatedAt = now;
+            state.FieldHashes = HashesOf(legacyNow);
+            var version = current.Version;
+            try
+            {
+                foreach (var (operation, fields) in plan.Writes)
+                {
+                    version = await legacy.WriteAsync(operation, legacyId, version, fields, change.TraceParent, cancellationToken);
+                    state.LastVersion = version;
+                    writes++;
+                }
+
+                if (desired is not null)
+                {
+                    var wanted = LegacyFields.Desired(desired);
+                    state.FieldHashes = HashesOf(wanted with { Status = wanted.Status ?? legacyNow.Status });
+                }
+
+                return writes;
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.VersionConflict)
+            {
+                LogReread(logger, change.Id, legacyId, version, e.CurrentVersion, change.TraceId);
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordErased)
+            {
+                return writes;
+            }
+        }
+
+        throw new LegacyFaultException("propagation", LegacyFaultException.VersionConflict, "VERSION_CONFLICT", retryable: true, null);
+    }
+
+    private async Task RefusedAsync(LegacyChange change, string reason)
+    {
+        change.Attempts++;
+        change.LastError = Truncate(reason);
+        if (change.Attempts >= options.Value.Propagation.MaxAttempts)
+        {
+            await DeadLetterAsync(change, reason);
+            return;
+        }
+
+        await db.SaveChangesAsync(CancellationToken.None);
+        LogDeferred(logger, change.Id, change.LastError, change.TraceId);
+        throw new LegacyDeliveryDeferredException(change.LastError);
+    }
+
+    private async Task DeadLetterAsync(LegacyChange change, string reason)
+    {
+        change.State = LegacyChangeStates.DeadLettered;
+        change.DeadLetteredAt = clock.GetUtcNow();
+        change.LastError = Truncate(reason);
+        await db.SaveChangesAsync(CancellationToken.None);
+        LegacyMetrics.DeadLettered.Add(1);
+        LogDeadLettered(logger, change.Id, change.Attempts, change.LastError, change.TraceId);
+    }
+
+    private string HashOf(string? value) => protector.Hash(value ?? "");
+
+    private string HashesOf(LegacyFieldValues values) =>
+        JsonSerializer.Serialize(values.All.ToDictionary(f => f.Field, f => HashOf(f.Value)));
+
+    private static string Truncate(string value) => value.Length <= 300 ? value : value[..300];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) delivered with {Writes} writes, trace {TraceId}")]
+    private static partial void LogDelivered(ILogger logger, string changeId, string kind, int writes, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} deferred: {Reason}, trace {TraceId}")]
+    private static partial void LogDeferred(ILogger logger, string changeId, string reason, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy change {ChangeId} dead-lettered after {Attempts} refused attempts: {Reason}, trace {TraceId}")]
+    private static partial void LogDeadLettered(ILogger logger, string changeId, int attempts, string reason, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy change {ChangeId}: legacy record {LegacyCustomerId} field {Field} was edited in legacy (version {Version}, Dialtone wrote {LastVersion}); Dialtone's value wins, the overwritten one is reported, trace {TraceId}")]
+    private static partial void LogConflict(ILogger logger, string changeId, string legacyCustomerId, string field, long version, long lastVersion, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} changed under version {Version} (now {CurrentVersion}); reading it again, trace {TraceId}")]
+    private static partial void LogReread(ILogger logger, string changeId, string legacyCustomerId, long version, long? currentVersion, string? traceId);
+}

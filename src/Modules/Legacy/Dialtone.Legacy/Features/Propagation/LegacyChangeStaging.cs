@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Dialtone.Legacy.Handlers;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Parties.Contracts;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wolverine.EntityFrameworkCore;
+
+namespace Dialtone.Legacy.Features.Propagation;
+
+/// <summary>Stages changes for legacy: the change row and its delivery message, committed together.</summary>
+internal static class LegacyChangeStaging
+{
+    /// <summary>Records a change and its delivery message in one transaction of the legacy module's outbox.</summary>
+    internal static async Task<string> StageAsync(IServiceProvider services, string partyId, string kind, IReadOnlyList<string> legacyIds, string? traceparent,
+        TimeProvider clock, CancellationToken cancellationToken, bool awaitingErasure = false)
+    {
+        var outbox = services.GetRequiredService<IDbContextOutbox<LegacyDbContext>>();
+        var now = clock.GetUtcNow();
+        var change = new LegacyChange
+        {
+            Id = Guid.CreateVersion7(now).ToString(),
+            PartyId = partyId,
+            Kind = kind,
+            LegacyCustomerIds = string.Join(',', legacyIds),
+            TraceParent = traceparent,
+            ChangedAt = now,
+            State = awaitingErasure ? LegacyChangeStates.AwaitingErasure : LegacyChangeStates.Pending,
+        };
+        outbox.DbContext.Changes.Add(change);
+        if (!awaitingErasure)
+        {
+            await outbox.PublishAsync(new PropagateLegacyChange(change.Id, partyId));
+        }
+
+        await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
+        return change.Id;
+    }
+
+    /// <summary>A <c>traceparent</c> continuing the trace of the change (a new span id: the legacy call is a child of the change).</summary>
+    internal static string? TraceParentOf(string? traceId) =>
+        traceId is { Length: 32 } && traceId.All(char.IsAsciiHexDigitLower)
+            ? $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01"
+            : null;
+}
+
+/// <summary>
+/// The legacy module in a GDPR erasure: it runs before the parties module pseudonymises the person (whose legacy ids
+/// go with it) and stages the erasure for legacy, released by <see cref="PersonalDataErasedHandler"/> once the parties
+/// module has erased; the delivery erases in legacy only if Dialtone did erase (current state). The
+/// cached bill history and the conflict reports of the person are deleted.
+/// </summary>
+internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerRecords records, TimeProvider clock) : IPersonalDataHolder
+{
+    public string Module => LegacyDbContext.ModuleName;
+
+    public int ErasureOrder => -10;
+
+    public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        return new JsonObject
+        {
+            ["changesForLegacy"] = await db.Changes.CountAsync(c => c.PartyId == subject.PartyId, cancellationToken),
+            ["conflictReports"] = await db.Conflicts.CountAsync(c => c.PartyId == subject.PartyId, cancellationToken),
+        };
+    }
+
+    public Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public async Task EraseAsync(DataSubject subject, TmfWriteContext context, CancellationToken cancellationToken)
+    {
+        var record = await records.FindByPartyAsync(subject.PartyId, cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        await db.Conflicts.Where(c => c.PartyId == subject.PartyId).ExecuteDeleteAsync(cancellationToken);
+        if (record?.CustomerId is { } customerId)
+        {
+            await db.BillHistoryCache.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        if (record is { SourceIds.Count: > 0 })
+        {
+            await LegacyChangeStaging.StageAsync(scope.ServiceProvider, subject.PartyId, LegacyChangeKinds.Erasure, record.SourceIds,
+                Activity.Current?.Id is { Length: 55 } id ? id : null, clock, cancellationToken, awaitingErasure: true);
+        }
+    }
+}
+
