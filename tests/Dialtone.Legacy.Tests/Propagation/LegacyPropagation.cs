@@ -57,6 +57,7 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
         var customer = LegacyWorld.Customer(app, person);
         var email = $"outage.{LegacyWorld.NewTraceId()[..6]}@example.org";
 
+        using var meters = new LegacyMeterReadings(app);
         await sim.Legacy.SetFaultsAsync(outage: true);
         try
         {
@@ -70,6 +71,8 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
             var waiting = await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation",
                 s => s["pending"]!.GetValue<int>() == 1 && s["syncLagSeconds"]!.GetValue<double>() > 0 && s["circuit"]!.GetValue<string>() == "open");
             Assert.Equal(0, waiting["deadLetters"]!.GetValue<int>());
+            await meters.WaitForAsync(m => m.Value("dialtone.legacy.sync.lag") > 0 && m.Value("dialtone.legacy.propagation.queue_depth") >= 1
+                                           && m.Value("dialtone.legacy.circuit.state") == 1);
         }
         finally
         {
@@ -80,6 +83,8 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
         Assert.Equal("+4917012345602", legacy.Field("Phone"));
         var status = await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
         Assert.Equal(0, status["deadLetters"]!.GetValue<int>());
+        await meters.WaitForAsync(m => m.Value("dialtone.legacy.sync.lag") == 0 && m.Value("dialtone.legacy.propagation.queue_depth") == 0
+                                       && m.Value("dialtone.legacy.propagation.delivered") >= 1);
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
@@ -160,6 +165,19 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
         Assert.Equal("dialtoneWins", conflict["resolution"]!.GetValue<string>());
         Assert.Equal(person.LegacyId, conflict["legacyCustomerId"]!.GetValue<string>());
         Assert.Empty(app.Errors.Unexpected);
+    }
+
+    [Fact]
+    public async Task ACustomerStatusChangedByAnAgentReachesLegacyAsItsCode()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);
+        var person = (await LegacyWorld.ImportAsync(app))[6];
+        using var suspended = await LegacyWorld.Agent(app).PatchAsync($"/tmf-api/customerManagement/v4/customer/{person.CustomerId}",
+            TmfHttp.Json("{\"status\":\"Suspended\"}", "application/merge-patch+json"));
+        Assert.True(suspended.StatusCode == HttpStatusCode.OK, await suspended.Content.ReadAsStringAsync());
+
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "S");
+        LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public static class LegacyModule
         services.AddHostedService(provider => provider.GetRequiredService<ImportJobRunner>());
 
         LegacyResilience.Register(services);
+        services.AddSingleton<LegacyMetrics>();
         services.AddScoped<LegacyChangeDelivery>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, LegacyPersonalData>();
         services.AddHostedService<LegacyPropagationMonitor>();

@@ -21,7 +21,7 @@ namespace Dialtone.Legacy.Features.Propagation;
 /// </summary>
 internal sealed partial class LegacyChangeDelivery(
     LegacyDbContext db, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector, IOptions<LegacyOptions> options,
-    TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
+    LegacyMetrics metrics, TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
 {
     private const int MaxRereads = 5;
 
@@ -48,7 +48,7 @@ internal sealed partial class LegacyChangeDelivery(
             change.DeliveredAt = clock.GetUtcNow();
             change.LastError = null;
             await db.SaveChangesAsync(cancellationToken);
-            LegacyMetrics.Delivered.Add(1);
+            metrics.Delivered.Add(1);
             LogDelivered(logger, change.Id, change.Kind, writes, change.TraceId);
         }
         catch (LegacyUnavailableException e)
@@ -117,7 +117,7 @@ internal sealed partial class LegacyChangeDelivery(
                     LegacyVersion = current.Version,
                     DetectedAt = now,
                 });
-                LegacyMetrics.Conflicts.Add(1);
+                metrics.Conflicts.Add(1);
                 LogConflict(logger, change.Id, legacyId, field, current.Version, state.LastVersion, change.TraceId);
             }
 
@@ -177,7 +177,7 @@ internal sealed partial class LegacyChangeDelivery(
         change.DeadLetteredAt = clock.GetUtcNow();
         change.LastError = Truncate(reason);
         await db.SaveChangesAsync(CancellationToken.None);
-        LegacyMetrics.DeadLettered.Add(1);
+        metrics.DeadLettered.Add(1);
         LogDeadLettered(logger, change.Id, change.Attempts, change.LastError, change.TraceId);
     }
 

@@ -9,46 +9,47 @@ using Microsoft.Extensions.Options;
 
 namespace Dialtone.Legacy.Features.Propagation;
 
-/// <summary>The <c>Dialtone.Legacy</c> meter: sync lag, queue depth, dead letters, circuit state, and what deliveries did.</summary>
-internal static class LegacyMetrics
+/// <summary>
+/// The <c>Dialtone.Legacy</c> meter: sync lag, queue depth, dead letters, circuit state, and what deliveries did. Made
+/// by the host's <see cref="IMeterFactory"/>, so each host (and each test app in one process) has its own instruments.
+/// </summary>
+internal sealed class LegacyMetrics
 {
-    public static readonly Meter Meter = new("Dialtone.Legacy");
+    public const string MeterName = "Dialtone.Legacy";
 
-    private static long pending;
-    private static double lagSeconds;
-    private static long deadLetters;
-    private static Func<LegacyCircuitState> circuit = () => LegacyCircuitState.Closed;
+    private long pending;
+    private double lagSeconds;
+    private long deadLetters;
 
-    /// <summary>The age of the oldest change legacy has not yet received (0 when none): how far legacy is behind.</summary>
-    public static readonly ObservableGauge<double> SyncLag = Meter.CreateObservableGauge(
-        "dialtone.legacy.sync.lag", () => Volatile.Read(ref lagSeconds), unit: "s", description: "Age of the oldest change not yet propagated to legacy.");
+    public LegacyMetrics(IMeterFactory meters, LegacyCircuit circuit)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("dialtone.legacy.sync.lag", () => Volatile.Read(ref lagSeconds), unit: "s",
+            description: "Age of the oldest change not yet propagated to legacy.");
+        meter.CreateObservableGauge("dialtone.legacy.propagation.queue_depth", () => Interlocked.Read(ref pending), unit: "{change}",
+            description: "Changes waiting to be propagated to legacy.");
+        meter.CreateObservableGauge("dialtone.legacy.propagation.dead_letters", () => Interlocked.Read(ref deadLetters), unit: "{change}",
+            description: "Changes dead-lettered and not replayed.");
+        meter.CreateObservableGauge("dialtone.legacy.circuit.state", () => (int)circuit.State,
+            description: "The legacy client's circuit breaker: 0 closed, 1 open, 2 half-open.");
+        Delivered = meter.CreateCounter<long>("dialtone.legacy.propagation.delivered", unit: "{change}", description: "Changes delivered to legacy.");
+        DeadLettered = meter.CreateCounter<long>("dialtone.legacy.propagation.dead_lettered", unit: "{change}", description: "Changes moved to the dead letters.");
+        Conflicts = meter.CreateCounter<long>("dialtone.legacy.propagation.conflicts", unit: "{field}",
+            description: "Legacy values edited in legacy and overwritten by the master rule.");
+    }
 
-    /// <summary>Changes waiting to be delivered (not dead letters).</summary>
-    public static readonly ObservableGauge<long> QueueDepth = Meter.CreateObservableGauge(
-        "dialtone.legacy.propagation.queue_depth", () => Interlocked.Read(ref pending), unit: "{change}", description: "Changes waiting to be propagated to legacy.");
+    public Counter<long> Delivered { get; }
 
-    /// <summary>Changes in the dead-letter queue, waiting for an operator.</summary>
-    public static readonly ObservableGauge<long> DeadLetterCount = Meter.CreateObservableGauge(
-        "dialtone.legacy.propagation.dead_letters", () => Interlocked.Read(ref deadLetters), unit: "{change}", description: "Changes dead-lettered and not replayed.");
+    public Counter<long> DeadLettered { get; }
 
-    /// <summary>The legacy client's circuit: 0 closed, 1 open, 2 half-open.</summary>
-    public static readonly ObservableGauge<int> CircuitState = Meter.CreateObservableGauge(
-        "dialtone.legacy.circuit.state", () => (int)circuit(), description: "The legacy client's circuit breaker: 0 closed, 1 open, 2 half-open.");
+    public Counter<long> Conflicts { get; }
 
-    public static readonly Counter<long> Delivered = Meter.CreateCounter<long>("dialtone.legacy.propagation.delivered", unit: "{change}", description: "Changes delivered to legacy.");
-
-    public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("dialtone.legacy.propagation.dead_lettered", unit: "{change}", description: "Changes moved to the dead letters.");
-
-    public static readonly Counter<long> Conflicts = Meter.CreateCounter<long>("dialtone.legacy.propagation.conflicts", unit: "{field}", description: "Legacy values edited in legacy and overwritten by the master rule.");
-
-    public static void Observe(PropagationStatus status)
+    public void Observe(PropagationStatus status)
     {
         Interlocked.Exchange(ref pending, status.Pending);
         Volatile.Write(ref lagSeconds, status.SyncLagSeconds);
         Interlocked.Exchange(ref deadLetters, status.DeadLetters);
     }
-
-    public static void ObserveCircuit(LegacyCircuit source) => circuit = () => source.State;
 
     public static async Task<PropagationStatus> CountAsync(LegacyDbContext db, LegacyCircuit source, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -68,11 +69,10 @@ internal static class LegacyMetrics
 
 /// <summary>Counts the propagation gauges every <c>Dialtone:Legacy:Propagation:MetricsInterval</c>.</summary>
 internal sealed class LegacyPropagationMonitor(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, LegacyCircuit circuit,
-    IOptions<LegacyOptions> options, TimeProvider clock) : BackgroundService
+    LegacyMetrics metrics, IOptions<LegacyOptions> options, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LegacyMetrics.ObserveCircuit(circuit);
         if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
         {
             return;
@@ -84,7 +84,7 @@ internal sealed class LegacyPropagationMonitor(IServiceScopeFactory scopes, IHos
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                LegacyMetrics.Observe(await LegacyMetrics.CountAsync(scope.ServiceProvider.GetRequiredService<LegacyDbContext>(), circuit, clock.GetUtcNow(), stoppingToken));
+                metrics.Observe(await LegacyMetrics.CountAsync(scope.ServiceProvider.GetRequiredService<LegacyDbContext>(), circuit, clock.GetUtcNow(), stoppingToken));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
