@@ -38,9 +38,14 @@ public sealed class ChargingAccounts
         {
             ["productRelationship"] = new JsonArray(new JsonObject { ["relationshipType"] = "addOnTo", ["product"] = new JsonObject { ["id"] = line } }),
         });
-        await shop.OrderAndCompleteAsync(customer, Shop.Order(boost));
+        var boostProduct = Shop.ProductOf(await shop.OrderAndCompleteAsync(customer, Shop.Order(boost)));
         var boosted = await EventuallyAsync(account, balance => balance.Buckets.Any(b => b.Kind == "addOn"));
         Assert.Equal(5_000_000_000, boosted.Buckets.Single(b => b.Kind == "addOn").Amount);
+
+        // Ending the add-on takes what is left of it at once; the plan's allowance stays as it was.
+        await shop.OrderAndCompleteAsync(customer, Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "delete", ["product"] = new JsonObject { ["id"] = boostProduct } }));
+        var unboosted = await EventuallyAsync(account, balance => balance.Buckets.All(b => b.Kind != "addOn"));
+        Assert.Equal(data.Amount, unboosted.Buckets.Single(b => b.Id == data.Id).Amount);
 
         await shop.OrderAndCompleteAsync(customer, Shop.Order(new JsonObject { ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = line, ["status"] = "suspended" } }));
         await EventuallyAsync(account, balance => balance.Status == AccountStatus.Barred);

@@ -97,6 +97,24 @@ public sealed partial class Wallet
         Add(bucket, now);
     }
 
+    /// <summary>
+    /// Removes allowances (an add-on that ended) with the units that rolled over from them; reservations holding units of
+    /// them are released first (their ids answered), so the sessions ask again and are granted from what is left.
+    /// </summary>
+    public IReadOnlyList<string> RemoveBuckets(IReadOnlyCollection<string> ids, DateTimeOffset now)
+    {
+        Advance(now);
+        bool Gone(string id) => ids.Any(removed => id == removed || id.StartsWith(removed + "/rollover/", StringComparison.Ordinal));
+        var released = reservations.Where(pair => pair.Value.Grant.FromBuckets.Any(take => Gone(take.BucketId))).Select(pair => pair.Key).ToList();
+        foreach (var reservation in released)
+        {
+            Remove(reservation);
+        }
+
+        buckets.RemoveAll(bucket => Gone(bucket.Id));
+        return released;
+    }
+
     /// <summary>Releases a reservation's holds without debiting anything; false when no reservation with this id is open.</summary>
     public bool Release(string reservationId, DateTimeOffset now)
     {

@@ -11,7 +11,7 @@ namespace Dialtone.Charging.Accounts;
 /// <summary>
 /// Keeps charging accounts in step with completed orders (ADR 0012): a new line opens an account with the plan's
 /// allowances (from the product's inventory characteristics) and usage prices (from its offering); an add-on adds its
-/// allowances at once; a barred, resumed or terminated line changes the account's status. Every change carries the
+/// allowances at once, and an ended add-on takes what is left of them away at once; a barred, resumed or terminated line changes the account's status. Every change carries the
 /// order item's id, so a redelivered event changes nothing twice. A bundle (a family) is a shared pool (ADR 0013): the
 /// pool opens with the bundle's <c>sharedPool</c> allowances, its member lines join it and draw on it after their own
 /// allowances, a terminated member leaves it, and the pool closes when the bundle ends.
@@ -103,13 +103,26 @@ internal sealed partial class ChargingLines(
         }
 
         var line = await inventory.FindAsync(product.BaseProductIds[0], cancellationToken);
-        if (line is null || !IsLine(line) || line.Status == ProductStatus.Terminated || item.Action != "add" || product.Status == ProductStatus.Terminated)
+        if (line is null || !IsLine(line) || line.Status == ProductStatus.Terminated)
         {
             LogIgnored(logger, item.Action, order.OrderId, item.OrderItemId);
             return;
         }
 
         var lineAccount = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id));
+        if (product.Status == ProductStatus.Terminated)
+        {
+            // The add-on ended (or its adding arrives after its ending): what is left of its allowances goes at once.
+            await lineAccount.ApplyAsync(new AccountChange(changeId, AccountChangeKind.RemoveAllowances, product.Id, order.CompletedAt, Allowances: AllowancesOf(product, addOn: true)));
+            return;
+        }
+
+        if (item.Action != "add")
+        {
+            LogIgnored(logger, item.Action, order.OrderId, item.OrderItemId);
+            return;
+        }
+
         await lineAccount.ApplyAsync(new AccountChange($"{changeId}/open-line", AccountChangeKind.Open, line.Id, order.CompletedAt,
             await TermsAsync(line, order.CompletedAt, cancellationToken), AllowancesOf(line, addOn: false)));
         await lineAccount.ApplyAsync(new AccountChange(changeId, AccountChangeKind.AddAllowances, product.Id, order.CompletedAt, Allowances: AllowancesOf(product, addOn: true)));

@@ -26,6 +26,9 @@ public enum AccountChangeKind
 
     /// <summary>The line no longer draws on its shared pool; what the pool holds for it is released.</summary>
     LeavePool,
+
+    /// <summary>An add-on ended: its allowances (<see cref="AccountChange.Allowances"/>, by bucket id) go at once, with what rolled over from them.</summary>
+    RemoveAllowances,
 }
 
 /// <summary>

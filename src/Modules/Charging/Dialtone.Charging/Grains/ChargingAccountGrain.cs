@@ -335,6 +335,16 @@ internal sealed partial class ChargingAccountGrain(
                 }
 
                 break;
+            case AccountChangeKind.RemoveAllowances:
+                var ending = (change.Allowances ?? []).Select(allowance => allowance.BucketId).ToHashSet(StringComparer.Ordinal);
+                // Nothing to take from an account that never opened (or has no such allowance left).
+                if (wallet is not null && wallet.Buckets.Any(bucket => ending.Contains(bucket.Id) || ending.Any(id => bucket.Id.StartsWith(id + "/rollover/", StringComparison.Ordinal))))
+                {
+                    wallet.RemoveBuckets(ending, now);
+                    NotifyOpenSessions(change.ChangeId, NchfNotification.Reauthorization, now);
+                }
+
+                break;
             case AccountChangeKind.ChangePlan:
                 if (ChangePlan(change, now))
                 {
