@@ -20,6 +20,14 @@ public interface IProductInventory
     /// skipped, so a retried or resumed order cannot create or change a product twice.
     /// </summary>
     Task ApplyAsync(InventoryChangeSet changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the new products of many completed orders in one transaction, without a TMF event per product: a batch of
+    /// migration orders (docs/decisions/0016-migration-orders.md), announced by one event for the batch. Only <c>add</c>
+    /// changes without services or activation codes; a product that already exists is left as it is, so a batch
+    /// applied again creates nothing twice. Answers the ids of the products created by this call.
+    /// </summary>
+    Task<IReadOnlyList<string>> ImportAsync(IReadOnlyList<InventoryChangeSet> orders, CancellationToken cancellationToken);
 }
 
 /// <summary>A product as other modules read it; <c>Characteristics</c> hold identifiers (MSISDN, IMSI, ICCID) and allowances: personal data, never to be logged.</summary>
@@ -68,7 +76,8 @@ public sealed record InventoryChangeSet(string OrderId, string OrderHref, string
 /// activation code (<c>LPA:1$…$…</c>), kept apart from the product and given to its owner only. Bundles (TMF637):
 /// <c>IsBundle</c> makes a new product a bundle; <c>BundleProductId</c> relates a new product to its bundle
 /// (<c>isBundled</c>); <c>BundledProductIds</c> relates a bundle to the products it is made of (<c>bundled</c>), on its
-/// creation or, in a modify, the products it gains.
+/// creation or, in a modify, the products it gains. <c>Status</c> and <c>StartDate</c> of a new product, when not the
+/// defaults (<c>active</c>, the completion): a migrated line keeps its legacy status and activation date.
 /// </summary>
 public sealed record InventoryChange(
     string OrderItemId,
@@ -88,7 +97,9 @@ public sealed record InventoryChange(
     IReadOnlyList<InventoryService>? Services = null,
     string? BundleProductId = null,
     IReadOnlyList<string>? BundledProductIds = null,
-    bool IsBundle = false);
+    bool IsBundle = false,
+    string? Status = null,
+    DateTimeOffset? StartDate = null);
 
 /// <summary>The TMF637 <c>productRelationship</c> types Dialtone writes.</summary>
 public static class ProductRelationshipTypes

@@ -37,6 +37,7 @@ public static class OrderingModule
         services.AddSingleton<OrderFulfilment>();
         services.AddHostedService<OrderDeadlines>();
         services.AddSingleton<Seeding.DemoLines>();
+        services.AddSingleton<Contracts.IMigrationOrderBatch, Features.Migration.MigrationOrders>();
         HttpProvisioningSystems.Register(services);
         services.AddModuleDbContext<OrderingDbContext, SqliteOrderingDbContext, PostgresOrderingDbContext>(OrderingDbContext.ModuleName);
 

@@ -87,6 +87,21 @@ internal sealed class OrderProcess
         state = new ProcessState { Steps = [.. steps], Changes = [.. changes] },
     };
 
+    /// <summary>
+    /// The process of a migration order (docs/decisions/0016-migration-orders.md): a line that already lives on the
+    /// network has nothing to provision, so it starts <c>completing</c> and its batch completes it; no fulfilment
+    /// message ever moves it.
+    /// </summary>
+    public static OrderProcess StartMigration(string orderId, string createdBy, string partyId, IEnumerable<InventoryChange> changes, DateTimeOffset now) => new()
+    {
+        OrderId = orderId,
+        CreatedBy = createdBy,
+        PartyId = partyId,
+        Stage = ProcessStage.Completing,
+        UpdatedAt = now,
+        state = new ProcessState { Changes = [.. changes] },
+    };
+
     /// <summary>What the fulfilment handler should do next.</summary>
     public ProcessMove NextMove(DateTimeOffset now)
     {

@@ -107,7 +107,7 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
             var candidate = kind switch
             {
                 NumberKind.Msisdn => RandomMsisdn(),
-                NumberKind.Imsi => Pool.ImsiPrefix + (nextImsi + i).ToString(CultureInfo.InvariantCulture).PadLeft(15 - Pool.ImsiPrefix.Length, '0'),
+                NumberKind.Imsi => Imsi(nextImsi + i),
                 _ => WithLuhn(Pool.IccidPrefix + RandomDigits(18 - Pool.IccidPrefix.Length)),
             };
             if (await TakeAsync(db, kind, candidate, orderId, now, cancellationToken))
@@ -117,6 +117,35 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
         }
 
         throw TmfProblemException.Conflict("NUMBER_POOL_EXHAUSTED", $"{itemLabel}: no free {kind} was found; the pool needs more numbers.");
+    }
+
+    /// <summary>
+    /// Reserves exactly <paramref name="value"/> for an order, whether in the pool's ranges or not (a migrated line's
+    /// number from legacy); false when it is taken. The caller commits.
+    /// </summary>
+    public Task<bool> TryReserveAsync(OrderingDbContext db, string kind, string value, string orderId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TakeAsync(db, kind, value, orderId, now, cancellationToken);
+
+    /// <summary>The serial of the next IMSI in sequence (see <see cref="ReserveImsiAsync"/>): counted once per batch.</summary>
+    public async Task<long> NextImsiSerialAsync(OrderingDbContext db, CancellationToken cancellationToken) =>
+        await db.Numbers.LongCountAsync(n => n.Kind == NumberKind.Imsi, cancellationToken) + 1;
+
+    /// <summary>
+    /// Reserves the first free IMSI in sequence from <paramref name="serial"/> for an order, and answers it with the serial
+    /// to try next, so a batch of lines draws its IMSIs with one query each rather than counting the pool per line.
+    /// </summary>
+    public async Task<(string Imsi, long NextSerial)> ReserveImsiAsync(OrderingDbContext db, long serial, string orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < RandomTries; i++)
+        {
+            var candidate = Imsi(serial + i);
+            if (await TakeAsync(db, NumberKind.Imsi, candidate, orderId, now, cancellationToken))
+            {
+                return (candidate, serial + i + 1);
+            }
+        }
+
+        throw TmfProblemException.Conflict("NUMBER_POOL_EXHAUSTED", "No free IMSI was found; the pool needs more numbers.");
     }
 
     /// <summary>The order's reserved numbers become the product's.</summary>
@@ -204,6 +233,10 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
         row.UpdatedAt = now;
         return true;
     }
+
+    private string Imsi(long serial) => Pool.ImsiPrefix + serial.ToString(CultureInfo.InvariantCulture).PadLeft(15 - Pool.ImsiPrefix.Length, '0');
+
+    public static bool IsE164(string value) => E164().IsMatch(value);
 
     private string RandomMsisdn()
     {

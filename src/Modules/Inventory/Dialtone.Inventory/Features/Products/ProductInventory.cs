@@ -96,6 +96,37 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> ImportAsync(IReadOnlyList<InventoryChangeSet> orders, CancellationToken cancellationToken)
+    {
+        var changes = orders.SelectMany(o => o.Changes.Select(c => (Order: o, Change: c))).ToList();
+        if (changes.FirstOrDefault(x => x.Change.Action != "add" || x.Change.Services is { Count: > 0 } || x.Change.ActivationCode is not null) is { Change: not null } refused)
+        {
+            throw new ArgumentException($"Order {refused.Order.OrderId} item {refused.Change.OrderItemId}: a batch import records new products only.", nameof(orders));
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
+        var existing = await TmfDocumentImport.ExistingAsync(db, InventoryResources.Product, [.. changes.Select(x => x.Change.ProductId)], cancellationToken);
+        var created = new List<string>();
+        foreach (var (order, change) in changes)
+        {
+            if (!existing.Add(change.ProductId))
+            {
+                continue;
+            }
+
+            TmfDocumentImport.Stage<Product>(db, InventoryResources.Product, TmfRepresentation.ToJsonObject(NewProduct(order, change)), change.ProductId, order.CompletedAt, order.CreatedBy);
+            created.Add(change.ProductId);
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return created;
+    }
+
     private static async Task KeepActivationCodeAsync(InventoryDbContext db, string productId, string code, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var activation = await db.EsimActivations.FirstOrDefaultAsync(a => a.ProductId == productId, cancellationToken);
@@ -117,11 +148,11 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         return new Product
         {
             Name = change.Name,
-            Status = ProductStatus.Active,
+            Status = change.Status ?? ProductStatus.Active,
             IsBundle = change.IsBundle,
             IsCustomerVisible = true,
             OrderDate = changes.CompletedAt,
-            StartDate = changes.CompletedAt,
+            StartDate = change.StartDate ?? changes.CompletedAt,
             ProductOffering = change.OfferingId is null ? null : new ProductOfferingRef { Id = change.OfferingId, Name = change.OfferingName },
             ProductSpecification = change.SpecificationId is null ? null : new ProductSpecificationRef { Id = change.SpecificationId, Name = change.SpecificationName },
             BillingAccount = change.BillingAccountId is null ? null : new BillingAccountRef { Id = change.BillingAccountId, Href = "/tmf-api/accountManagement/v4/billingAccount/" + change.BillingAccountId },

@@ -437,7 +437,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
     }
 
     /// <summary>The item is sold at the catalog's prices of today, copied onto the item (and later the product): a price the client names must be one of the offering's.</summary>
-    private static void CopyPrices(ProductOrderItem item, CatalogOffering offering, string label)
+    internal static void CopyPrices(ProductOrderItem item, CatalogOffering offering, string label)
     {
         for (var p = 0; p < (item.ItemPrice?.Count ?? 0); p++)
         {
@@ -467,7 +467,7 @@ internal sealed partial class OrderPlanner(IServiceScopeFactory scopes, IProduct
         }).ToList();
     }
 
-    private static List<InventoryPrice> Prices(CatalogOffering offering) =>
+    internal static List<InventoryPrice> Prices(CatalogOffering offering) =>
         offering.Prices.Select(p => new InventoryPrice(p.Id, p.Name, p.PriceType, RecurringPeriod(p), p.Amount, p.Currency, p.UnitOfMeasure,
             p.Alterations.Count == 0 ? null : string.Join("; ", p.Alterations.Select(a => a.Name)))).ToList();
 

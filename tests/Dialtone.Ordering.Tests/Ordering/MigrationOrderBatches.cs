@@ -1,0 +1,93 @@
+using Dialtone.Charging.Grains;
+using Dialtone.Ordering.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using static Dialtone.Ordering.Tests.Ordering.NchfCalls;
+
+namespace Dialtone.Ordering.Tests.Ordering;
+
+/// <summary>
+/// Ordering's batch of migration orders (issue 6, ADR 0016), called as the legacy import calls it: each line becomes a
+/// completed TMF622 order (category migration) and a product in TMF637 with its legacy MSISDN and a drawn IMSI, both
+/// assigned in the number pool, and a charging account; nothing reaches the network; a line whose number is taken or
+/// whose offering is no line is refused with a reason; the same batch again creates nothing.
+/// </summary>
+public sealed class MigrationOrderBatches
+{
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task MigratedLinesAreCompletedOrdersWithNumbersAndChargingAccountsAndNoProvisioning(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (partyId, customer) = await shop.CustomerAsync("Greta");
+        var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+        var boost = await shop.OfferingIdAsync("Data Boost +5 GB");
+        var migration = shop.App.Services.GetRequiredService<IMigrationOrderBatch>();
+        MigrationLine[] lines =
+        [
+            new("S-1", partyId, null, plus, "+4917612345601", "active", new DateOnly(2021, 3, 4), "Migration of legacy subscription S-1"),
+            new("S-2", partyId, null, plus, "+4917612345602", "suspended", null),
+            new("S-3", partyId, null, plus, "+4917612345601", "active", null),
+            new("S-4", partyId, null, boost, "+4917612345604", "active", null),
+            new("S-5", partyId, null, "no-such-offering", "+4917612345605", "active", null),
+        ];
+
+        var first = await migration.MigrateAsync("test", lines, CancellationToken.None);
+        Assert.Equal(["created", "created", "rejected", "rejected", "rejected"], first.Select(o => o.Outcome));
+        Assert.Equal(["MSISDN_TAKEN", "OFFERING_NOT_A_LINE", "OFFERING_NOT_FOUND"], first.Skip(2).Select(o => o.ReasonCode));
+        Assert.All(first.Skip(2), o => Assert.DoesNotContain("+49", o.Reason, StringComparison.Ordinal));
+
+        var order = await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{first[0].OrderId}");
+        Assert.Equal("completed", order["state"]!.GetValue<string>());
+        Assert.Equal("migration", order["category"]!.GetValue<string>());
+        Assert.Equal("S-1", order["externalId"]!.GetValue<string>());
+        Assert.Equal(first[0].ProductId, Shop.ProductOf(order));
+        Assert.Equal("completed", order["productOrderItem"]![0]!["state"]!.GetValue<string>());
+        Assert.Equal(2, (await customer.GetJsonArrayAsync($"{Shop.OrderApi}/productOrder?category=migration")).Count);
+
+        var product = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{first[0].ProductId}");
+        Assert.Equal("active", product["status"]!.GetValue<string>());
+        Assert.Equal(plus, product["productOffering"]!["id"]!.GetValue<string>());
+        Assert.Equal("+4917612345601", Shop.Characteristic(product, "msisdn"));
+        Assert.StartsWith("2021-03-04", product["startDate"]!.GetValue<string>(), StringComparison.Ordinal);
+        var imsi = Shop.Characteristic(product, "imsi")!;
+        Assert.Equal("001010000000001", imsi);
+        var barred = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{first[1].ProductId}");
+        Assert.Equal("suspended", barred["status"]!.GetValue<string>());
+        Assert.Equal("001010000000002", Shop.Characteristic(barred, "imsi"));
+
+        // Nothing was provisioned: no network or SM-DP+ call, no service order.
+        Assert.Empty(shop.Network.Calls);
+        Assert.Empty(await shop.Agent.GetJsonArrayAsync("/tmf-api/serviceOrdering/v4/serviceOrder"));
+
+        // The legacy number is assigned: nobody can bring it in again; the order cannot be cancelled.
+        var portIn = Shop.Add("1", plus, product: new JsonObject
+        {
+            ["productCharacteristic"] = new JsonArray(
+                new JsonObject { ["name"] = "msisdn", ["value"] = "+4917612345601" },
+                new JsonObject { ["name"] = "portInDonorOperator", ["value"] = "Other Mobile" }),
+        });
+        await Shop.RefusedAsync(customer, Shop.Order(portIn), 409, "NUMBER_NOT_AVAILABLE", "+4917612345601");
+        using (var cancel = await shop.Agent.PostAsync($"{Shop.OrderApi}/cancelProductOrder", TmfHttp.Json(new JsonObject { ["productOrder"] = new JsonObject { ["id"] = first[0].OrderId } })))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        }
+
+        // Charging opened both accounts from the batch's one event: the active line is charged, the barred one refused.
+        using var smf = shop.App.ClientAs("smf-1", "network");
+        var session = await EventuallyAsync(() => CreateAsync(smf, imsi, 1, gigabytes: 1), answer => answer.Status == HttpStatusCode.Created);
+        await ReleaseAsync(smf, session.Location!);
+        var grains = shop.App.Services.GetRequiredService<IGrainFactory>();
+        await EventuallyAsync(grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(first[1].ProductId!)), balance => balance.Status == AccountStatus.Barred);
+        var refused = await CreateAsync(smf, Shop.Characteristic(barred, "imsi")!, 2, gigabytes: 1);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+
+        // The same batch again: the migrated lines are found, nothing is created twice, the refusals stand.
+        var again = await migration.MigrateAsync("test", lines, CancellationToken.None);
+        Assert.Equal(["existing", "existing", "rejected", "rejected", "rejected"], again.Select(o => o.Outcome));
+        Assert.Equal(first.Select(o => o.ProductId), again.Select(o => o.ProductId));
+        Assert.Equal(2, (await customer.GetJsonArrayAsync($"{Shop.OrderApi}/productOrder?category=migration")).Count);
+        Assert.Equal(2, (await customer.GetJsonArrayAsync($"{Shop.InventoryApi}/product")).Count);
+        Assert.Empty(shop.Network.Calls);
+        Assert.Empty(shop.Problems);
+    }
+}
