@@ -5,7 +5,8 @@ namespace Dialtone.Legacy.Tests.ImportJobs;
 /// <summary>
 /// <c>kill -9</c> in the middle of an import: the real server (a child process) is killed with SIGKILL once the job has
 /// committed a batch, started again, and the job resumes from its checkpoint by itself; in the end every customer
-/// exists exactly once.
+/// exists exactly once, and so does every line with its migration order (a kill between a batch's migration steps
+/// leaves orders completing, which the resumed batch completes).
 /// </summary>
 public sealed class ImportResume
 {
@@ -21,11 +22,14 @@ public sealed class ImportResume
             {
                 ["Dialtone__Standins__Start"] = "false",
                 ["Dialtone__Legacy__BaseUrl"] = legacy.BaseUrl,
+                ["Dialtone__SeedDemoData"] = "true",
+                ["Dialtone__DemoSubscribers"] = "0",
             };
             var server = new ServerProcess(directory, settings);
             await using var _ = server;
             await server.StartAsync();
             using var admin = Admin(server);
+            await MapEveryPlanAsync(admin);
 
             var id = (await ImportJobClient.StartAsync(admin, new { source = "legacySystem", batchSize = 500 }))["id"]!.GetValue<string>();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
@@ -57,8 +61,14 @@ public sealed class ImportResume
             Assert.Equal(customers, await ImportJobClient.TotalAsync(again, "/tmf-api/customerManagement/v4/customer"));
             Assert.Equal(customers, await ImportJobClient.TotalAsync(again, "/tmf-api/party/v4/individual"));
             Assert.Equal(done["billingAccountsImported"]!.GetValue<int>(), await ImportJobClient.TotalAsync(again, "/tmf-api/accountManagement/v4/billingAccount"));
-            Assert.Equal(job["rejected"]!.GetValue<int>() + job["warnings"]!.GetValue<int>(),
+            Assert.Equal(done["rejected"]!.GetValue<int>() + done["warnings"]!.GetValue<int>(),
                 JsonNode.Parse(await again.GetStringAsync($"/admin/legacy/importJobs/{id}/errors?limit=5000"))!.AsArray().Count);
+            var lines = done["lines"]!;
+            Assert.True(lines["total"]!.GetValue<int>() > 0 && lines["rejected"]!.GetValue<int>() == 0, lines.ToJsonString());
+            Assert.Equal(lines["total"]!.GetValue<int>(), lines["imported"]!.GetValue<int>());
+            Assert.Equal(lines["imported"]!.GetValue<int>(), await ImportJobClient.TotalAsync(again, $"{Orders.OrderApi}/productOrder?category=migration&state=completed"));
+            Assert.Equal(lines["imported"]!.GetValue<int>(), await ImportJobClient.TotalAsync(again, $"{Orders.OrderApi}/productOrder"));
+            Assert.Equal(lines["imported"]!.GetValue<int>(), await ImportJobClient.TotalAsync(again, $"{Orders.InventoryApi}/product"));
         }
         finally
         {
@@ -70,6 +80,16 @@ public sealed class ImportResume
             {
             }
         }
+    }
+
+    private static async Task MapEveryPlanAsync(HttpClient admin)
+    {
+        var start = await Orders.OfferingIdAsync(admin, "5G Start 10 GB");
+        var plus = await Orders.OfferingIdAsync(admin, "5G Plus 40 GB");
+        var table = new JsonArray([.. new[] { "PLN-S10", "PLN-M25", "PLN-L50", "OLD_UNLTD", "TAR2009X", "PP_BASIC", "BIZ-PRO", "DATA-ONLY-5" }
+            .Select((code, i) => new JsonObject { ["legacyPlanCode"] = code, ["productOfferingId"] = i % 2 == 0 ? start : plus })]);
+        using var put = await admin.PutAsync("/admin/legacy/planMappings", TmfHttp.Json(new JsonObject { ["mappings"] = table }));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
     }
 
     private static HttpClient Admin(ServerProcess server)

@@ -12,5 +12,7 @@ namespace Dialtone.Legacy.Contracts;
 /// <param name="RejectedRows">Export rows rejected (in the job's error report).</param>
 /// <param name="DuplicatesMerged">Legacy customer records folded into another (ADR 0015).</param>
 /// <param name="LegacyWatermark">The export's change-feed watermark, when the source said.</param>
+/// <param name="LinesImported">Lines in Dialtone's inventory after the job, each through a completed migration order.</param>
 public sealed record LegacyImportCompleted(
-    string JobId, DateTimeOffset CompletedAt, int CustomersImported, int CustomersCreated, int BillingAccountsImported, int RejectedRows, int DuplicatesMerged, long? LegacyWatermark);
+    string JobId, DateTimeOffset CompletedAt, int CustomersImported, int CustomersCreated, int BillingAccountsImported, int RejectedRows, int DuplicatesMerged, long? LegacyWatermark,
+    int LinesImported = 0);

@@ -43,6 +43,21 @@ internal sealed class ImportJob
 
     public int RejectedRows { get; set; }
 
+    /// <summary>Live legacy lines (active or suspended) in the export that passed translation: what the migration orders try to bring in.</summary>
+    public int LinesTotal { get; set; }
+
+    /// <summary>Lines in Dialtone's inventory after the job's batches so far (migrated now or by an earlier run).</summary>
+    public int LinesImported { get; set; }
+
+    /// <summary>Lines this run migrated.</summary>
+    public int LinesCreated { get; set; }
+
+    /// <summary>Lines rejected while loading (plan code not mapped, number taken); each is a row of the error report.</summary>
+    public int LinesRejected { get; set; }
+
+    /// <summary>Terminated legacy lines (cancelled, ported out): not migrated.</summary>
+    public int LinesTerminated { get; set; }
+
     public int RejectedRecords { get; set; }
 
     public int Warnings { get; set; }

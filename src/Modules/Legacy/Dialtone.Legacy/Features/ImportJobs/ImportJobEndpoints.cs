@@ -43,7 +43,8 @@ internal sealed record ImportJobView(
     [property: JsonPropertyName("checkpoint")] ImportCheckpoint Checkpoint,
     [property: JsonPropertyName("legacyWatermark")] long? LegacyWatermark,
     [property: JsonPropertyName("attempts")] int Attempts,
-    [property: JsonPropertyName("failure")] string? Failure)
+    [property: JsonPropertyName("failure")] string? Failure,
+    [property: JsonPropertyName("lines")] ImportLineCounts Lines)
 {
     public static ImportJobView Of(ImportJob job)
     {
@@ -53,9 +54,22 @@ internal sealed record ImportJobView(
         return new ImportJobView(job.Id, $"/admin/legacy/importJobs/{job.Id}", job.State, job.SourceKind, job.CreatedAt, job.StartedAt, job.FinishedAt,
             job.RowsTotal, job.RowsDone, job.LegacyRecords, job.CustomersTotal, job.CustomersImported, job.CustomersCreated, job.BillingAccountsImported,
             job.RejectedRows, job.RejectedRecords, job.Warnings, job.DuplicatesMerged, rate, seconds > 0 ? Math.Round(job.CustomersImported / seconds, 1) : 0, eta,
-            new ImportCheckpoint(job.NextBatch, job.BatchCount, job.BatchSize), job.LegacyWatermark, job.Attempts, job.Failure);
+            new ImportCheckpoint(job.NextBatch, job.BatchCount, job.BatchSize), job.LegacyWatermark, job.Attempts, job.Failure,
+            new ImportLineCounts(job.LinesTotal, job.LinesImported, job.LinesCreated, job.LinesRejected, job.LinesTerminated));
     }
 }
+
+/// <summary>
+/// The lines (legacy subscriptions) of the job: <c>total</c> live lines that passed translation, <c>imported</c> in
+/// inventory through a migration order after the batches done so far (<c>created</c> by this run), <c>rejected</c>
+/// while loading (in the error report), <c>terminated</c> in legacy and so not migrated.
+/// </summary>
+internal sealed record ImportLineCounts(
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("imported")] int Imported,
+    [property: JsonPropertyName("created")] int Created,
+    [property: JsonPropertyName("rejected")] int Rejected,
+    [property: JsonPropertyName("terminated")] int Terminated);
 
 /// <summary>The checkpoint: batches before <c>NextBatch</c> have committed in every module.</summary>
 internal sealed record ImportCheckpoint(

@@ -5,6 +5,7 @@ using Dialtone.Accounts.Contracts;
 using Dialtone.Legacy.Contracts;
 using Dialtone.Legacy.Import;
 using Dialtone.Legacy.Persistence;
+using Dialtone.Ordering.Contracts;
 using Dialtone.Parties.Contracts;
 using Dialtone.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +20,9 @@ namespace Dialtone.Legacy.Features.ImportJobs;
 /// <summary>
 /// Runs import jobs in the background, one at a time, and picks up after a restart where the last committed batch left
 /// off: a job found <c>running</c> at start was interrupted, and resumes at its checkpoint. Each batch is one
-/// transaction per module (parties, then accounts), then the checkpoint; a batch that committed in one module but not
-/// the next is simply loaded again, since every module's import is idempotent by legacy id.
+/// transaction per module (parties, then accounts, then the lines' migration orders), then the checkpoint with the
+/// batch's rejected lines; a batch that committed in one module but not the next is simply loaded again, since every
+/// module's import is idempotent by legacy id.
 /// </summary>
 internal sealed partial class ImportJobRunner(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IHttpClientFactory http,
@@ -143,6 +145,8 @@ internal sealed partial class ImportJobRunner(
                 tracked.DuplicatesMerged = export.DuplicatesMerged;
                 tracked.BatchCount = batches.Count;
                 tracked.RowsDone = export.RowsRead - export.Customers.Sum(RowsOf);
+                tracked.LinesTotal = LinesOf(export.Customers).Count(l => l.Status != Terminated);
+                tracked.LinesTerminated = LinesOf(export.Customers).Count(l => l.Status == Terminated);
             }
             else if (tracked.BatchCount != batches.Count || tracked.CustomersTotal != export.Customers.Count)
             {
@@ -157,7 +161,7 @@ internal sealed partial class ImportJobRunner(
         for (var index = job.NextBatch; index < batches.Count; index++)
         {
             var started = Stopwatch.GetTimestamp();
-            var (created, accounts, partiesMs) = await LoadBatchAsync(batches[index], cancellationToken);
+            var loaded = await LoadBatchAsync(jobId, batches[index], cancellationToken);
             var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
             await using var scope = scopes.CreateAsyncScope();
@@ -165,13 +169,19 @@ internal sealed partial class ImportJobRunner(
             var tracked = await db.ImportJobs.SingleAsync(j => j.Id == jobId, cancellationToken);
             tracked.NextBatch = index + 1;
             tracked.CustomersImported += batches[index].Length;
-            tracked.CustomersCreated += created;
-            tracked.BillingAccountsImported += accounts;
+            tracked.CustomersCreated += loaded.CustomersCreated;
+            tracked.BillingAccountsImported += loaded.Accounts;
+            tracked.LinesImported += loaded.LinesImported;
+            tracked.LinesCreated += loaded.LinesCreated;
+            tracked.LinesRejected += loaded.RejectedLines.Count;
+            tracked.RejectedRows += loaded.RejectedLines.Count;
+            db.ImportJobIssues.AddRange(loaded.RejectedLines);
             tracked.RowsDone += batches[index].Sum(RowsOf);
             tracked.LoadingMilliseconds += elapsed;
             await db.SaveChangesAsync(cancellationToken);
             var view = ImportJobView.Of(tracked);
-            LogProgress(logger, jobId, tracked.NextBatch, tracked.BatchCount, tracked.RowsDone, tracked.RowsTotal, view.RowsPerSecond, tracked.RejectedRows, view.EtaSeconds, partiesMs, elapsed - partiesMs);
+            LogProgress(logger, jobId, tracked.NextBatch, tracked.BatchCount, tracked.RowsDone, tracked.RowsTotal, view.RowsPerSecond, tracked.RejectedRows, view.EtaSeconds,
+                loaded.PartiesMilliseconds, loaded.AccountsMilliseconds, elapsed - loaded.PartiesMilliseconds - loaded.AccountsMilliseconds);
         }
 
         await using (var scope = scopes.CreateAsyncScope())
@@ -182,16 +192,17 @@ internal sealed partial class ImportJobRunner(
             tracked.FinishedAt = clock.GetUtcNow();
             tracked.RowsDone = tracked.RowsTotal;
             await outbox.PublishAsync(new LegacyImportCompleted(jobId, tracked.FinishedAt.Value, tracked.CustomersImported, tracked.CustomersCreated,
-                tracked.BillingAccountsImported, tracked.RejectedRows, tracked.DuplicatesMerged, tracked.LegacyWatermark));
+                tracked.BillingAccountsImported, tracked.RejectedRows, tracked.DuplicatesMerged, tracked.LegacyWatermark, tracked.LinesImported));
             await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
-            LogCompleted(logger, jobId, tracked.CustomersImported, tracked.CustomersCreated, tracked.BillingAccountsImported, tracked.RejectedRows, tracked.DuplicatesMerged);
+            LogCompleted(logger, jobId, tracked.CustomersImported, tracked.CustomersCreated, tracked.BillingAccountsImported, tracked.LinesImported, tracked.LinesCreated, tracked.RejectedRows,
+                tracked.DuplicatesMerged);
         }
 
         // The spool holds the export's personal data in clear: gone as soon as it is no longer needed for a resume.
         File.Delete(spool);
     }
 
-    private async Task<(int Created, int Accounts, long PartiesMilliseconds)> LoadBatchAsync(MigratedCustomer[] batch, CancellationToken cancellationToken)
+    private async Task<LoadedBatch> LoadBatchAsync(string jobId, MigratedCustomer[] batch, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
@@ -206,8 +217,82 @@ internal sealed partial class ImportJobRunner(
         }
 
         var imported = accounts.Count == 0 ? [] : await scope.ServiceProvider.GetRequiredService<IBillingAccountBatchImport>().ImportAsync(Source, accounts, cancellationToken);
-        return (customers.Count(c => c.Created), imported.Count, partiesMs);
+        var accountsMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds - partiesMs;
+        var (linesImported, linesCreated, rejected) = await MigrateLinesAsync(scope.ServiceProvider, jobId, batch, customers, imported, cancellationToken);
+        return new LoadedBatch(customers.Count(c => c.Created), imported.Count, linesImported, linesCreated, rejected, partiesMs, accountsMs);
     }
+
+    /// <summary>
+    /// The batch's live lines through ordering's migration orders (ADR 0016), each with the offering its legacy plan code
+    /// maps to (the table as it is now); a line whose plan code is not mapped, or that ordering refuses, is a rejected
+    /// row of the report (committed with the checkpoint), and a later job migrates it once the operator has fixed the cause.
+    /// </summary>
+    private static async Task<(int Imported, int Created, List<ImportJobIssue> Rejected)> MigrateLinesAsync(IServiceProvider services, string jobId, MigratedCustomer[] batch,
+        IReadOnlyList<ImportedCustomer> customers, IReadOnlyList<ImportedBillingAccount> accounts, CancellationToken cancellationToken)
+    {
+        var mappings = await services.GetRequiredService<LegacyDbContext>().PlanMappings.AsNoTracking()
+            .ToDictionaryAsync(m => m.LegacyPlanCode, m => m.ProductOfferingId, StringComparer.Ordinal, cancellationToken);
+        var accountIds = accounts.ToDictionary(a => a.SourceAccountId, a => a.BillingAccountId, StringComparer.Ordinal);
+        var rejected = new List<ImportJobIssue>();
+        var lines = new List<(MigratedLine Line, MigratedAccount Account)>();
+        var orders = new List<MigrationLine>();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            foreach (var account in batch[i].Accounts)
+            {
+                foreach (var line in account.Lines.Where(l => l.Status != Terminated))
+                {
+                    if (line.PlanCode is not { Length: > 0 } code || !mappings.TryGetValue(code, out var offering))
+                    {
+                        rejected.Add(Issue(jobId, line, account, "PLAN_CODE", line.PlanCode is { Length: > 0 }
+                            ? $"subscription {line.LegacySubscriptionId}: legacy plan code '{line.PlanCode}' has no catalog offering in the plan mapping (PUT /admin/legacy/planMappings); the line was not migrated"
+                            : $"subscription {line.LegacySubscriptionId}: no legacy plan code; the line was not migrated", line.PlanCode));
+                        continue;
+                    }
+
+                    lines.Add((line, account));
+                    orders.Add(new MigrationLine(line.LegacySubscriptionId, customers[i].PartyId, accountIds.GetValueOrDefault(account.LegacyAccountId), offering, line.Msisdn, line.Status,
+                        line.ActivatedOn, $"Migration of legacy subscription {line.LegacySubscriptionId} (legacy plan code {code}, account {account.LegacyAccountId})"));
+                }
+            }
+        }
+
+        if (orders.Count == 0)
+        {
+            return (0, 0, rejected);
+        }
+
+        var outcomes = await services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync(Source, orders, cancellationToken);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i].Outcome == MigrationOutcomes.Rejected)
+            {
+                var (line, account) = lines[i];
+                var msisdn = outcomes[i].ReasonCode is "MSISDN_TAKEN" or "INVALID_MSISDN";
+                rejected.Add(Issue(jobId, line, account, msisdn ? "MSISDN" : "PLAN_CODE",
+                    $"subscription {line.LegacySubscriptionId}: {outcomes[i].Reason} ({outcomes[i].ReasonCode}); the line was not migrated", msisdn ? LegacyValues.MaskPhone(line.Msisdn) : line.PlanCode));
+            }
+        }
+
+        return (outcomes.Count(o => o.Outcome != MigrationOutcomes.Rejected), outcomes.Count(o => o.Outcome == MigrationOutcomes.Created), rejected);
+    }
+
+    private static ImportJobIssue Issue(string jobId, MigratedLine line, MigratedAccount account, string field, string reason, string? value) => new()
+    {
+        JobId = jobId,
+        RowNumber = line.RowNumber,
+        LegacyCustomerId = account.LegacyCustomerId,
+        Field = field,
+        Reason = Truncate(reason, 300),
+        Value = value is null ? null : Truncate(value, 100),
+        Severity = "rejected",
+    };
+
+    private static IEnumerable<MigratedLine> LinesOf(IEnumerable<MigratedCustomer> customers) => customers.SelectMany(c => c.Accounts).SelectMany(a => a.Lines);
+
+    private const string Terminated = "terminated";
+
+    private sealed record LoadedBatch(int CustomersCreated, int Accounts, int LinesImported, int LinesCreated, List<ImportJobIssue> RejectedLines, long PartiesMilliseconds, long AccountsMilliseconds);
 
     private static CustomerImportRecord RecordOf(MigratedCustomer customer) => new(
         customer.LegacyId,
@@ -251,11 +336,12 @@ internal sealed partial class ImportJobRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId} starts at batch {Batch} of {BatchCount} ({Customers} customers)")]
     private static partial void LogStarting(ILogger logger, string jobId, int batch, int batchCount, int customers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId}: batch {Batch}/{BatchCount}, rows {RowsDone}/{RowsTotal}, {RowsPerSecond} rows/s, {Rejected} rejected, ETA {EtaSeconds} s (parties {PartiesMs} ms, accounts {AccountsMs} ms)")]
-    private static partial void LogProgress(ILogger logger, string jobId, int batch, int batchCount, long rowsDone, long rowsTotal, double rowsPerSecond, int rejected, double? etaSeconds, long partiesMs, long accountsMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId}: batch {Batch}/{BatchCount}, rows {RowsDone}/{RowsTotal}, {RowsPerSecond} rows/s, {Rejected} rejected, ETA {EtaSeconds} s (parties {PartiesMs} ms, accounts {AccountsMs} ms, lines {LinesMs} ms)")]
+    private static partial void LogProgress(ILogger logger, string jobId, int batch, int batchCount, long rowsDone, long rowsTotal, double rowsPerSecond, int rejected, double? etaSeconds, long partiesMs,
+        long accountsMs, long linesMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId} completed: {Customers} customers ({Created} created now), {Accounts} billing accounts, {Rejected} rows rejected, {Merged} duplicates merged")]
-    private static partial void LogCompleted(ILogger logger, string jobId, int customers, int created, int accounts, int rejected, int merged);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy import {JobId} completed: {Customers} customers ({Created} created now), {Accounts} billing accounts, {Lines} lines ({LinesCreated} migrated now), {Rejected} rows rejected, {Merged} duplicates merged")]
+    private static partial void LogCompleted(ILogger logger, string jobId, int customers, int created, int accounts, int lines, int linesCreated, int rejected, int merged);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Legacy import {JobId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);

@@ -92,6 +92,21 @@ namespace Dialtone.Legacy.Persistence.Migrations.Postgres
                     b.Property<long?>("LegacyWatermark")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("LinesCreated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LinesImported")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LinesRejected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LinesTerminated")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("LinesTotal")
+                        .HasColumnType("integer");
+
                     b.Property<long>("LoadingMilliseconds")
                         .HasColumnType("bigint");
 

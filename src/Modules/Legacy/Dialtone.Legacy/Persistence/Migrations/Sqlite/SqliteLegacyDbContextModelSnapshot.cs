@@ -87,6 +87,21 @@ namespace Dialtone.Legacy.Persistence.Migrations.Sqlite
                     b.Property<long?>("LegacyWatermark")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("LinesCreated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesImported")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesRejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesTerminated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LinesTotal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("LoadingMilliseconds")
                         .HasColumnType("INTEGER");
 
