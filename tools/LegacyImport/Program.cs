@@ -74,7 +74,7 @@ while (true)
     var done = job["rowsRead"]!.GetValue<long>();
     var eta = job["etaSeconds"] is { } e ? $"{e.GetValue<double>().ToString("0", CultureInfo.InvariantCulture)} s" : "?";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{state,-9} rows {done,7}/{total,-7} {job["rowsPerSecond"],8} rows/s  customers {job["customersImported"]}/{job["customersTotal"]}  rejected {job["rejected"]}  merged {job["duplicatesMerged"]}  ETA {eta}"));
+        $"{state,-9} rows {done,7}/{total,-7} {job["rowsPerSecond"],8} rows/s  customers {job["customersImported"]}/{job["customersTotal"]}  lines {job["lines"]?["imported"]}/{job["lines"]?["total"]}  rejected {job["rejected"]}  merged {job["duplicatesMerged"]}  ETA {eta}"));
     if (state is "completed" or "failed")
     {
         if (job["failure"] is { } failure)
