@@ -1,5 +1,8 @@
 using Dialtone.Charging.Grains;
 using Dialtone.Ordering.Contracts;
+using Dialtone.Ordering.Numbers;
+using Dialtone.Ordering.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Dialtone.Ordering.Tests.Ordering.NchfCalls;
 
@@ -58,6 +61,16 @@ public sealed class MigrationOrderBatches
         // Nothing was provisioned: no network or SM-DP+ call, no service order.
         Assert.Empty(shop.Network.Calls);
         Assert.Empty(await shop.Agent.GetJsonArrayAsync("/tmf-api/serviceOrdering/v4/serviceOrder"));
+
+        // Both identifiers are assigned to the product in the pool; the refused line's number was not taken.
+        await using (var scope = shop.App.Services.CreateAsyncScope())
+        {
+            var pool = scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Numbers.AsNoTracking();
+            var assigned = await pool.Where(n => n.OrderId == first[0].OrderId).OrderBy(n => n.Kind).ToListAsync();
+            Assert.Equal([(NumberKind.Imsi, imsi), (NumberKind.Msisdn, "+4917612345601")], assigned.Select(n => (n.Kind, n.Value)));
+            Assert.All(assigned, n => Assert.Equal((NumberStatus.Assigned, first[0].ProductId), (n.Status, n.ProductId)));
+            Assert.Equal(4, await pool.CountAsync());
+        }
 
         // The legacy number is assigned: nobody can bring it in again; the order cannot be cancelled.
         var portIn = Shop.Add("1", plus, product: new JsonObject
