@@ -84,6 +84,8 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+        // Two lookups per line: without this, each would scan every process and number tracked so far (quadratic in the batch).
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var known = await db.Processes.Where(p => orderIds.Contains(p.OrderId)).Select(p => p.OrderId).ToListAsync(cancellationToken);
@@ -125,6 +127,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             db.Processes.Add(OrderProcess.StartMigration(orderIds[i], Creator, line.PartyId, [change], now));
         }
 
+        db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
