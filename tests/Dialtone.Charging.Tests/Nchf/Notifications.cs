@@ -99,6 +99,7 @@ public sealed class Notifications(DialtoneApps apps) : IClassFixture<DialtoneApp
         // add-on's REAUTHORIZATION is not sent to it, nor later.
         var configuration = (IConfigurationRoot)app.Services.GetRequiredService<IConfiguration>();
         const string Allowed = "Dialtone:Charging:AllowedNotifyHosts:0";
+        using var abandoned = new AbandonedNotifications();
         configuration[Allowed] = "smf.operator.example";
         configuration.Reload();
         try
@@ -108,6 +109,8 @@ public sealed class Notifications(DialtoneApps apps) : IClassFixture<DialtoneApp
             var refused = Smf.Request(imsi, 1, requestMb: 10, chargingId: 5);
             refused["notifyUri"] = consumer.Url;
             Assert.Equal(HttpStatusCode.BadRequest, (await Smf.PostAsync(smf, $"{Smf.Api}/chargingdata", refused)).Status);
+            // Not back on the list before the notifier has given the REAUTHORIZATION up (it leaves through the outbox).
+            await abandoned.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -121,6 +124,30 @@ public sealed class Notifications(DialtoneApps apps) : IClassFixture<DialtoneApp
         Assert.Equal("ABORT_CHARGING", JsonNode.Parse(heard.Body)!["notificationType"]!.GetValue<string>());
         await Task.Delay(300);
         Assert.Equal(1, consumer.Attempts);
+    }
+
+    /// <summary>Hears the notifier's "abandoned" counter (one meter for the process: any app's abandonment counts).</summary>
+    private sealed class AbandonedNotifications : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private readonly TaskCompletionSource heard = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public AbandonedNotifications()
+        {
+            listener.InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Name == "dialtone.charging.notifications.abandoned")
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => heard.TrySetResult());
+            listener.Start();
+        }
+
+        public Task WaitAsync(TimeSpan patience) => heard.Task.WaitAsync(patience);
+
+        public void Dispose() => listener.Dispose();
     }
 
     private static async Task<string> CreateAsync(HttpClient smf, string imsi, string notifyUri, long chargingId)

@@ -140,6 +140,33 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
 
     [Theory]
     [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task RecordsWrittenInBulkAreReadableByTheirOwnHostAndReachACachedListAtOnce(TestDatabase database)
+    {
+        // Two hosts in one process, each with its own keys (as two test apps are): the bulk writer must encrypt each host's
+        // records with that host's key, whichever host wrote first. And a list read (cached) before a relay batch shows
+        // the batch's records right after it, as for any write.
+        var first = apps.For(database);
+        await using var second = new DialtoneApp(database);
+        foreach (var app in new[] { first, second })
+        {
+            var (productId, party) = await LineAsync(app);
+            using var owner = Customer(app, party);
+            Assert.Empty(await ListAsync(owner, $"{Api}?ratedProductUsage.productRef.id={productId}"));
+            var now = app.Clock.GetUtcNow();
+            var relay = app.Services.GetServices<IGrainOutboxHandler>().Single(handler => handler.Kind == UsageRecorded.Kind);
+            await relay.HandleAsync([Entry(new UsageRecorded($"{Guid.NewGuid():N}-1", 1, Smf.DataGroup, productId, "octet", 1000, "home", now, false, "EUR",
+                [new UsageDebit($"{productId}/dataAllowance", 1000)], null, 0, 0))], CancellationToken.None);
+
+            var listed = Assert.Single(await ListAsync(owner, $"{Api}?ratedProductUsage.productRef.id={productId}"))!;
+            using var one = await owner.GetAsync($"{Api}/{listed["id"]!.GetValue<string>()}");
+            Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        }
+
+        Assert.Empty(second.Errors.Unexpected);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
     public async Task BadQueriesAndUnknownIdsAreClearClientErrorsAndTheApiIsReadOnly(TestDatabase database)
     {
         var app = apps.For(database);

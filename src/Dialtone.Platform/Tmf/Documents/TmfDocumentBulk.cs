@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,9 @@ public static class TmfDocumentBulk
     private const int MaxParameters = 16_000;
     private const int MaxRowsPerStatement = 500;
 
-    private static readonly ConcurrentDictionary<(Type Context, string Provider, Type Entity), Insert> Inserts = new();
+    // Per model, not per context type: each host (each protector) has a model of its own, and a column's mapping holds
+    // that host's converters (the body's encryption key).
+    private static readonly ConditionalWeakTable<IModel, ConcurrentDictionary<Type, Insert>> Inserts = new();
 
     /// <summary>
     /// Inserts <paramref name="documents"/> (made by <see cref="TmfDocumentImport.Create{TRepresentation}"/>)
@@ -41,12 +44,14 @@ public static class TmfDocumentBulk
             ?? throw new InvalidOperationException("TmfDocumentBulk writes inside the caller's transaction; begin one first.");
         await InsertOf(db, typeof(TmfDocument)).RunAsync(transaction, documents, cancellationToken);
         await InsertOf(db, typeof(TmfSearchEntry)).RunAsync(transaction, [.. documents.SelectMany(document => document.SearchEntries)], cancellationToken);
+        // The read cache forgets them at the commit, as it does for tracked writes.
+        TmfDocumentChanges.Instance.Remember(db, [.. documents.Select(document => (document.ResourceType, document.Id))]);
     }
 
     private static Insert InsertOf(ModuleDbContext db, Type entity) =>
-        Inserts.GetOrAdd((db.GetType(), db.Database.ProviderName ?? "", entity), key =>
+        Inserts.GetOrCreateValue(db.Model).GetOrAdd(entity, key =>
         {
-            var type = db.Model.FindEntityType(key.Entity) ?? throw new InvalidOperationException($"{key.Entity.Name} is not mapped by {key.Context.Name}.");
+            var type = db.Model.FindEntityType(key) ?? throw new InvalidOperationException($"{key.Name} is not mapped by {db.GetType().Name}.");
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
             // Generated keys (a search entry's id) are left to the database.
             var columns = type.GetProperties()

@@ -57,6 +57,18 @@ internal sealed class TmfDocumentChanges : SaveChangesInterceptor, IDbTransactio
         return Task.CompletedTask;
     }
 
+    /// <summary>Documents written outside change tracking (<see cref="TmfDocumentBulk"/>) inside <paramref name="context"/>'s transaction: forgotten by the cache at its commit.</summary>
+    public void Remember(DbContext context, IReadOnlyList<(string Resource, string Id)> written)
+    {
+        if (written.Count > 0)
+        {
+            lock (pending)
+            {
+                pending.GetOrCreateValue(context).AddRange(written);
+            }
+        }
+    }
+
     private void Remember(DbContext? context)
     {
         if (context is null)

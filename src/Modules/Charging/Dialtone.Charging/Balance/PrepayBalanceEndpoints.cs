@@ -93,10 +93,10 @@ internal static class PrepayBalanceEndpoints
             .WithTags("Administration")
             .RequireAuthorization(DialtonePolicies.Admin)
             .WithName("issueVoucherBatch")
-            .WithSummary("Issue a batch of prepaid vouchers; the codes are in this answer only (Dialtone keeps their keyed hashes)")
+            .WithSummary("Issue a batch of prepaid vouchers (Idempotency-Key required: a retry answers the same codes); Dialtone keeps only their keyed hashes")
             .Accepts<VoucherBatchCreate>("application/json")
             .Produces<VoucherBatch>(StatusCodes.Status201Created)
-            .ProducesTmfErrors(400, 401, 403, 413, 415);
+            .ProducesTmfErrors(400, 401, 403, 413, 415, 422);
         return endpoints;
     }
 

@@ -126,6 +126,14 @@ internal sealed partial class NchfNotifier(IHttpClientFactory clients, IOptionsM
             }
 
             await Task.Delay(settings.NotifyRetryDelay * attempt, cancellationToken);
+            settings = options.CurrentValue;
+            if (!OutboundHosts.Allows(settings.AllowedNotifyHosts, notification.NotifyUri))
+            {
+                // Taken off the list between two tries.
+                Abandoned.Add(1);
+                LogAbandoned(logger, notification.NotificationType, notification.ChargingDataRef, attempt, "host not on Dialtone:Charging:AllowedNotifyHosts");
+                return;
+            }
         }
     }
 
