@@ -106,10 +106,9 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var existing = await TmfDocumentImport.ExistingAsync(db, InventoryResources.Product, [.. changes.Select(x => x.Change.ProductId)], cancellationToken);
-        var created = new List<string>();
+        var created = new List<TmfDocument>();
         foreach (var (order, change) in changes)
         {
             if (!existing.Add(change.ProductId))
@@ -117,14 +116,13 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
                 continue;
             }
 
-            TmfDocumentImport.Stage<Product>(db, InventoryResources.Product, TmfRepresentation.ToJsonObject(NewProduct(order, change)), change.ProductId, order.CompletedAt, order.CreatedBy);
-            created.Add(change.ProductId);
+            created.Add(TmfDocumentImport.CreateFromJson<Product>(db, InventoryResources.Product, TmfRepresentation.ToJsonObject(NewProduct(order, change)), change.ProductId, order.CompletedAt, order.CreatedBy));
         }
 
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
+        // Multi-row inserts: a batch holds the module's (on SQLite, the database's) write lock for as short a time as it can.
+        await TmfDocumentBulk.InsertAsync(db, created, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return created;
+        return [.. created.Select(document => document.Id)];
     }
 
     private static async Task KeepActivationCodeAsync(InventoryDbContext db, string productId, string code, DateTimeOffset now, CancellationToken cancellationToken)

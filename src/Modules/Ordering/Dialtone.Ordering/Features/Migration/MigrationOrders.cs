@@ -153,13 +153,14 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         var documented = await TmfDocumentImport.ExistingAsync(db, OrderingResources.ProductOrder, ids, cancellationToken);
         var lineOf = orderIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => batch[x.i], StringComparer.Ordinal);
         var completed = new List<ProductOrderCompleted>(processes.Count);
+        var documents = new List<TmfDocument>(processes.Count);
         foreach (var process in processes)
         {
             var change = process.Changes[0];
             if (!documented.Contains(process.OrderId))
             {
                 var order = Document(lineOf[process.OrderId], change, offerings.GetValueOrDefault(change.OfferingId!), now);
-                TmfDocumentImport.Stage<ProductOrder>(db, OrderingResources.ProductOrder, TmfRepresentation.ToJsonObject(order), process.OrderId, now, process.CreatedBy);
+                documents.Add(TmfDocumentImport.CreateFromJson<ProductOrder>(db, OrderingResources.ProductOrder, TmfRepresentation.ToJsonObject(order), process.OrderId, now, process.CreatedBy));
             }
 
             process.End(ProcessStage.Completed, now);
@@ -171,6 +172,8 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             await outbox.PublishAsync(new MigrationOrdersCompleted(now, chunk));
         }
 
+        // The order documents in multi-row inserts (shorter write lock); processes, numbers and events commit with them.
+        await TmfDocumentBulk.InsertAsync(db, documents, cancellationToken);
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
 
