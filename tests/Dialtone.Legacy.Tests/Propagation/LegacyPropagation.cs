@@ -195,6 +195,52 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
     }
 
     [Fact]
+    public async Task AChangeWhosePartyWasDeletedMeanwhileIsDeadLetteredAndLegacyIsNotErased()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);
+        var person = (await LegacyWorld.ImportAsync(app))[7];
+        var admin = app.Admin();
+        var before = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
+        var email = $"deleted.{LegacyWorld.NewTraceId()[..6]}@example.org";
+
+        await sim.Legacy.SetFaultsAsync(outage: true);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(LegacyWorld.Customer(app, person), person, email, "+4917012345607", Street)).StatusCode);
+            await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 1);
+
+            // The party is deleted in Dialtone (TMF632 DELETE, its customer first): not an erasure.
+            using var customerDeleted = await admin.DeleteAsync($"/tmf-api/customerManagement/v4/customer/{person.CustomerId}");
+            Assert.True(customerDeleted.IsSuccessStatusCode, await customerDeleted.Content.ReadAsStringAsync());
+            using var partyDeleted = await admin.DeleteAsync($"/tmf-api/party/v4/individual/{person.PartyId}");
+            Assert.True(partyDeleted.IsSuccessStatusCode, await partyDeleted.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await sim.Legacy.SetFaultsAsync();
+        }
+
+        // The contact change (and a status change the customer's deletion may have captured) are dead letters, not erasures.
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["deadLetters"]!.GetValue<int>() >= 1);
+        var letters = (await admin.GetJsonArrayAsync("/admin/legacy/deadLetters")).Where(d => d!["partyId"]!.GetValue<string>() == person.PartyId).ToList();
+        Assert.NotEmpty(letters);
+        foreach (var letter in letters)
+        {
+            var detail = await admin.GetJsonAsync($"/admin/legacy/deadLetters/{letter!.Id()}");
+            Assert.Equal("deadLettered", detail["state"]!.GetValue<string>());
+            Assert.Equal("PARTY_NOT_FOUND", detail["lastError"]!.GetValue<string>());
+        }
+
+
+        var legacy = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
+        Assert.NotEqual("X", legacy.Field("Status"));
+        Assert.Equal(before.Field("Status"), legacy.Field("Status"));
+        Assert.Equal(before.Field("Email"), legacy.Field("Email"));
+        Assert.Equal(before.Version(), legacy.Version());
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
     public async Task BadInputToTheOperatorApiIsAClearClientError()
     {
         await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);

@@ -25,6 +25,9 @@ internal sealed partial class LegacyChangeDelivery(
 {
     private const int MaxRereads = 5;
 
+    /// <summary>The dead-letter reason of a change whose party no longer exists in Dialtone (deleted, not erased).</summary>
+    public const string PartyNotFound = "PARTY_NOT_FOUND";
+
     public async Task DeliverAsync(string changeId, CancellationToken cancellationToken)
     {
         var change = await db.Changes.FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
@@ -36,8 +39,16 @@ internal sealed partial class LegacyChangeDelivery(
         try
         {
             var record = await records.FindByPartyAsync(change.PartyId, cancellationToken);
-            var desired = record is null || record.Erased ? null : record;
-            var legacyIds = record is { SourceIds.Count: > 0 } ? record.SourceIds : change.LegacyIds;
+            if (record is null)
+            {
+                // The party no longer exists in Dialtone (deleted through TMF632, not erased): nothing says legacy's
+                // record must go, so legacy is not written at all (ADR 0017: an erasure is sent only when Dialtone erased).
+                await DeadLetterAsync(change, PartyNotFound);
+                return;
+            }
+
+            var desired = record.Erased ? null : record;
+            var legacyIds = record.SourceIds.Count > 0 ? record.SourceIds : change.LegacyIds;
             var writes = 0;
             foreach (var legacyId in legacyIds)
             {
