@@ -145,6 +145,42 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
         }
     }
 
+    /// <summary>
+    /// Whether an answer counts against legacy as a whole (the circuit breaker): no answer, a timeout, a 5xx other than
+    /// a SOAP fault, or legacy's generic failure <c>E9001</c>. A fault about one record (<c>E1042 RECORD_LOCKED</c>) is
+    /// retried but does not open the circuit for everyone.
+    /// </summary>
+    public static async ValueTask<bool> IsCircuitFailureAsync(HttpResponseMessage? response, Exception? exception)
+    {
+        if (exception is not null)
+        {
+            return exception is HttpRequestException or TimeoutRejectedException;
+        }
+
+        if (response is null || (int)response.StatusCode < 500)
+        {
+            return false;
+        }
+
+        if (response.StatusCode != HttpStatusCode.InternalServerError)
+        {
+            return true;
+        }
+
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            var fault = Parse(text).Root?.Element(Soap + "Body")?.Element(Soap + "Fault");
+            return fault is null
+                || (fault.Element("faultcode")?.Value.EndsWith(":Server", StringComparison.Ordinal) == true
+                    && fault.Element("detail")?.Element(Crm + "LegacyError")?.Element(Crm + "Code")?.Value == LegacyFaultException.SystemFailure);
+        }
+        catch (XmlException)
+        {
+            return true;
+        }
+    }
+
     private static XDocument Parse(string text)
     {
         using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 16 * 1024 * 1024 });
@@ -169,6 +205,9 @@ internal sealed class LegacyFaultException(string operation, string code, string
 {
     public const string VersionConflict = "E1041";
     public const string RecordErased = "E1043";
+
+    /// <summary>Legacy's generic failure (busy, internal error): the only SOAP fault the circuit breaker counts.</summary>
+    public const string SystemFailure = "E9001";
 
     public string Code { get; } = code;
 

@@ -7,8 +7,9 @@ namespace Dialtone.Legacy.Adapter;
 
 /// <summary>
 /// The legacy adapter's HTTP client: a total timeout, retries with exponential backoff and jitter for what may work
-/// a moment later (no answer, a timeout, a <c>soap:Server</c> fault), a circuit breaker counting the same failures, and
-/// a timeout per try; every interval comes from <c>Dialtone:Legacy:Adapter</c>. A <c>soap:Client</c> fault (a version
+/// a moment later (no answer, a timeout, a <c>soap:Server</c> fault), a circuit breaker counting only failures of legacy
+/// as a whole (no answer, a timeout, a 5xx without a SOAP fault, <c>E9001</c>; not <c>E1042 RECORD_LOCKED</c>, which is
+/// about one record), and a timeout per try; every interval comes from <c>Dialtone:Legacy:Adapter</c>. A <c>soap:Client</c> fault (a version
 /// conflict, an unknown record) is an answer, not a failure: it neither retries nor opens the circuit.
 /// </summary>
 internal static class LegacyResilience
@@ -46,7 +47,7 @@ internal static class LegacyResilience
                     MinimumThroughput = settings.BreakAfterFailures,
                     SamplingDuration = settings.BreakSamplingDuration,
                     BreakDuration = settings.BreakDuration,
-                    ShouldHandle = args => LegacyCustomerService.IsTransientAsync(args.Outcome.Result, args.Outcome.Exception),
+                    ShouldHandle = args => LegacyCustomerService.IsCircuitFailureAsync(args.Outcome.Result, args.Outcome.Exception),
                     OnOpened = _ => circuit.Set(LegacyCircuitState.Open),
                     OnHalfOpened = _ => circuit.Set(LegacyCircuitState.HalfOpen),
                     OnClosed = _ => circuit.Set(LegacyCircuitState.Closed),
