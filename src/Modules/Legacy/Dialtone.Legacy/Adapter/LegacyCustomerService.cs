@@ -27,7 +27,9 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
         var customer = answer.Element(Crm + "Customer") ?? throw new LegacyUnavailableException("GetCustomer answered no Customer.");
         return new LegacyCustomer(
             Field(customer, "CustomerId") ?? customerId,
-            long.Parse(Field(customer, "Version") ?? "0", CultureInfo.InvariantCulture),
+            long.TryParse(Field(customer, "Version") ?? "0", NumberStyles.Integer, CultureInfo.InvariantCulture, out var version)
+                ? version
+                : throw new LegacyUnavailableException("GetCustomer answered a Version that is not a number."),
             Field(customer, "Status"),
             Field(customer, "Email"),
             Field(customer, "Phone"),
@@ -45,7 +47,9 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
             Date(Field(b, "PeriodFrom")),
             Date(Field(b, "PeriodTo")),
             Date(Field(b, "DueDate")),
-            decimal.Parse(Field(b, "Amount") ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture),
+            decimal.TryParse(Field(b, "Amount") ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture, out var amount)
+                ? amount
+                : throw new LegacyUnavailableException("GetBillHistory answered an Amount that is not a number."),
             Field(b, "Currency") ?? "EUR",
             Field(b, "Status") ?? ""))];
     }
@@ -55,7 +59,10 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
     {
         var answer = await CallAsync(operation, traceparent, write: true,
             [("CustomerId", customerId), ("ExpectedVersion", expectedVersion.ToString(CultureInfo.InvariantCulture)), .. fields], cancellationToken);
-        return long.Parse(Field(answer, "NewVersion") ?? throw new LegacyUnavailableException($"{operation} answered no NewVersion."), CultureInfo.InvariantCulture);
+        return long.TryParse(Field(answer, "NewVersion") ?? throw new LegacyUnavailableException($"{operation} answered no NewVersion."),
+            NumberStyles.Integer, CultureInfo.InvariantCulture, out var version)
+            ? version
+            : throw new LegacyUnavailableException($"{operation} answered a NewVersion that is not a number.");
     }
 
     private async Task<XElement> CallAsync(string operation, string? traceparent, bool write, IReadOnlyList<(string Name, string? Value)> fields, CancellationToken cancellationToken)
@@ -205,6 +212,9 @@ internal sealed class LegacyFaultException(string operation, string code, string
 {
     public const string VersionConflict = "E1041";
     public const string RecordErased = "E1043";
+
+    /// <summary>No such customer, account or subscription in legacy.</summary>
+    public const string RecordNotFound = "E1010";
 
     /// <summary>Legacy's generic failure (busy, internal error): the only SOAP fault the circuit breaker counts.</summary>
     public const string SystemFailure = "E9001";

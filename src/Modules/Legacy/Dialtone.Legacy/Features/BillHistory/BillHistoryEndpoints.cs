@@ -93,6 +93,26 @@ internal static partial class BillHistoryEndpoints
                         "The bill history before the migration is kept by the legacy system, which cannot be reached now, and no copy is cached; try again later.", "503"),
                         TmfJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
+                catch (LegacyFaultException e)
+                {
+                    // A final refusal (soap:Client): the cached copy if there is one, else a clear error, never a 500.
+                    LogRefused(logger, customerId, cached is not null, $"{e.Code} {e.Name}");
+                    if (cached is not null)
+                    {
+                        return Answer(http, customerId, cached, protector, now, stale: true);
+                    }
+
+                    if (e.Code == LegacyFaultException.RecordNotFound)
+                    {
+                        return Results.Json(new TmfError("LEGACY_NOT_FOUND", "Not found",
+                            "The legacy system does not know this customer's bill history.", "404"),
+                            TmfJson.Options, statusCode: StatusCodes.Status404NotFound);
+                    }
+
+                    return Results.Json(new TmfError("LEGACY_REFUSED", "Bad gateway",
+                        $"The legacy system refused to answer the bill history before the migration ({e.Code} {e.Name}), and no copy is cached.", "502"),
+                        TmfJson.Options, statusCode: StatusCodes.Status502BadGateway);
+                }
 
                 if (cached is null)
                 {
@@ -117,9 +137,9 @@ internal static partial class BillHistoryEndpoints
             .WithTags("Legacy")
             .WithName("getLegacyBillHistory")
             .WithSummary("A customer's bill history from before the migration, read through the legacy system with a cache")
-            .WithDescription("Served from the cache, flagged with X-Dialtone-Stale: true, Age and \"stale\": true, while legacy is down; 503 with Retry-After when legacy is down and nothing is cached.")
+            .WithDescription("Served from the cache, flagged with X-Dialtone-Stale: true, Age and \"stale\": true, while legacy is down or refuses; 503 with Retry-After when legacy is down and nothing is cached; 502 LEGACY_REFUSED (404 LEGACY_NOT_FOUND when legacy does not know the customer) when legacy refuses and nothing is cached.")
             .Produces<BillHistoryView>()
-            .ProducesTmfErrors(401, 403, 404, 503);
+            .ProducesTmfErrors(401, 403, 404, 502, 503);
         return endpoints;
     }
 
@@ -160,6 +180,9 @@ internal static partial class BillHistoryEndpoints
 
         return Results.Json(new BillHistoryView(customerId, "cache", cached.FetchedAt, stale, bills), TmfJson.Options);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy bill history of customer {CustomerId} refused by legacy (cached copy: {Cached}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string customerId, bool cached, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy bill history of customer {CustomerId} unavailable (cached copy: {Cached}): {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string customerId, bool cached, string reason);
