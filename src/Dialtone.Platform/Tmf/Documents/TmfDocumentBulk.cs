@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -11,8 +11,9 @@ using Dialtone.Platform.Persistence;
 namespace Dialtone.Platform.Tmf.Documents;
 
 /// <summary>
-/// Inserts many new documents with their search entries in multi-row <c>INSERT</c> statements on the caller's open
-/// transaction, without EF Core's change tracking: for writers of thousands of records a second (the charging usage
+/// Inserts many new documents with their search entries on the caller's open transaction with plain <c>INSERT</c>
+/// statements (multi-row on PostgreSQL, one prepared single-row statement per row on SQLite), without EF Core's change
+/// tracking: for writers of thousands of records a second (the charging usage
 /// relay, bulk imports), where tracking each document and reading back each search entry's generated id costs more than
 /// the database's own work. The statements are built from the EF model (table and column names, value converters), so
 /// documents land exactly as <see cref="DbContext.SaveChangesAsync(CancellationToken)"/> would write them: the body
