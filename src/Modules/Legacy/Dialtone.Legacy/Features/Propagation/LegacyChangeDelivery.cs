@@ -47,12 +47,11 @@ internal sealed partial class LegacyChangeDelivery(
                 return;
             }
 
-            var desired = record.Erased ? null : record;
             var legacyIds = record.SourceIds.Count > 0 ? record.SourceIds : change.LegacyIds;
             var writes = 0;
             foreach (var legacyId in legacyIds)
             {
-                writes += await SynchronizeAsync(change, legacyId, desired, cancellationToken);
+                writes += await SynchronizeAsync(change, legacyId, cancellationToken);
             }
 
             change.State = LegacyChangeStates.Delivered;
@@ -61,6 +60,11 @@ internal sealed partial class LegacyChangeDelivery(
             await db.SaveChangesAsync(cancellationToken);
             metrics.Delivered.Add(1);
             LogDelivered(logger, change.Id, change.Kind, writes, change.TraceId);
+        }
+        catch (PartyGoneException)
+        {
+            // Deleted while legacy was being read (a read that waited out an outage, say): the same answer as above.
+            await DeadLetterAsync(change, PartyNotFound);
         }
         catch (LegacyUnavailableException e)
         {
@@ -83,8 +87,12 @@ internal sealed partial class LegacyChangeDelivery(
         }
     }
 
-    /// <summary>Brings one legacy record to the person's current state; answers the number of writes it took.</summary>
-    private async Task<int> SynchronizeAsync(LegacyChange change, string legacyId, CustomerRecord? desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings one legacy record to the person's current state; answers the number of writes it took. Dialtone's state
+    /// is read after legacy's in every round, right before the writes: a legacy read that took long (retries through
+    /// an outage) or a version conflict never writes a state Dialtone has left meanwhile.
+    /// </summary>
+    private async Task<int> SynchronizeAsync(LegacyChange change, string legacyId, CancellationToken cancellationToken)
     {
         var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken);
         if (state is null)
@@ -97,6 +105,8 @@ internal sealed partial class LegacyChangeDelivery(
         for (var round = 0; round < MaxRereads; round++)
         {
             var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
+            var record = await records.FindByPartyAsync(change.PartyId, cancellationToken) ?? throw new PartyGoneException();
+            var desired = record.Erased ? null : record;
             var now = clock.GetUtcNow();
             if (LegacyFields.IsErased(current.Status))
             {
@@ -191,6 +201,8 @@ internal sealed partial class LegacyChangeDelivery(
         metrics.DeadLettered.Add(1);
         LogDeadLettered(logger, change.Id, change.Attempts, change.LastError, change.TraceId);
     }
+
+    private sealed class PartyGoneException : Exception;
 
     private string HashOf(string? value) => protector.Hash(value ?? "");
 
