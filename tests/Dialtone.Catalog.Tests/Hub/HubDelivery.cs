@@ -73,7 +73,18 @@ public sealed class HubDelivery(DialtoneApps apps) : IClassFixture<DialtoneApps>
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         // The durability agent resends at its next poll; on PostgreSQL a CI run under a load average of 30+ once needed
         // more than 30 s for it (the cause was not traced further).
-        var afterReplay = await listener.WaitForAsync(2, TimeSpan.FromSeconds(120));
+        IReadOnlyList<ReceivedCallback> afterReplay;
+        try
+        {
+            afterReplay = await listener.WaitForAsync(2, TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            // What the durability agent said is the only trace of why a replay did not arrive.
+            var now = await admin.GetStringAsync("/admin/deadLetters");
+            throw new TimeoutException($"{e.Message} Dead letters now: {now}. Logged: {string.Join("\n", app.Errors.Entries)}", e);
+        }
+
         Assert.Contains(afterReplay, r => r.Body.Contains(dead.Id(), StringComparison.Ordinal));
     }
 

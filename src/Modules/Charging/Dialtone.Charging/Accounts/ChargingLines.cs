@@ -14,7 +14,8 @@ namespace Dialtone.Charging.Accounts;
 /// allowances at once, and an ended add-on takes what is left of them away at once; a barred, resumed or terminated line changes the account's status. Every change carries the
 /// order item's id, so a redelivered event changes nothing twice. A bundle (a family) is a shared pool (ADR 0013): the
 /// pool opens with the bundle's <c>sharedPool</c> allowances, its member lines join it and draw on it after their own
-/// allowances, a terminated member leaves it, and the pool closes when the bundle ends.
+/// allowances, a terminated member leaves it, and the pool closes when the bundle ends. An instance (one scope) reads
+/// each offering from the catalog once: a batch of migration orders names a handful of offerings for hundreds of lines.
 /// </summary>
 internal sealed partial class ChargingLines(
     IProductInventory inventory,
@@ -24,6 +25,8 @@ internal sealed partial class ChargingLines(
     ILogger<ChargingLines> logger)
 {
     private const string DefaultCurrency = "EUR";
+
+    private readonly Dictionary<string, CatalogOffering?> offerings = new(StringComparer.Ordinal);
 
     public async Task ApplyAsync(ProductOrderCompleted order, CancellationToken cancellationToken)
     {
@@ -153,14 +156,25 @@ internal sealed partial class ChargingLines(
         }
 
         var allowances = AllowancesOf(bundle, addOn: false).Where(a => a.Kind == "sharedPool").ToList();
-        var currency = bundle.OfferingId is null ? null : (await catalog.FindOfferingAsync(bundle.OfferingId, cancellationToken))?.Prices.FirstOrDefault(p => p.Currency is not null)?.Currency;
+        var currency = bundle.OfferingId is null ? null : (await OfferingAsync(bundle.OfferingId, cancellationToken))?.Prices.FirstOrDefault(p => p.Currency is not null)?.Currency;
         await pool.ConfigureAsync(new PoolTerms($"{bundle.Id}/open", at.UtcDateTime.Day, allowances, currency ?? DefaultCurrency));
         return SharedPoolIds.Of(bundle.Id);
     }
 
+    private async Task<CatalogOffering?> OfferingAsync(string offeringId, CancellationToken cancellationToken)
+    {
+        if (!offerings.TryGetValue(offeringId, out var offering))
+        {
+            offering = await catalog.FindOfferingAsync(offeringId, cancellationToken);
+            offerings[offeringId] = offering;
+        }
+
+        return offering;
+    }
+
     private async Task<AccountTerms> TermsAsync(InventoryProduct product, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var offering = product.OfferingId is null ? null : await catalog.FindOfferingAsync(product.OfferingId, cancellationToken);
+        var offering = product.OfferingId is null ? null : await OfferingAsync(product.OfferingId, cancellationToken);
         var prices = new List<PriceTerms>();
         foreach (var price in offering?.Prices.Where(p => p.PriceType == "usage" && p.RatingGroups.Count > 0) ?? [])
         {
