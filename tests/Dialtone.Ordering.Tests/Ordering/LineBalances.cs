@@ -40,6 +40,15 @@ public sealed class LineBalances
         Assert.Equal("confirmed", first["status"]!.GetValue<string>());
         Assert.Equal(10m, first["amount"]!["amount"]!.GetValue<decimal>());
         Assert.Equal("Goodwill", first["reason"]!.GetValue<string>());
+        if (database == TestDatabase.Sqlite)
+        {
+            // The agent's free text is personal data: the account's state (its own SQLite file, and its WAL) holds it encrypted.
+            var store = Path.Combine(shop.App.DataDirectory, "charging", "grains.db");
+            var bytes = string.Concat(new[] { store, store + "-wal" }.Where(File.Exists).Select(file => Encoding.UTF8.GetString(ReadShared(file))));
+            Assert.Contains("\"reason\":\"pd1:", bytes, StringComparison.Ordinal);
+            Assert.DoesNotContain("Goodwill", bytes, StringComparison.Ordinal);
+        }
+
         var (again, repeated, _) = await PostAsync(shop.Agent, credit, "key-1");
         Assert.Equal(HttpStatusCode.Created, again);
         Assert.Equal(first.Id(), repeated!.Id());
@@ -269,5 +278,13 @@ public sealed class LineBalances
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject(), response.Headers.Location?.ToString());
+    }
+
+    private static byte[] ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 }

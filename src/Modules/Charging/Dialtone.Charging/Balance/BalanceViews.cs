@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dialtone.Charging.Grains;
+using Dialtone.Platform.PersonalData;
 
 namespace Dialtone.Charging.Balance;
 
@@ -83,15 +84,18 @@ internal static class BalanceViews
         id.Length is > 34 and <= 54 && id[32] == '-' && id[33] == 't' && id.AsSpan(34).IndexOfAnyExceptInRange('0', '9') < 0
         && Guid.TryParseExact(id.AsSpan(0, 32), "N", out var account) ? account : null;
 
-    /// <summary>A top-up as TMF654 shows it; the agent's free-text reason only to staff (<paramref name="showReason"/>).</summary>
-    public static TopupBalance TopUpOf(TopUpRecord record, string baseUrl, bool showReason) => new()
+    /// <summary>
+    /// A top-up as TMF654 shows it; the agent's free-text reason only to staff (<paramref name="showReason"/>), decrypted
+    /// here: the account's state holds it encrypted (it may name the customer or their complaint).
+    /// </summary>
+    public static TopupBalance TopUpOf(TopUpRecord record, string baseUrl, bool showReason, PersonalDataProtector protector) => new()
     {
         Id = record.Id,
         Href = $"{baseUrl}/topupBalance/{record.Id}",
         Amount = new Quantity(record.Amount, record.Currency),
         Voucher = record.Voucher,
         Channel = new ChannelRef(Name: record.Channel),
-        Reason = showReason ? record.Reason : null,
+        Reason = showReason && record.Reason is { } reason ? protector.Unprotect(reason) : null,
         RequestedDate = record.CreditedAt,
         ConfirmationDate = record.CreditedAt,
         Product = [new ProductRef(record.ProductId, ReferredType: "Product")],

@@ -4,6 +4,7 @@ using Dialtone.Inventory.Contracts;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Json;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
@@ -57,11 +58,11 @@ internal static class PrepayBalanceEndpoints
             .Produces<Bucket>()
             .ProducesTmfErrors(400, 401, 403, 404);
 
-        group.MapGet("/topupBalance", async (HttpContext http, IGrainFactory grains, IProductInventory inventory, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+        group.MapGet("/topupBalance", async (HttpContext http, IGrainFactory grains, IProductInventory inventory, PersonalDataProtector protector, IOptions<DialtoneOptions> options, CancellationToken ct) =>
             {
                 var line = await VisibleLineAsync(http, inventory, RequiredProductFilter(http), ct);
                 var records = await grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Id)).TopUpsAsync();
-                var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare)).ToList();
+                var views = records.Reverse().Select(record => BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare, protector)).ToList();
                 return ListResult(http, views);
             })
             .WithName("listTopupBalance")
@@ -69,13 +70,13 @@ internal static class PrepayBalanceEndpoints
             .Produces<IReadOnlyList<TopupBalance>>()
             .ProducesTmfErrors(400, 401, 403, 404);
 
-        group.MapGet("/topupBalance/{id}", async (string id, HttpContext http, IGrainFactory grains, IProductInventory inventory, IOptions<DialtoneOptions> options, CancellationToken ct) =>
+        group.MapGet("/topupBalance/{id}", async (string id, HttpContext http, IGrainFactory grains, IProductInventory inventory, PersonalDataProtector protector, IOptions<DialtoneOptions> options, CancellationToken ct) =>
             {
                 var account = BalanceViews.AccountOfTopUp(id) ?? throw TmfProblemException.NotFound("topupBalance", id);
                 var record = (await grains.GetGrain<IChargingAccountGrain>(account).TopUpsAsync()).FirstOrDefault(r => r.Id == id)
                              ?? throw TmfProblemException.NotFound("topupBalance", id);
                 await VisibleLineAsync(http, inventory, record.ProductId, ct, ("topupBalance", id));
-                return OneResult(http, BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare));
+                return OneResult(http, BalanceViews.TopUpOf(record, Base(http, options), http.GetCaller().IsCustomerCare, protector));
             })
             .WithName("retrieveTopupBalance")
             .WithSummary("One top-up")

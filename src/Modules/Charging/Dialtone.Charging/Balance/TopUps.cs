@@ -75,6 +75,8 @@ internal static class TopUps
         var fingerprint = IdempotencyGate.Hash(body, protector);
         var channel = create.Channel?.Name ?? (caller.IsCustomerCare ? "care" : caller.IsSelfService ? "selfService" : "partner");
         var requestor = caller.OwnerKey ?? "anonymous";
+        // Free text an agent typed (it may name the customer or their complaint): encrypted in the account's state.
+        var reason = create.Reason is { Length: > 0 } text ? protector.Protect(text) : null;
 
         TopUpRequest request;
         IVoucherGrain? voucherGrain = null;
@@ -84,7 +86,7 @@ internal static class TopUps
                             ?? throw TmfProblemException.BadRequest("INVALID_BODY", "'voucher' is a code of 12 to 32 letters and digits (dashes and spaces are ignored).");
             // Judge the line and the key before the voucher is claimed: a claim cannot be undone.
             var balance = await account.BalanceAsync();
-            var template = new TopUpRequest(topUpKey, fingerprint, 0, balance?.Currency ?? "EUR", VoucherCodes.Masked(canonical), create.Reason, channel, requestor);
+            var template = new TopUpRequest(topUpKey, fingerprint, 0, balance?.Currency ?? "EUR", VoucherCodes.Masked(canonical), reason, channel, requestor);
             var judged = await account.JudgeTopUpAsync(template);
             if (judged.Outcome is not (TopUpOutcome.Credited or TopUpOutcome.Repeated))
             {
@@ -111,7 +113,7 @@ internal static class TopUps
                 var earlier = (await account.TopUpsAsync()).FirstOrDefault(record => record.Key == topUpKey)
                               ?? throw TmfProblemException.Conflict("VOUCHER_USED", "The voucher was used already.");
                 http.Response.Headers[IdempotencyGate.ReplayedHeaderName] = "true";
-                return Created(http, earlier, options, caller);
+                return Created(http, earlier, options, caller, protector);
             }
 
             voucherGrain = voucher;
@@ -119,7 +121,7 @@ internal static class TopUps
         }
         else
         {
-            request = new TopUpRequest(topUpKey, fingerprint, create.Amount!.Amount, create.Amount.Units, null, create.Reason, channel, requestor);
+            request = new TopUpRequest(topUpKey, fingerprint, create.Amount!.Amount, create.Amount.Units, null, reason, channel, requestor);
         }
 
         var result = await account.TopUpAsync(request);
@@ -138,12 +140,12 @@ internal static class TopUps
             http.Response.Headers[IdempotencyGate.ReplayedHeaderName] = "true";
         }
 
-        return Created(http, result.Record!, options, caller);
+        return Created(http, result.Record!, options, caller, protector);
     }
 
-    private static IResult Created(HttpContext http, TopUpRecord record, IOptions<DialtoneOptions> options, Caller caller)
+    private static IResult Created(HttpContext http, TopUpRecord record, IOptions<DialtoneOptions> options, Caller caller, PersonalDataProtector protector)
     {
-        var view = BalanceViews.TopUpOf(record, PrepayBalanceEndpoints.Base(http, options), caller.IsCustomerCare);
+        var view = BalanceViews.TopUpOf(record, PrepayBalanceEndpoints.Base(http, options), caller.IsCustomerCare, protector);
         http.Response.Headers.Location = view.Href;
         return Results.Json(view, TmfJson.Options, statusCode: StatusCodes.Status201Created);
     }
