@@ -49,6 +49,8 @@ internal static class LegacyWorld
             ["Dialtone:Legacy:Propagation:RetryDelays:2"] = "00:00:00.200",
             ["Dialtone:Legacy:Propagation:MaxAttempts"] = "3",
             ["Dialtone:Legacy:Propagation:MetricsInterval"] = "00:00:00.200",
+            // The change-feed sync is off unless a test turns it on (Sync/SyncWorld.FastSync): propagation is tested alone.
+            ["Dialtone:Legacy:Sync:Enabled"] = "false",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

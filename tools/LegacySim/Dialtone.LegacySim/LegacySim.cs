@@ -92,6 +92,11 @@ public static partial class LegacySim
         app.MapPost("/admin/legacy-edits", async (HttpRequest request) =>
         {
             var body = await StandinHost.BodyAsync(request) ?? [];
+            if (body["customerId"] is not null)
+            {
+                return TargetedEdit(records, body);
+            }
+
             if (!TryWholeNumber(body, "count", out var asked) || asked is < 1 or > 10_000)
             {
                 return StandinHost.Refuse(400, "BAD_REQUEST", "count is a whole number between 1 and 10000");
@@ -118,6 +123,26 @@ public static partial class LegacySim
             records.Unlock(customerId);
             return Results.NoContent();
         });
+    }
+
+    /// <summary><c>{"customerId", "field", "value"}</c>: one field of one customer changed by a legacy agent; answers the new version.</summary>
+    private static IResult TargetedEdit(LegacyRecords records, JsonObject body)
+    {
+        if (body["customerId"] is not JsonValue id || !id.TryGetValue<string>(out var customerId) || customerId.Length is 0 or > 32
+            || body["field"] is not JsonValue f || !f.TryGetValue<string>(out var field) || !LegacyEdits.Fields.Contains(field)
+            || body["value"] is not JsonValue v || !v.TryGetValue<string>(out var value) || value.Length > 200)
+        {
+            return StandinHost.Refuse(400, "BAD_REQUEST", $"customerId (a string), field ({string.Join(", ", LegacyEdits.Fields)}) and value (a string of at most 200 characters)");
+        }
+
+        try
+        {
+            return Results.Ok(new { customerId, field, version = LegacyEdits.MakeOne(records, customerId, field, value) });
+        }
+        catch (LegacyFault fault)
+        {
+            return StandinHost.Refuse(fault.Name == "RECORD_NOT_FOUND" ? 404 : 409, fault.Name, fault.Message);
+        }
     }
 
     /// <summary>Reads an optional integer of an admin body: absent or null is null; anything but a 32-bit integer is refused.</summary>

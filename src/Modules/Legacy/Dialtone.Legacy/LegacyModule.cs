@@ -3,6 +3,8 @@ using Dialtone.Legacy.Features.BillHistory;
 using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Features.PlanMappings;
 using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Features.Reconciliation;
+using Dialtone.Legacy.Features.Sync;
 using Dialtone.Legacy.Handlers;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Platform;
@@ -16,7 +18,7 @@ using Wolverine.ErrorHandling;
 
 namespace Dialtone.Legacy;
 
-/// <summary>The anti-corruption layer in front of the legacy system of record (issue 6): bulk import, bill history read-through, propagation of changes. Its two doors.</summary>
+/// <summary>The anti-corruption layer in front of the legacy system of record (issue 6): bulk import, bill history read-through, propagation of changes, the change-feed sync and reconciliation. Its two doors.</summary>
 public static class LegacyModule
 {
     public const string PropagationQueue = "legacy-propagation";
@@ -46,6 +48,11 @@ public static class LegacyModule
         services.AddScoped<LegacyChangeDelivery>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, LegacyPersonalData>();
         services.AddHostedService<LegacyPropagationMonitor>();
+        services.AddSingleton<LegacyFeedMetrics>();
+        services.AddScoped<LegacyFeedApplier>();
+        services.AddHostedService<LegacyFeedSync>();
+        services.AddSingleton<ReconciliationRunner>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReconciliationRunner>());
         var propagation = configuration.GetSection("Dialtone:Legacy:Propagation").Get<LegacyPropagationOptions>() ?? new LegacyPropagationOptions();
         services.ConfigureWolverine(options =>
         {
@@ -74,6 +81,8 @@ public static class LegacyModule
         endpoints.MapPlanMappings();
         endpoints.MapBillHistory();
         endpoints.MapPropagation();
+        endpoints.MapSync();
+        endpoints.MapReconciliations();
         return endpoints;
     }
 }

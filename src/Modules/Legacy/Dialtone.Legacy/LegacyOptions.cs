@@ -27,6 +27,12 @@ internal sealed class LegacyOptions
     /// <summary>How changes are propagated to legacy.</summary>
     public LegacyPropagationOptions Propagation { get; set; } = new();
 
+    /// <summary>The change-feed sync from legacy (ADR 0018).</summary>
+    public Features.Sync.LegacySyncOptions Sync { get; set; } = new();
+
+    /// <summary>The reconciliation job (ADR 0018).</summary>
+    public Features.Reconciliation.LegacyReconciliationOptions Reconciliation { get; set; } = new();
+
     /// <summary>How long a bill history read from legacy is served without asking legacy again (0: every read asks).</summary>
     public TimeSpan BillHistoryFreshFor { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -52,4 +52,28 @@ internal static class LegacyEdits
 
         return made;
     }
+
+    /// <summary>The fields <see cref="MakeOne"/> can change.</summary>
+    public static readonly string[] Fields = ["firstName", "lastName", "birthDate", "email", "phone", "address", "status"];
+
+    /// <summary>
+    /// One edit of one field of one customer by a legacy agent (a test's or a demo's targeted drift): answers the new
+    /// version. An empty value clears the field (except names and status); the usual faults apply (unknown, erased, locked).
+    /// </summary>
+    public static long MakeOne(LegacyRecords records, string customerId, string field, string value)
+    {
+        var customer = records.GetCustomer(customerId) ?? throw LegacyFault.NotFound("customer");
+        var caller = new Caller(System, "agent-001", null);
+        return field switch
+        {
+            "firstName" => records.UpdateIdentity(customerId, customer.Version, caller, value, null, null),
+            "lastName" => records.UpdateIdentity(customerId, customer.Version, caller, null, value, null),
+            "birthDate" => records.UpdateIdentity(customerId, customer.Version, caller, null, null, value),
+            "email" => records.UpdateContact(customerId, customer.Version, caller, value, null),
+            "phone" => records.UpdateContact(customerId, customer.Version, caller, null, value),
+            "address" => records.UpdateAddress(customerId, customer.Version, caller, value),
+            "status" => records.ChangeStatus(customerId, customer.Version, caller, value, null),
+            _ => throw LegacyFault.InvalidField("field", string.Join(", ", Fields)),
+        };
+    }
 }

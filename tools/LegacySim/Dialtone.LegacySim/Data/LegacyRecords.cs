@@ -98,6 +98,17 @@ internal sealed class LegacyRecords(LegacyDatabase database, TimeProvider clock)
             return new ChangedFields("Customer", customerId, fields);
         });
 
+    /// <summary>Names and birth date (legacy's own screens only: the SOAP API has no such write); a null leaves a field as it is.</summary>
+    public long UpdateIdentity(string customerId, long expectedVersion, Caller caller, string? firstName, string? lastName, string? birthDate) =>
+        Change(customerId, expectedVersion, caller, "UpdateIdentity", (connection, transaction, current) =>
+        {
+            var fields = new List<string>();
+            SetIfChanged(connection, transaction, customerId, "first_name", current.FirstName, firstName, "FirstName", fields);
+            SetIfChanged(connection, transaction, customerId, "last_name", current.LastName, lastName, "LastName", fields);
+            SetIfChanged(connection, transaction, customerId, "birth_date", current.BirthDate, birthDate, "BirthDate", fields);
+            return new ChangedFields("Customer", customerId, fields);
+        });
+
     public long UpdateAddress(string customerId, long expectedVersion, Caller caller, string address) =>
         Change(customerId, expectedVersion, caller, "UpdateAddress", (connection, transaction, current) =>
         {

@@ -24,8 +24,38 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
     public async Task<LegacyCustomer> GetCustomerAsync(string customerId, string? traceparent, CancellationToken cancellationToken)
     {
         var answer = await CallAsync("GetCustomer", traceparent, write: false, [("CustomerId", customerId)], cancellationToken);
-        var customer = answer.Element(Crm + "Customer") ?? throw new LegacyUnavailableException("GetCustomer answered no Customer.");
-        return new LegacyCustomer(
+        return CustomerOf(answer.Element(Crm + "Customer") ?? throw new LegacyUnavailableException("GetCustomer answered no Customer."), customerId);
+    }
+
+    /// <summary>One page of customers in id order (keyset paging); <c>NextCursor</c> is null after the last page.</summary>
+    public async Task<(IReadOnlyList<LegacyCustomer> Customers, string? NextCursor)> ListCustomersAsync(string? cursor, int pageSize, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync("ListCustomers", null, write: false,
+            [("Cursor", cursor ?? ""), ("PageSize", pageSize.ToString(CultureInfo.InvariantCulture))], cancellationToken);
+        var customers = answer.Element(Crm + "Customers")?.Elements(Crm + "Customer").Select(c => CustomerOf(c, "")).ToList() ?? [];
+        return (customers, Field(answer, "NextCursor") is { Length: > 0 } next ? next : null);
+    }
+
+    /// <summary>The change feed after <paramref name="sinceWatermark"/>, oldest first: names of changed fields, never values.</summary>
+    public async Task<LegacyChangeFeedPage> GetChangesAsync(long sinceWatermark, int maxChanges, CancellationToken cancellationToken)
+    {
+        var answer = await CallAsync("GetChanges", null, write: false,
+            [("SinceWatermark", sinceWatermark.ToString(CultureInfo.InvariantCulture)), ("MaxChanges", maxChanges.ToString(CultureInfo.InvariantCulture))], cancellationToken);
+        var changes = (answer.Element(Crm + "Changes")?.Elements(Crm + "Change") ?? []).Select(c => new LegacyFeedEntry(
+            Number(c, "Watermark", "GetChanges"),
+            Field(c, "Entity") ?? "",
+            Field(c, "EntityId") ?? "",
+            Field(c, "CustomerId") ?? "",
+            Field(c, "Operation") ?? "",
+            [.. (Field(c, "Fields") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            Number(c, "NewVersion", "GetChanges"),
+            c.Element(Crm + "Origin")?.Element(Crm + "System")?.Value ?? "",
+            Field(c, "TraceId"))).ToList();
+        return new LegacyChangeFeedPage(changes, Number(answer, "LastWatermark", "GetChanges"), Number(answer, "HighWatermark", "GetChanges"), Field(answer, "More") == "true");
+    }
+
+    private static LegacyCustomer CustomerOf(XElement customer, string customerId) =>
+        new(
             Field(customer, "CustomerId") ?? customerId,
             long.TryParse(Field(customer, "Version") ?? "0", NumberStyles.Integer, CultureInfo.InvariantCulture, out var version)
                 ? version
@@ -34,8 +64,17 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
             Field(customer, "Email"),
             Field(customer, "Phone"),
             Field(customer, "Address"),
-            [.. customer.Descendants(Crm + "Account").Select(a => Field(a, "AccountId")).OfType<string>()]);
-    }
+            [.. customer.Descendants(Crm + "Account").Select(a => Field(a, "AccountId")).OfType<string>()])
+        {
+            FirstName = Field(customer, "FirstName"),
+            LastName = Field(customer, "LastName"),
+            BirthDate = Field(customer, "BirthDate"),
+        };
+
+    private static long Number(XElement element, string name, string operation) =>
+        long.TryParse(Field(element, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new LegacyUnavailableException($"{operation} answered a {name} that is not a number.");
 
     public async Task<IReadOnlyList<LegacyBill>> GetBillHistoryAsync(string accountId, string? traceparent, CancellationToken cancellationToken)
     {
@@ -201,7 +240,23 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
 }
 
 /// <summary>A legacy customer record as the adapter needs it (a left-out element is null).</summary>
-internal sealed record LegacyCustomer(string CustomerId, long Version, string? Status, string? Email, string? Phone, string? Address, IReadOnlyList<string> AccountIds);
+internal sealed record LegacyCustomer(string CustomerId, long Version, string? Status, string? Email, string? Phone, string? Address, IReadOnlyList<string> AccountIds)
+{
+    /// <summary>Legacy's raw first name (mastered by legacy, ADR 0018).</summary>
+    public string? FirstName { get; init; }
+
+    public string? LastName { get; init; }
+
+    /// <summary>Legacy's raw birth date text (yyyy-MM-dd when valid).</summary>
+    public string? BirthDate { get; init; }
+}
+
+/// <summary>One entry of legacy's change feed: what changed (field names, no values), the record's new version, and who wrote it.</summary>
+internal sealed record LegacyFeedEntry(long Watermark, string Entity, string EntityId, string CustomerId, string Operation, IReadOnlyList<string> Fields, long NewVersion,
+    string OriginSystem, string? TraceId);
+
+/// <summary>A page of the change feed: <c>LastWatermark</c> is where the next page starts.</summary>
+internal sealed record LegacyChangeFeedPage(IReadOnlyList<LegacyFeedEntry> Changes, long LastWatermark, long HighWatermark, bool More);
 
 /// <summary>One bill of legacy's bill history.</summary>
 internal sealed record LegacyBill(string BillId, string AccountId, DateOnly? BillDate, DateOnly? PeriodFrom, DateOnly? PeriodTo, DateOnly? DueDate, decimal Amount, string Currency, string Status);

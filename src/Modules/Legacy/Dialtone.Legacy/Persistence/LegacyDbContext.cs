@@ -2,13 +2,15 @@ using Dialtone.Legacy.Features.BillHistory;
 using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Features.PlanMappings;
 using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Features.Reconciliation;
+using Dialtone.Legacy.Features.Sync;
 using Dialtone.Platform.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace Dialtone.Legacy.Persistence;
 
-/// <summary>The anti-corruption layer's own state (import jobs, their error reports, the plan-code mapping, the bill history cache, changes on their way to legacy): <c>legacy_*</c> tables on SQLite, schema <c>legacy</c> on PostgreSQL.</summary>
+/// <summary>The anti-corruption layer's own state (import jobs, their error reports, the plan-code mapping, the bill history cache, changes on their way to legacy, the change-feed cursor, reconciliations and their drift): <c>legacy_*</c> tables on SQLite, schema <c>legacy</c> on PostgreSQL.</summary>
 internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbContext(options)
 {
     public const string ModuleName = "legacy";
@@ -28,6 +30,12 @@ internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbCont
     public DbSet<LegacySyncState> SyncStates => Set<LegacySyncState>();
 
     public DbSet<LegacyConflict> Conflicts => Set<LegacyConflict>();
+
+    public DbSet<LegacyFeedCursor> FeedCursors => Set<LegacyFeedCursor>();
+
+    public DbSet<LegacyReconciliation> Reconciliations => Set<LegacyReconciliation>();
+
+    public DbSet<LegacyDrift> Drifts => Set<LegacyDrift>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -98,7 +106,42 @@ internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbCont
         conflict.Property(c => c.Field).HasMaxLength(16);
         conflict.Property(c => c.Resolution).HasMaxLength(32);
         conflict.HasIndex(c => c.DetectedAt);
+        conflict.Property(c => c.Direction).HasMaxLength(16).HasDefaultValue(LegacyConflict.ToLegacy);
         conflict.HasIndex(c => c.PartyId);
+
+        var cursor = modelBuilder.Entity<LegacyFeedCursor>();
+        cursor.ToTable("feed_cursors");
+        cursor.HasKey(c => c.Id);
+        cursor.Property(c => c.Id).HasMaxLength(32);
+        cursor.Property(c => c.LastError).HasMaxLength(300);
+        cursor.Property(c => c.LeaseOwner).HasMaxLength(100);
+        cursor.Property(c => c.Version).IsConcurrencyToken();
+
+        var reconciliation = modelBuilder.Entity<LegacyReconciliation>();
+        reconciliation.ToTable("reconciliations");
+        reconciliation.HasKey(r => r.Id);
+        reconciliation.Property(r => r.Id).HasMaxLength(64);
+        reconciliation.Property(r => r.Mode).HasMaxLength(16);
+        reconciliation.Property(r => r.State).HasMaxLength(16);
+        reconciliation.Property(r => r.RequestedBy).HasMaxLength(300);
+        reconciliation.Property(r => r.Cursor).HasMaxLength(200);
+        reconciliation.Property(r => r.Summary).HasMaxLength(4000);
+        reconciliation.Property(r => r.Failure).HasMaxLength(300);
+        reconciliation.Property(r => r.LeaseOwner).HasMaxLength(100);
+        reconciliation.Property(r => r.Version).IsConcurrencyToken();
+        reconciliation.HasIndex(r => r.State);
+
+        var drift = modelBuilder.Entity<LegacyDrift>();
+        drift.ToTable("drifts");
+        drift.HasKey(d => d.Id);
+        drift.Property(d => d.Id).HasMaxLength(64);
+        drift.Property(d => d.ReconciliationId).HasMaxLength(64);
+        drift.Property(d => d.LegacyCustomerId).HasMaxLength(32);
+        drift.Property(d => d.PartyId).HasMaxLength(64);
+        drift.Property(d => d.Fields).HasMaxLength(500);
+        drift.Property(d => d.Repair).HasMaxLength(64);
+        drift.HasIndex(d => new { d.ReconciliationId, d.LegacyCustomerId }).IsUnique();
+        drift.HasIndex(d => d.PartyId);
     }
 }
 

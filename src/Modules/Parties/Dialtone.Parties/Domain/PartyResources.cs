@@ -27,6 +27,8 @@ internal static class PartyResources
         new("formattedName", TmfAttributeKind.Text, Personal: PersonalValueKind.Name),
         new("status", TmfAttributeKind.Text),
         new("relatedParty.id", TmfAttributeKind.Text),
+        // The ids a source system (legacy) knew the person by: how the legacy adapter finds them (ADR 0018).
+        new("externalReference.name", TmfAttributeKind.Text),
         .. ContactAttributes,
     ], timestampAttribute: null, statusAttribute: "status");
 

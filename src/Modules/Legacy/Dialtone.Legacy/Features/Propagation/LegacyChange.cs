@@ -104,4 +104,12 @@ internal sealed class LegacyConflict
     public DateTimeOffset DetectedAt { get; set; }
 
     public string Resolution { get; set; } = "dialtoneWins";
+
+    /// <summary>
+    /// <see cref="ToLegacy"/>: a delivery overwrote a legacy edit; <c>fromLegacy</c>: the change-feed sync saw a legacy
+    /// edit of a field Dialtone masters (ADR 0018).
+    /// </summary>
+    public string Direction { get; set; } = ToLegacy;
+
+    public const string ToLegacy = "toLegacy";
 }

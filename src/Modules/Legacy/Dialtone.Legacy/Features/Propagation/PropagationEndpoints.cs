@@ -51,7 +51,8 @@ internal sealed record LegacyConflictView(
     [property: JsonPropertyName("overwrittenLegacyValue")] string? OverwrittenLegacyValue,
     [property: JsonPropertyName("legacyVersion")] long LegacyVersion,
     [property: JsonPropertyName("detectedAt")] DateTimeOffset DetectedAt,
-    [property: JsonPropertyName("resolution")] string Resolution);
+    [property: JsonPropertyName("resolution")] string Resolution,
+    [property: JsonPropertyName("direction")] string Direction);
 
 /// <summary>
 /// The operator's view of propagation: <c>/admin/legacy/propagation</c> (lag, depth, dead letters, circuit), the
@@ -106,9 +107,14 @@ internal static class PropagationEndpoints
             .Produces<LegacyChangeView>(StatusCodes.Status202Accepted)
             .ProducesTmfErrors(401, 403, 404);
 
-        group.MapGet("conflicts", async (LegacyDbContext db, PersonalDataProtector protector, int? offset, int? limit, string? partyId, CancellationToken ct) =>
+        group.MapGet("conflicts", async (LegacyDbContext db, PersonalDataProtector protector, int? offset, int? limit, string? partyId, string? direction, CancellationToken ct) =>
             {
                 var query = db.Conflicts.AsNoTracking();
+                if (direction is not null)
+                {
+                    query = query.Where(c => c.Direction == direction);
+                }
+
                 if (partyId is not null)
                 {
                     query = query.Where(c => c.PartyId == partyId);
@@ -117,7 +123,7 @@ internal static class PropagationEndpoints
                 var conflicts = await query.OrderByDescending(c => c.DetectedAt).ThenBy(c => c.Id)
                     .Skip(Math.Max(0, offset ?? 0)).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct);
                 return Results.Json(conflicts.Select(c => new LegacyConflictView(c.Id, c.ChangeId, c.PartyId, c.LegacyCustomerId, c.Field,
-                    c.ProtectedLegacyValue is null ? null : protector.Unprotect(c.ProtectedLegacyValue), c.LegacyVersion, c.DetectedAt, c.Resolution)).ToList(), TmfJson.Options);
+                    c.ProtectedLegacyValue is null ? null : protector.Unprotect(c.ProtectedLegacyValue), c.LegacyVersion, c.DetectedAt, c.Resolution, c.Direction)).ToList(), TmfJson.Options);
             })
             .WithName("listLegacyConflicts")
             .WithSummary("Fields edited in legacy that a delivery overwrote by the master rule, newest first, with the overwritten legacy value")

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Features.Sync;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Parties.Contracts;
+using Dialtone.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Legacy.Features.Reconciliation;
+
+/// <summary>
+/// Runs reconciliations in the background, one at a time per node and one node per job (a lease on the job, renewed by
+/// every page's commit, taken over when it lapses). A job pages through legacy's customers (<c>ListCustomers</c>, its
+/// keyset cursor), finds each record's person in Dialtone (<see cref="ICustomerRecords.FindBySourceIdAsync"/>; records
+/// never migrated are not compared), compares every field by <see cref="LegacyFieldMasters"/> and, by its mode,
+/// repairs: Dialtone's state staged for propagation (legacy converges on the fields Dialtone masters), legacy's values of
+/// the fields it masters written to Dialtone. Repairs are done before the page's commit and are idempotent, so a page
+/// done again after a crash repairs nothing twice and reports nothing twice; while legacy is unreachable the job waits.
+/// </summary>
+internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IOptions<LegacyOptions> options,
+    TimeProvider clock, ILogger<ReconciliationRunner> logger) : BackgroundService
+{
+    private readonly string node = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
+    private readonly SemaphoreSlim poke = new(0);
+
+    /// <summary>Wakes the runner at once (a job was just created).</summary>
+    public void Poke()
+    {
+        if (poke.CurrentCount == 0)
+        {
+            poke.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await readiness.WhenStartedAsync(lifetime, stoppingToken))
+        {
+            return;
+        }
+
+        var settings = options.Value.Reconciliation;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.PollInterval;
+            try
+            {
+                if (await ClaimAsync(stoppingToken) is { } jobId)
+                {
+                    using var activity = new Activity("LegacyReconciliation").SetIdFormat(ActivityIdFormat.W3C).Start();
+                    while (await PageAsync(jobId, stoppingToken))
+                    {
+                        failures = 0;
+                    }
+
+                    failures = 0;
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is LegacyUnavailableException or LegacyFaultException { Retryable: true } or DbUpdateConcurrencyException)
+            {
+                failures++;
+                wait = TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, settings.PollInterval.Ticks * (1L << Math.Min(failures, 20))));
+                LogWaiting(logger, e.GetType().Name);
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, e.GetType().Name, e);
+                await FailAsync(e, stoppingToken);
+            }
+
+            try
+            {
+                await poke.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The oldest job to run here: queued, or running on a node whose lease lapsed (or this node's).</summary>
+    private async Task<string?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        var now = clock.GetUtcNow();
+        var jobs = await db.Reconciliations.Where(r => r.State == ReconciliationStates.Queued || r.State == ReconciliationStates.Running)
+            .OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+        var job = jobs.FirstOrDefault(r => r.State == ReconciliationStates.Queued || r.LeaseOwner == node || r.LeaseUntil is null || r.LeaseUntil < now);
+        if (job is null)
+        {
+            return null;
+        }
+
+        job.State = ReconciliationStates.Running;
+        job.StartedAt ??= now;
+        job.LeaseOwner = node;
+        job.LeaseUntil = now + options.Value.Reconciliation.LeaseDuration;
+        job.Version++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null;
+        }
+
+        return job.Id;
+    }
+
+    /// <summary>Compares (and repairs) one page of legacy's customers and commits it with the cursor; answers whether there is more.</summary>
+    private async Task<bool> PageAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Reconciliation;
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<LegacyDbContext>();
+        var records = services.GetRequiredService<ICustomerRecords>();
+        var job = await db.Reconciliations.FirstAsync(r => r.Id == jobId, cancellationToken);
+        if (job.State != ReconciliationStates.Running || job.LeaseOwner != node)
+        {
+            return false;
+        }
+
+        var (customers, next) = await services.GetRequiredService<LegacyCustomerService>().ListCustomersAsync(job.Cursor, Math.Clamp(settings.PageSize, 1, 500), cancellationToken);
+        var summary = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, int>>>(job.Summary) ?? [];
+        var repairLegacy = job.Mode is ReconciliationModes.RepairLegacy or ReconciliationModes.RepairBoth;
+        var repairDialtone = job.Mode is ReconciliationModes.RepairDialtone or ReconciliationModes.RepairBoth;
+        var toStage = new Dictionary<string, CustomerRecord>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        var traceId = Activity.Current?.TraceId.ToHexString();
+        foreach (var legacy in customers)
+        {
+            job.LegacyRecords++;
+            var person = await records.FindBySourceIdAsync(legacy.CustomerId, cancellationToken);
+            if (person is null || person.Erased)
+            {
+                continue;
+            }
+
+            job.Compared++;
+            var drifting = LegacyFields.IsErased(legacy.Status)
+                ? [new FieldComparison("erasure", LegacyFieldMasters.Legacy, true, null)]
+                : LegacyFieldMasters.Compare(person, legacy, person.SourceIds.Count > 1).Where(c => c.Differs).ToList();
+            if (drifting.Count == 0)
+            {
+                continue;
+            }
+
+            job.Drifting++;
+            var repairs = new List<string>();
+            if (repairLegacy && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone))
+            {
+                toStage.TryAdd(person.PartyId, person);
+                repairs.Add("stagedForLegacy");
+            }
+
+            if (repairDialtone && LegacyFieldMasters.MasteredValues(legacy, drifting.Where(d => d.Master == LegacyFieldMasters.Legacy).Select(d => d.Field)) is { } values
+                && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
+            {
+                repairs.Add("appliedToDialtone");
+            }
+
+            if (repairs.Count > 0)
+            {
+                job.Repaired++;
+            }
+
+            var fields = drifting.Select(d => (d.Field, Direction: d.Master == LegacyFieldMasters.Dialtone ? DriftDirections.ToLegacy : DriftDirections.ToDialtone)).ToList();
+            foreach (var (field, direction) in fields)
+            {
+                var byDirection = summary.TryGetValue(field, out var found) ? found : summary[field] = [];
+                byDirection[direction] = byDirection.GetValueOrDefault(direction) + 1;
+            }
+
+            var described = string.Join(',', fields.Select(f => $"{f.Field}:{f.Direction}"));
+            db.Drifts.Add(new LegacyDrift
+            {
+                Id = Guid.CreateVersion7(now).ToString(),
+                ReconciliationId = job.Id,
+                LegacyCustomerId = legacy.CustomerId,
+                PartyId = person.PartyId,
+                Fields = described,
+                Repair = repairs.Count == 0 ? "none" : string.Join(',', repairs),
+                DetectedAt = now,
+            });
+            LogDrift(logger, job.Id, legacy.CustomerId, described, traceId);
+        }
+
+        // Each repair commits on its own before the page: a page done again after a crash stages the current state again, which is harmless.
+        foreach (var person in toStage.Values)
+        {
+            await using var staging = scopes.CreateAsyncScope();
+            await LegacyChangeStaging.StageAsync(staging.ServiceProvider, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
+                Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
+        }
+
+        job.Cursor = next;
+        job.Pages++;
+        job.Summary = JsonSerializer.Serialize(summary);
+        job.LeaseUntil = clock.GetUtcNow() + settings.LeaseDuration;
+        job.Version++;
+        if (next is null)
+        {
+            job.State = ReconciliationStates.Completed;
+            job.CompletedAt = clock.GetUtcNow();
+            job.LeaseOwner = null;
+            LogCompleted(logger, job.Id, job.Mode, job.Compared, job.Drifting, job.Repaired, traceId);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return next is not null;
+    }
+
+    private async Task FailAsync(Exception e, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+            foreach (var job in await db.Reconciliations.Where(r => r.State == ReconciliationStates.Running && r.LeaseOwner == node).ToListAsync(cancellationToken))
+            {
+                job.State = ReconciliationStates.Failed;
+                job.Failure = e is LegacyFaultException fault ? $"{fault.Code} {fault.Name}" : e.GetType().Name;
+                job.CompletedAt = clock.GetUtcNow();
+                job.LeaseOwner = null;
+                job.Version++;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception inner) when (inner is not OperationCanceledException)
+        {
+            // The database is unavailable: the job's lease lapses and a node takes it up again.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {ReconciliationId}: legacy record {LegacyCustomerId} drifts ({Fields}), trace {TraceId}")]
+    private static partial void LogDrift(ILogger logger, string reconciliationId, string legacyCustomerId, string fields, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {ReconciliationId} ({Mode}) completed: {Compared} records compared, {Drifting} drifting, {Repaired} repaired, trace {TraceId}")]
+    private static partial void LogCompleted(ILogger logger, string reconciliationId, string mode, int compared, int drifting, int repaired, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation waits for legacy ({Reason})")]
+    private static partial void LogWaiting(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciliation failed ({Reason})")]
+    private static partial void LogFailed(ILogger logger, string reason, Exception exception);
+}

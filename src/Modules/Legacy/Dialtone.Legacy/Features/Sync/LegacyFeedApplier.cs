@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Parties.Contracts;
+using Dialtone.Platform.PersonalData;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Legacy.Features.Sync;
+
+/// <summary>
+/// Applies one page of legacy's change feed by the field masters (<see cref="LegacyFieldMasters"/>, ADR 0018):
+/// <list type="bullet">
+/// <item>an entry Dialtone wrote (its <c>Caller</c> system) is an echo: counted, not applied;</item>
+/// <item>a legacy user's change of a field legacy masters (names, birth date) is written to the person in Dialtone;</item>
+/// <item>a legacy user's change of a field Dialtone masters is not applied: it is reported as a conflict (direction
+/// <c>fromLegacy</c>, legacy's value encrypted) and Dialtone's current state is staged for propagation, so legacy converges;</item>
+/// <item>people never migrated (or erased in Dialtone) are skipped.</item>
+/// </list>
+/// Values are always read from legacy's current record (<c>GetCustomer</c>), never from the feed, so an older entry
+/// never brings back an older value. The watermark is committed in the transaction of what the entries wrote in the
+/// legacy module (conflicts, the sync state, staged changes); Dialtone's writes are "set to legacy's current value",
+/// so an entry applied again after a crash changes nothing.
+/// </summary>
+internal sealed partial class LegacyFeedApplier(
+    LegacyDbContext db, IServiceProvider services, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector,
+    IOptions<LegacyOptions> options, LegacyFeedMetrics metrics, TimeProvider clock, ILogger<LegacyFeedApplier> logger)
+{
+    public const string FromLegacy = "fromLegacy";
+
+    /// <summary>Reads the page after the cursor's watermark and applies it; answers whether legacy has more.</summary>
+    public async Task<bool> PollAsync(LegacyFeedCursor cursor, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var startedAt = clock.GetUtcNow();
+        var page = await legacy.GetChangesAsync(cursor.Watermark, Math.Clamp(settings.Sync.BatchSize, 1, 1000), cancellationToken);
+        var people = new Dictionary<string, CustomerRecord?>(StringComparer.Ordinal);
+        var current = new Dictionary<string, LegacyCustomer>(StringComparer.Ordinal);
+        var reported = new HashSet<(string, string)>();
+        var restaged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in page.Changes)
+        {
+            var stage = await ApplyAsync(entry, cursor, people, current, reported, restaged, cancellationToken);
+            cursor.Watermark = entry.Watermark;
+            Touch(cursor);
+            if (stage is { } person)
+            {
+                // The change for legacy, this entry's report and the watermark commit together.
+                await LegacyChangeStaging.StageAsync(services, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
+                    Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
+            }
+        }
+
+        cursor.Watermark = Math.Max(cursor.Watermark, page.LastWatermark);
+        cursor.HighWatermark = page.HighWatermark;
+        cursor.LastPollAt = startedAt;
+        cursor.LastError = null;
+        cursor.ConsecutiveFailures = 0;
+        if (!page.More)
+        {
+            cursor.CaughtUpAt = startedAt;
+        }
+
+        Touch(cursor);
+        await db.SaveChangesAsync(cancellationToken);
+        metrics.Observe(cursor, clock.GetUtcNow());
+        return page.More;
+    }
+
+    /// <summary>Renews the lease and moves the version: a node whose lease was taken over fails to commit.</summary>
+    public void Touch(LegacyFeedCursor cursor)
+    {
+        cursor.LeaseUntil = clock.GetUtcNow() + options.Value.Sync.LeaseDuration;
+        cursor.Version++;
+    }
+
+    /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again, if any.</summary>
+    private async Task<CustomerRecord?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, Dictionary<string, CustomerRecord?> people,
+        Dictionary<string, LegacyCustomer> current, HashSet<(string, string)> reported, HashSet<string> restaged, CancellationToken cancellationToken)
+    {
+        if (string.Equals(entry.OriginSystem, options.Value.CallerSystem, StringComparison.Ordinal))
+        {
+            cursor.Echoes++;
+            metrics.Echoes.Add(1);
+            LogEcho(logger, entry.Watermark, entry.CustomerId, entry.NewVersion, entry.TraceId);
+            return null;
+        }
+
+        if (!people.TryGetValue(entry.CustomerId, out var person))
+        {
+            person = await records.FindBySourceIdAsync(entry.CustomerId, cancellationToken);
+            people[entry.CustomerId] = person;
+        }
+
+        if (person is null || person.Erased)
+        {
+            Skip(cursor, entry, "notMigrated");
+            return null;
+        }
+
+        if (!current.TryGetValue(entry.CustomerId, out var record))
+        {
+            try
+            {
+                record = await legacy.GetCustomerAsync(entry.CustomerId, null, cancellationToken);
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordNotFound)
+            {
+                Skip(cursor, entry, "notInLegacy");
+                return null;
+            }
+
+            current[entry.CustomerId] = record;
+        }
+
+        var now = clock.GetUtcNow();
+        if (LegacyFields.IsErased(record.Status))
+        {
+            // Legacy's users erased someone Dialtone holds: Dialtone masters erasure (a GDPR request comes through it), so it is reported for an operator.
+            Report(cursor, entry, person, record, "erasure", null, "reported", reported, now);
+            return null;
+        }
+
+        if (entry.Entity == "Subscription")
+        {
+            foreach (var field in entry.Fields.Where(LegacyFieldMasters.SubscriptionFields.ContainsKey))
+            {
+                // Lines change through Dialtone's orders after migration; a legacy edit is reported (no value: plan codes and line codes are not personal, the operator reads them in legacy).
+                Report(cursor, entry, person, record, LegacyFieldMasters.SubscriptionFields[field], null, "reported", reported, now);
+            }
+
+            return null;
+        }
+
+        var named = entry.Fields.Where(LegacyFieldMasters.CustomerFields.ContainsKey).Select(f => LegacyFieldMasters.CustomerFields[f].Field).ToHashSet(StringComparer.Ordinal);
+        var differing = LegacyFieldMasters.Compare(person, record, person.SourceIds.Count > 1).Where(c => c.Differs && named.Contains(c.Field)).ToList();
+        var outcome = "unchanged";
+        if (LegacyFieldMasters.MasteredValues(record, differing.Where(c => c.Master == LegacyFieldMasters.Legacy).Select(c => c.Field)) is { } values
+            && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
+        {
+            cursor.Applied++;
+            metrics.Applied.Add(1);
+            outcome = "applied";
+            people.Remove(entry.CustomerId);
+        }
+
+        var overruled = differing.Where(c => c.Master == LegacyFieldMasters.Dialtone).ToList();
+        foreach (var field in overruled)
+        {
+            Report(cursor, entry, person, record, field.Field, field.LegacyValue, "dialtoneWins", reported, now);
+            outcome = "conflict";
+        }
+
+        if (named.Any(f => LegacyFieldMasters.CustomerFields.Values.Any(m => m.Field == f && m.Master == LegacyFieldMasters.Dialtone)))
+        {
+            // Only for legacy edits of Dialtone's fields: a name applied above makes Dialtone propagate, and that delivery writes this state too.
+            await SeenAsync(entry.CustomerId, record, now, cancellationToken);
+        }
+
+        if (outcome == "unchanged")
+        {
+            Skip(cursor, entry, outcome);
+        }
+        else
+        {
+            var fields = string.Join(',', differing.Select(d => d.Field));
+            LogApplied(logger, entry.Watermark, entry.CustomerId, outcome, fields, record.Version, entry.TraceId);
+        }
+
+        return overruled.Count > 0 && restaged.Add(person.PartyId) ? person : null;
+    }
+
+    /// <summary>
+    /// Legacy's current values of the fields Dialtone masters are now known (and any edit of them reported), as after a
+    /// delivery: the propagation that follows overwrites them without reporting them a second time.
+    /// </summary>
+    private async Task SeenAsync(string legacyId, LegacyCustomer record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken);
+        if (state is null)
+        {
+            state = new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1 };
+            db.SyncStates.Add(state);
+        }
+
+        state.LastVersion = Math.Max(state.LastVersion, record.Version);
+        state.FieldHashes = JsonSerializer.Serialize(LegacyFields.Current(record).All.ToDictionary(f => f.Field, f => protector.Hash(f.Value ?? "")));
+        state.UpdatedAt = now;
+    }
+
+    private void Report(LegacyFeedCursor cursor, LegacyFeedEntry entry, CustomerRecord person, LegacyCustomer record, string field, string? legacyValue, string resolution,
+        HashSet<(string, string)> reported, DateTimeOffset now)
+    {
+        if (!reported.Add((entry.CustomerId, field)))
+        {
+            return;
+        }
+
+        db.Conflicts.Add(new LegacyConflict
+        {
+            Id = Guid.CreateVersion7(now).ToString(),
+            ChangeId = $"feed:{entry.Watermark}",
+            PartyId = person.PartyId,
+            LegacyCustomerId = entry.CustomerId,
+            Field = field,
+            ProtectedLegacyValue = legacyValue is null ? null : protector.Protect(legacyValue),
+            LegacyVersion = record.Version,
+            DetectedAt = now,
+            Resolution = resolution,
+            Direction = FromLegacy,
+        });
+        cursor.Conflicts++;
+        metrics.Conflicts.Add(1);
+        LogConflict(logger, entry.Watermark, entry.CustomerId, field, resolution, record.Version, entry.TraceId);
+    }
+
+    private void Skip(LegacyFeedCursor cursor, LegacyFeedEntry entry, string why)
+    {
+        cursor.Skipped++;
+        metrics.Skipped.Add(1);
+        LogSkipped(logger, entry.Watermark, entry.CustomerId, why, entry.TraceId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Legacy feed {Watermark}: record {LegacyCustomerId} version {Version} is Dialtone's own write (echo), trace {TraceId}")]
+    private static partial void LogEcho(ILogger logger, long watermark, string legacyCustomerId, long version, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy feed {Watermark}: record {LegacyCustomerId} {Outcome} (fields {Fields}) at version {Version}, trace {TraceId}")]
+    private static partial void LogApplied(ILogger logger, long watermark, string legacyCustomerId, string outcome, string fields, long version, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy feed {Watermark}: record {LegacyCustomerId} field {Field} was changed in legacy but Dialtone masters it ({Resolution}), version {Version}, trace {TraceId}")]
+    private static partial void LogConflict(ILogger logger, long watermark, string legacyCustomerId, string field, string resolution, long version, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Legacy feed {Watermark}: record {LegacyCustomerId} skipped ({Why}), trace {TraceId}")]
+    private static partial void LogSkipped(ILogger logger, long watermark, string legacyCustomerId, string why, string? traceId);
+}

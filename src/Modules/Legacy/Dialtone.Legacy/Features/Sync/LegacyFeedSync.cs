@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.ImportJobs;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Platform.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dialtone.Legacy.Features.Sync;
+
+/// <summary>
+/// Follows legacy's change feed into Dialtone (<see cref="LegacyFeedApplier"/>) on every node, one node at a time:
+/// a node polls only while it holds the cursor's lease (<c>LeaseDuration</c>, renewed by every commit, taken over
+/// when it lapses). It starts at the watermark of the first completed import (the export's snapshot), reads pages
+/// back to back while legacy has more, then every <c>PollInterval</c>; while legacy is unreachable it waits twice as
+/// long each time up to <c>MaxBackoff</c>, and the lag grows. Nothing here stops the host.
+/// </summary>
+internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IOptions<LegacyOptions> options,
+    LegacyFeedMetrics metrics, TimeProvider clock, ILogger<LegacyFeedSync> logger) : BackgroundService
+{
+    private readonly string node = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value.Sync;
+        if (!settings.Enabled || !await readiness.WhenStartedAsync(lifetime, stoppingToken))
+        {
+            return;
+        }
+
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.PollInterval;
+            try
+            {
+                using var activity = new Activity("LegacyFeedPoll").SetIdFormat(ActivityIdFormat.W3C).Start();
+                if (await PollAsync(stoppingToken))
+                {
+                    failures = 0;
+                    continue;
+                }
+
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                wait = TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, settings.PollInterval.Ticks * (1L << Math.Min(failures, 20))));
+                await FailedAsync(e, stoppingToken);
+            }
+
+            try
+            {
+                await Task.Delay(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A node that stops gives its lease up, so that another node (or this one, restarted) takes the feed over at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+            var cursor = await db.FeedCursors.FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId && c.LeaseOwner == node, cancellationToken);
+            if (cursor is not null)
+            {
+                cursor.LeaseOwner = null;
+                cursor.LeaseUntil = null;
+                cursor.Version++;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Another node took it, or the database is gone: the lease lapses on its own.
+        }
+    }
+
+    /// <summary>One poll if this node holds (or takes) the lease; answers whether legacy has more right now.</summary>
+    private async Task<bool> PollAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        var cursor = await ClaimAsync(db, scope.ServiceProvider, cancellationToken);
+        if (cursor is null)
+        {
+            return false;
+        }
+
+        return await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().PollAsync(cursor, cancellationToken);
+    }
+
+    /// <summary>The cursor with this node's lease, or null when another node holds it (or nothing was imported yet).</summary>
+    private async Task<LegacyFeedCursor?> ClaimAsync(LegacyDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cursor = await db.FeedCursors.FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId, cancellationToken);
+        if (cursor is null)
+        {
+            var start = await StartingWatermarkAsync(db, services, cancellationToken);
+            if (start is null)
+            {
+                return null;
+            }
+
+            cursor = new LegacyFeedCursor { Watermark = start.Value, HighWatermark = start.Value, StartedAt = now, CaughtUpAt = null };
+            db.FeedCursors.Add(cursor);
+            LogStarted(logger, start.Value);
+        }
+        else if (cursor.LeaseOwner != node && cursor.LeaseUntil > now)
+        {
+            metrics.Observe(cursor, now);
+            return null;
+        }
+
+        cursor.LeaseOwner = node;
+        services.GetRequiredService<LegacyFeedApplier>().Touch(cursor);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node claimed it (or created it) first.
+            return null;
+        }
+
+        return cursor;
+    }
+
+    /// <summary>Where the feed starts: the first completed import's export watermark; legacy's current one if that import had none.</summary>
+    private static async Task<long?> StartingWatermarkAsync(LegacyDbContext db, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var imports = await db.ImportJobs.AsNoTracking().Where(j => j.State == ImportJobStates.Completed).Select(j => j.LegacyWatermark).ToListAsync(cancellationToken);
+        if (imports.Count == 0)
+        {
+            return null;
+        }
+
+        if (imports.Where(w => w is not null).Min() is { } watermark)
+        {
+            return watermark;
+        }
+
+        var page = await services.GetRequiredService<LegacyCustomerService>().GetChangesAsync(0, 1, cancellationToken);
+        return page.HighWatermark;
+    }
+
+    private async Task FailedAsync(Exception e, CancellationToken cancellationToken)
+    {
+        var reason = e switch
+        {
+            LegacyUnavailableException => "unavailable",
+            LegacyFaultException fault => $"{fault.Code} {fault.Name}",
+            DbUpdateConcurrencyException => "lease lost",
+            _ => e.GetType().Name,
+        };
+        LogFailed(logger, reason, e is LegacyUnavailableException or LegacyFaultException or DbUpdateConcurrencyException ? null : e);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+            var cursor = await db.FeedCursors.FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId, cancellationToken);
+            if (cursor is null)
+            {
+                return;
+            }
+
+            metrics.Observe(cursor, clock.GetUtcNow());
+            if (cursor.LeaseOwner == node)
+            {
+                cursor.LastError = reason.Length <= 300 ? reason : reason[..300];
+                cursor.ConsecutiveFailures++;
+                cursor.Version++;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        catch (Exception inner) when (inner is not OperationCanceledException)
+        {
+            // The database is unavailable too: the next poll tries again.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change-feed sync starts at watermark {Watermark}")]
+    private static partial void LogStarted(ILogger logger, long watermark);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy change-feed poll failed ({Reason}); trying again later")]
+    private static partial void LogFailed(ILogger logger, string reason, Exception? exception);
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Platform.Auth;
+using Dialtone.Platform.Json;
+using Dialtone.Platform.Tmf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dialtone.Legacy.Features.Sync;
+
+/// <summary>Where the change-feed sync is: watermarks, lag, the last failure, the node holding the lease, what the entries did.</summary>
+internal sealed record LegacySyncStatus(
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("watermark")] long Watermark,
+    [property: JsonPropertyName("highWatermark")] long HighWatermark,
+    [property: JsonPropertyName("behind")] long Behind,
+    [property: JsonPropertyName("lagSeconds")] double LagSeconds,
+    [property: JsonPropertyName("lastPollAt")] DateTimeOffset? LastPollAt,
+    [property: JsonPropertyName("caughtUpAt")] DateTimeOffset? CaughtUpAt,
+    [property: JsonPropertyName("lastError")] string? LastError,
+    [property: JsonPropertyName("consecutiveFailures")] int ConsecutiveFailures,
+    [property: JsonPropertyName("leaseOwner")] string? LeaseOwner,
+    [property: JsonPropertyName("leaseUntil")] DateTimeOffset? LeaseUntil,
+    [property: JsonPropertyName("applied")] long Applied,
+    [property: JsonPropertyName("echoes")] long Echoes,
+    [property: JsonPropertyName("conflicts")] long Conflicts,
+    [property: JsonPropertyName("skipped")] long Skipped);
+
+/// <summary><c>GET /admin/legacy/sync</c>: the operator's view of the change-feed sync.</summary>
+internal static class SyncEndpoints
+{
+    public static IEndpointRouteBuilder MapSync(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/admin/legacy").WithTags("Legacy").RequireAuthorization(DialtonePolicies.Admin)
+            .MapGet("sync", async (LegacyDbContext db, TimeProvider clock, CancellationToken ct) =>
+            {
+                var cursor = await db.FeedCursors.AsNoTracking().FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId, ct);
+                var status = cursor is null
+                    ? new LegacySyncStatus("notStarted", 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, 0, 0)
+                    : new LegacySyncStatus(cursor.LastError is null ? "following" : "failing", cursor.Watermark, cursor.HighWatermark,
+                        Math.Max(0, cursor.HighWatermark - cursor.Watermark), LegacyFeedMetrics.LagSeconds(cursor, clock.GetUtcNow()), cursor.LastPollAt, cursor.CaughtUpAt,
+                        cursor.LastError, cursor.ConsecutiveFailures, cursor.LeaseOwner, cursor.LeaseUntil, cursor.Applied, cursor.Echoes, cursor.Conflicts, cursor.Skipped);
+                return Results.Json(status, TmfJson.Options);
+            })
+            .WithName("getLegacySyncStatus")
+            .WithSummary("The change-feed sync from legacy: watermarks, lag, last failure, lease, and counts of applied entries, echoes, conflicts and skipped entries")
+            .Produces<LegacySyncStatus>()
+            .ProducesTmfErrors(401, 403);
+        return endpoints;
+    }
+}

@@ -1,0 +1,122 @@
+using Dialtone.Legacy.Tests.Sync;
+
+namespace Dialtone.Legacy.Tests.Reconciliation;
+
+/// <summary>
+/// A reconciliation compares every migrated customer with legacy by the import's normalisation, reports drift by field
+/// and direction (ids and field names only), and repairs it towards each field's master; run again, it finds none.
+/// The sync is off here, so the drift made directly in legacy stays until the reconciliation sees it.
+/// </summary>
+public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture<SmallLegacySim>
+{
+    public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task FindsDriftMadeDirectlyInLegacyAndRepairsItTowardsEachFieldsMaster(TestDatabase database)
+    {
+        await using var app = LegacyWorld.App(database, sim.Legacy, SyncWorld.FastSync(enabled: false));
+        var admin = app.Admin();
+        var people = await LegacyWorld.ImportAsync(app);
+        var offset = database == TestDatabase.Sqlite ? 0 : 10;
+        var withPhones = new List<(ImportedPerson Person, string Phone)>();
+        foreach (var candidate in people.Skip(offset))
+        {
+            if (SyncWorld.Phone(await SyncWorld.IndividualAsync(app, candidate)) is { } phone && phone.StartsWith("+491", StringComparison.Ordinal))
+            {
+                withPhones.Add((candidate, phone));
+            }
+
+            if (withPhones.Count == 2)
+            {
+                break;
+            }
+        }
+
+        var (phoneDrift, dialtonePhone) = withPhones[0];
+        var (formatOnly, formattedPhone) = withPhones[1];
+        var nameDrift = people.Skip(offset).First(p => p != phoneDrift && p != formatOnly);
+
+        // Before the drift is made, a first report: what the dirty data already differs in (merged duplicates) is not what this test adds.
+        var baseline = await RunAsync(admin, "report");
+        var before = await DriftAsync(admin, baseline);
+
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, phoneDrift.LegacyId, "phone", "0171 " + SyncWorld.Digits(offset + 21));
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, formatOnly.LegacyId, "phone", SyncWorld.National(formattedPhone));
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, nameDrift.LegacyId, "lastName", "Driftmann");
+
+        var report = await RunAsync(admin, "report");
+        Assert.True(report["progress"]!["compared"]!.GetValue<int>() >= people.Count, report.ToJsonString());
+        var drift = await DriftAsync(admin, report);
+        Assert.Equal(["phone:toLegacy"], drift[phoneDrift.LegacyId]);
+        Assert.Equal(["familyName:toDialtone"], drift[nameDrift.LegacyId]);
+        Assert.False(drift.ContainsKey(formatOnly.LegacyId), "A phone number in another format is not drift.");
+        Assert.Equal(before.Count + 2, drift.Count);
+        Assert.True(report["drift"]!["phone"]!["toLegacy"]!.GetValue<int>() >= 1);
+        Assert.True(report["drift"]!["familyName"]!["toDialtone"]!.GetValue<int>() >= 1);
+        Assert.DoesNotContain("Driftmann", (await admin.GetStringAsync($"{report["href"]}/drift")), StringComparison.Ordinal);
+
+        var repair = await RunAsync(admin, "repairBoth");
+        Assert.True(repair["progress"]!["repaired"]!.GetValue<int>() >= 2, repair.ToJsonString());
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, phoneDrift.LegacyId, c => c.Field("Phone") == dialtonePhone);
+        Assert.Equal("Driftmann", (await SyncWorld.IndividualAsync(app, nameDrift))["familyName"]!.GetValue<string>());
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+
+        var after = await DriftAsync(admin, await RunAsync(admin, "report"));
+        Assert.False(after.ContainsKey(phoneDrift.LegacyId));
+        Assert.False(after.ContainsKey(nameDrift.LegacyId));
+        Assert.True(after.Count <= before.Count);
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
+    public async Task AReportRepairsNothing()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(enabled: false));
+        var admin = app.Admin();
+        var person = (await LegacyWorld.ImportAsync(app))[20];
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "email", "agent.set@example.net");
+
+        var report = await RunAsync(admin, "report");
+        var drift = await DriftAsync(admin, report);
+        Assert.Contains("email:toLegacy", drift[person.LegacyId]);
+        await Task.Delay(300);
+        Assert.Equal("agent.set@example.net", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Field("Email"));
+        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["pending"]!.GetValue<int>());
+        var listed = await admin.GetJsonArrayAsync("/admin/legacy/reconciliations");
+        Assert.Equal(report.Id(), listed[0]!.Id());
+    }
+
+    private static async Task<JsonNode> RunAsync(HttpClient admin, string mode)
+    {
+        using var started = await admin.PostAsync("/admin/legacy/reconciliations", TmfHttp.Json(new JsonObject { ["mode"] = mode }));
+        var body = await started.Content.ReadAsStringAsync();
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, body);
+        var job = JsonNode.Parse(body)!;
+        Assert.Equal(mode, job["mode"]!.GetValue<string>());
+        Assert.Equal(job["href"]!.GetValue<string>(), started.Headers.Location!.ToString());
+        var done = await LegacyWorld.WaitForAsync(admin, job["href"]!.GetValue<string>(), j => j["state"]!.GetValue<string>() is "completed" or "failed");
+        Assert.True(done["state"]!.GetValue<string>() == "completed", done.ToJsonString());
+        return done;
+    }
+
+    /// <summary>Every drifting record of a reconciliation (paged), legacy id → its <c>field:direction</c> list.</summary>
+    private static async Task<Dictionary<string, List<string>>> DriftAsync(HttpClient admin, JsonNode reconciliation)
+    {
+        var all = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var offset = 0; ; offset += 10)
+        {
+            var page = await admin.GetJsonArrayAsync($"{reconciliation["href"]}/drift?offset={offset}&limit=10");
+            foreach (var record in page)
+            {
+                all[record!["legacyCustomerId"]!.GetValue<string>()] =
+                    [.. record["fields"]!.AsArray().Select(f => $"{f!["field"]!.GetValue<string>()}:{f["direction"]!.GetValue<string>()}")];
+            }
+
+            if (page.Count < 10)
+            {
+                return all;
+            }
+        }
+    }
+}
