@@ -11,8 +11,20 @@ using Microsoft.Extensions.Options;
 
 namespace Dialtone.Legacy.Features.Sync;
 
+/// <summary>What entries of one page share: people and legacy records already read, fields already reported, people already staged.</summary>
+internal sealed class LegacyFeedBatch
+{
+    public Dictionary<string, CustomerRecord?> People { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, LegacyCustomer> Current { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<(string, string)> Reported { get; } = [];
+
+    public HashSet<string> Restaged { get; } = new(StringComparer.Ordinal);
+}
+
 /// <summary>
-/// Applies one page of legacy's change feed by the field masters (<see cref="LegacyFieldMasters"/>, ADR 0018):
+/// Applies legacy's change feed, one entry at a time by the field masters (<see cref="LegacyFieldMasters"/>, ADR 0018):
 /// <list type="bullet">
 /// <item>an entry Dialtone wrote (its <c>Caller</c> system) is an echo: counted, not applied;</item>
 /// <item>a legacy user's change of a field legacy masters (names, birth date) is written to the person in Dialtone;</item>
@@ -21,9 +33,9 @@ namespace Dialtone.Legacy.Features.Sync;
 /// <item>people never migrated (or erased in Dialtone) are skipped.</item>
 /// </list>
 /// Values are always read from legacy's current record (<c>GetCustomer</c>), never from the feed, so an older entry
-/// never brings back an older value. The watermark is committed in the transaction of what the entries wrote in the
-/// legacy module (conflicts, the sync state, staged changes); Dialtone's writes are "set to legacy's current value",
-/// so an entry applied again after a crash changes nothing.
+/// never brings back an older value. Scoped: one scope (and transaction) per entry, in which the watermark commits with
+/// what the entry wrote in the legacy module (conflicts, the sync state, a staged change); Dialtone's writes are "set
+/// to legacy's current value", so an entry applied again after a crash changes nothing.
 /// </summary>
 internal sealed partial class LegacyFeedApplier(
     LegacyDbContext db, IServiceProvider services, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector,
@@ -31,29 +43,37 @@ internal sealed partial class LegacyFeedApplier(
 {
     public const string FromLegacy = "fromLegacy";
 
-    /// <summary>Reads the page after the cursor's watermark and applies it; answers whether legacy has more.</summary>
-    public async Task<bool> PollAsync(LegacyFeedCursor cursor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one entry in this scope's transaction: what it writes in the legacy module, the change staged for legacy
+    /// (if any) and the watermark commit together. Refused when this node no longer holds the lease.
+    /// </summary>
+    public async Task ApplyAsync(LegacyFeedEntry entry, LegacyFeedBatch batch, string node, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var startedAt = clock.GetUtcNow();
-        var page = await legacy.GetChangesAsync(cursor.Watermark, Math.Clamp(settings.Sync.BatchSize, 1, 1000), cancellationToken);
-        var people = new Dictionary<string, CustomerRecord?>(StringComparer.Ordinal);
-        var current = new Dictionary<string, LegacyCustomer>(StringComparer.Ordinal);
-        var reported = new HashSet<(string, string)>();
-        var restaged = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in page.Changes)
+        var cursor = await LeasedCursorAsync(node, cancellationToken);
+        if (cursor.Watermark >= entry.Watermark)
         {
-            var stage = await ApplyAsync(entry, cursor, people, current, reported, restaged, cancellationToken);
-            cursor.Watermark = entry.Watermark;
-            Touch(cursor);
-            if (stage is { } person)
-            {
-                // The change for legacy, this entry's report and the watermark commit together.
-                await LegacyChangeStaging.StageAsync(services, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
-                    Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
-            }
+            return;
         }
 
+        var stage = await ApplyAsync(entry, cursor, batch.People, batch.Current, batch.Reported, batch.Restaged, cancellationToken);
+        cursor.Watermark = entry.Watermark;
+        Touch(cursor);
+        if (stage is { } person)
+        {
+            // A scope of its own per staged change: the outbox of one scope flushes its messages once.
+            await LegacyChangeStaging.StageAsync(services, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
+                Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Closes a page: the watermark past it, legacy's high watermark, the poll's time, and caught up when legacy had no more.</summary>
+    public async Task FinishAsync(LegacyChangeFeedPage page, DateTimeOffset startedAt, string node, CancellationToken cancellationToken)
+    {
+        var cursor = await LeasedCursorAsync(node, cancellationToken);
         cursor.Watermark = Math.Max(cursor.Watermark, page.LastWatermark);
         cursor.HighWatermark = page.HighWatermark;
         cursor.LastPollAt = startedAt;
@@ -67,7 +87,6 @@ internal sealed partial class LegacyFeedApplier(
         Touch(cursor);
         await db.SaveChangesAsync(cancellationToken);
         metrics.Observe(cursor, clock.GetUtcNow());
-        return page.More;
     }
 
     /// <summary>Renews the lease and moves the version: a node whose lease was taken over fails to commit.</summary>
@@ -75,6 +94,12 @@ internal sealed partial class LegacyFeedApplier(
     {
         cursor.LeaseUntil = clock.GetUtcNow() + options.Value.Sync.LeaseDuration;
         cursor.Version++;
+    }
+
+    private async Task<LegacyFeedCursor> LeasedCursorAsync(string node, CancellationToken cancellationToken)
+    {
+        var cursor = await db.FeedCursors.FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId, cancellationToken);
+        return cursor is not null && cursor.LeaseOwner == node ? cursor : throw new DbUpdateConcurrencyException("The change feed's lease is held by another node.");
     }
 
     /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again, if any.</summary>

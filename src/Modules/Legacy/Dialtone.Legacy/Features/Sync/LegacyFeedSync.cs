@@ -94,15 +94,34 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
     /// <summary>One poll if this node holds (or takes) the lease; answers whether legacy has more right now.</summary>
     private async Task<bool> PollAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
-        var cursor = await ClaimAsync(db, scope.ServiceProvider, cancellationToken);
-        if (cursor is null)
+        var startedAt = clock.GetUtcNow();
+        LegacyChangeFeedPage page;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            return false;
+            var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+            var cursor = await ClaimAsync(db, scope.ServiceProvider, cancellationToken);
+            if (cursor is null)
+            {
+                return false;
+            }
+
+            page = await scope.ServiceProvider.GetRequiredService<LegacyCustomerService>()
+                .GetChangesAsync(cursor.Watermark, Math.Clamp(options.Value.Sync.BatchSize, 1, 1000), cancellationToken);
         }
 
-        return await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().PollAsync(cursor, cancellationToken);
+        var batch = new LegacyFeedBatch();
+        foreach (var entry in page.Changes)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().FinishAsync(page, startedAt, node, cancellationToken);
+        }
+
+        return page.More;
     }
 
     /// <summary>The cursor with this node's lease, or null when another node holds it (or nothing was imported yet).</summary>
