@@ -87,6 +87,41 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
         Assert.Equal(report.Id(), listed[0]!.Id());
     }
 
+    [Fact]
+    public async Task AJobWaitsThroughALegacyOutageAndReadsEveryRecordOnce()
+    {
+        var settings = SyncWorld.FastSync(enabled: false);
+        settings["Dialtone:Legacy:Reconciliation:PageSize"] = "5";
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, settings);
+        var admin = app.Admin();
+        await LegacyWorld.ImportAsync(app);
+
+        await sim.Legacy.SetFaultsAsync(latencyMs: 150);
+        JsonNode job;
+        try
+        {
+            job = await admin.PostJsonAsync("/admin/legacy/reconciliations", new { mode = "report" }, expectedStatus: 202);
+            await LegacyWorld.WaitForAsync(admin, job["href"]!.GetValue<string>(), j => j["progress"]!["pages"]!.GetValue<int>() >= 1);
+            await sim.Legacy.SetFaultsAsync(outage: true);
+            await LegacyWorld.WaitForAsync(admin, job["href"]!.GetValue<string>(), j => j["state"]!.GetValue<string>() == "running");
+            await Task.Delay(700);
+            var still = await admin.GetJsonAsync(job["href"]!.GetValue<string>());
+            Assert.Equal("running", still["state"]!.GetValue<string>());
+            Assert.True(still["progress"]!["legacyRecords"]!.GetValue<int>() < 60, still.ToJsonString());
+            using var second = await admin.PostAsync("/admin/legacy/reconciliations", TmfHttp.Json(new JsonObject { ["mode"] = "report" }));
+            Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        }
+        finally
+        {
+            await sim.Legacy.SetFaultsAsync();
+        }
+
+        var done = await LegacyWorld.WaitForAsync(admin, job["href"]!.GetValue<string>(), j => j["state"]!.GetValue<string>() == "completed");
+        Assert.Equal(60, done["progress"]!["legacyRecords"]!.GetValue<int>());
+        Assert.Equal(13, done["progress"]!["pages"]!.GetValue<int>()); // 12 full pages, then legacy's empty last one
+        Assert.Empty(LegacyWorld.UnexpectedErrors(app));
+    }
+
     private static async Task<JsonNode> RunAsync(HttpClient admin, string mode)
     {
         using var started = await admin.PostAsync("/admin/legacy/reconciliations", TmfHttp.Json(new JsonObject { ["mode"] = mode }));
