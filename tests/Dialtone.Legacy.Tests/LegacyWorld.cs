@@ -74,6 +74,74 @@ internal static class LegacyWorld
             .OrderBy(p => p.LegacyId, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The operator's plan table for LegacySim's codes (the demo catalog must be seeded): every code but
+    /// <c>OLD_UNLTD</c> and <c>DATA-ONLY-5</c>; answers code to offering id.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> MapPlansAsync(HttpClient admin, IDictionary<string, string>? more = null)
+    {
+        var mapping = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PLN-S10"] = await Orders.OfferingIdAsync(admin, "5G Start 10 GB"),
+            ["TAR2009X"] = await Orders.OfferingIdAsync(admin, "5G Start 10 GB"),
+            ["PLN-M25"] = await Orders.OfferingIdAsync(admin, "5G Plus 40 GB"),
+            ["BIZ-PRO"] = await Orders.OfferingIdAsync(admin, "5G Plus 40 GB"),
+            ["PLN-L50"] = await Orders.OfferingIdAsync(admin, "5G Max 120 GB"),
+            ["PP_BASIC"] = await Orders.OfferingIdAsync(admin, "Dialtone Prepaid"),
+        };
+        foreach (var (code, offering) in more ?? new Dictionary<string, string>())
+        {
+            mapping[code] = offering;
+        }
+
+        var table = new JsonObject { ["mappings"] = new JsonArray([.. mapping.Select(m => new JsonObject { ["legacyPlanCode"] = m.Key, ["productOfferingId"] = m.Value })]) };
+        using var put = await admin.PutAsync("/admin/legacy/planMappings", TmfHttp.Json(table));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        return mapping;
+    }
+
+    /// <summary>The legacy subscriptions of a customer (<c>GetCustomer</c>): id to plan code.</summary>
+    public static Dictionary<string, string> PlanCodes(this XElement customer) =>
+        customer.Descendants(Crm + "Subscription").ToDictionary(s => s.Element(Crm + "SubscriptionId")!.Value, s => s.Element(Crm + "PlanCode")!.Value, StringComparer.Ordinal);
+
+    /// <summary>The TMF637 product id a migration order gave a legacy subscription (ADR 0016).</summary>
+    public static string ProductIdOf(string subscriptionId) => Dialtone.Platform.Tmf.Documents.TmfDocumentImport.IdFor("legacy", "product", subscriptionId);
+
+    /// <summary>
+    /// Places a plan change of a migrated line (TMF622 modify with another offering) as <paramref name="client"/> and
+    /// waits for the order to end; the network stand-in must know the line's subscriber (a real network does; the
+    /// migration provisions nothing, ADR 0016), which <paramref name="network"/> is given first.
+    /// </summary>
+    public static async Task<JsonObject> ChangePlanAsync(HttpClient client, HttpClient admin, StandinProcess network, string productId, string offeringId, string? traceId = null)
+    {
+        var product = await admin.GetJsonAsync($"{Orders.InventoryApi}/product/{productId}");
+        using (var seeded = await network.AdminAsync(HttpMethod.Put, $"/subscribers/{productId}",
+                   new { imsi = Orders.Characteristic(product, "imsi"), msisdn = Orders.Characteristic(product, "msisdn"), paymentMode = Orders.Characteristic(product, "paymentMode") ?? "postpaid" }))
+        {
+            Assert.True(seeded.IsSuccessStatusCode, await seeded.Content.ReadAsStringAsync());
+        }
+
+        var order = new JsonObject
+        {
+            ["productOrderItem"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "1", ["action"] = "modify", ["product"] = new JsonObject { ["id"] = productId }, ["productOffering"] = new JsonObject { ["id"] = offeringId },
+            }),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Orders.OrderApi}/productOrder") { Content = TmfHttp.Json(order) };
+        if (traceId is not null)
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        }
+
+        using var placed = await client.SendAsync(request);
+        var body = await placed.Content.ReadAsStringAsync();
+        Assert.True(placed.StatusCode == HttpStatusCode.Created, body);
+        var done = await Orders.PollStateAsync(client, JsonNode.Parse(body)!.Id(), ["completed", "failed"], TimeSpan.FromSeconds(60));
+        Assert.True(done["state"]!.GetValue<string>() == "completed", done.ToJsonString());
+        return done;
+    }
+
     /// <summary>Errors no test expects: Wolverine reports each deferred delivery (legacy down or refusing) at Error, which these tests cause on purpose.</summary>
     public static IReadOnlyList<string> UnexpectedErrors(DialtoneApp app) =>
         [.. app.Errors.Unexpected.Where(e => !e.Contains("LegacyDeliveryDeferredException", StringComparison.Ordinal)

@@ -158,6 +158,8 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "second@example.org", "+4917012345605", Street)).StatusCode);
         var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "second@example.org" && c.Field("Address") == Address);
         Assert.Equal(Address, legacy.Field("Address"));
+        // Legacy is written before the delivery commits its conflict report: wait for the commit, not for legacy.
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
         var conflicts = await admin.GetJsonArrayAsync($"/admin/legacy/conflicts?partyId={person.PartyId}");
         var conflict = Assert.Single(conflicts);
         Assert.Equal("address", conflict!["field"]!.GetValue<string>());

@@ -46,6 +46,7 @@ public static class LegacyModule
         LegacyResilience.Register(services);
         services.AddSingleton<LegacyMetrics>();
         services.AddScoped<LegacyChangeDelivery>();
+        services.AddScoped<LegacyPlanDelivery>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, LegacyPersonalData>();
         services.AddHostedService<LegacyPropagationMonitor>();
         services.AddSingleton<LegacyFeedMetrics>();

@@ -69,6 +69,9 @@ internal sealed class LegacyCustomerService(HttpClient http, IOptions<LegacyOpti
             FirstName = Field(customer, "FirstName"),
             LastName = Field(customer, "LastName"),
             BirthDate = Field(customer, "BirthDate"),
+            Subscriptions = [.. customer.Descendants(Crm + "Subscription")
+                .Select(s => new LegacySubscription(Field(s, "SubscriptionId") ?? "", Field(s, "PlanCode") ?? "", Field(s, "Status") ?? ""))
+                .Where(s => s.SubscriptionId.Length > 0)],
         };
 
     private static long Number(XElement element, string name, string operation) =>
@@ -249,6 +252,15 @@ internal sealed record LegacyCustomer(string CustomerId, long Version, string? S
 
     /// <summary>Legacy's raw birth date text (yyyy-MM-dd when valid).</summary>
     public string? BirthDate { get; init; }
+
+    /// <summary>The subscriptions of all the customer's accounts, as legacy holds them.</summary>
+    public IReadOnlyList<LegacySubscription> Subscriptions { get; init; } = [];
+}
+
+/// <summary>A legacy subscription (a line): its id, legacy plan code and legacy status code (<c>90</c> cancelled and <c>99</c> ported out are not live).</summary>
+internal sealed record LegacySubscription(string SubscriptionId, string PlanCode, string Status)
+{
+    public bool IsLive => Status is not ("90" or "99");
 }
 
 /// <summary>One entry of legacy's change feed: what changed (field names, no values), the record's new version, and who wrote it.</summary>

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Dialtone.Inventory.Contracts;
 using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Parties.Contracts;
 using Dialtone.Platform.Hub;
 using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +17,8 @@ namespace Dialtone.Legacy.Handlers;
 
 /// <summary>
 /// Captures the changes legacy must learn from the TMF events the parties module writes to the durable outbox in the
-/// transaction of each change (TMF632 individual: contact data and address; TMF629 customer: status): a change of a
+/// transaction of each change (TMF632 individual: contact data and address; TMF629 customer: status; TMF637 product:
+/// plan, written by inventory in the transaction of a completed order's changes): a change of a
 /// person imported from legacy becomes a <see cref="LegacyChange"/> and a <see cref="PropagateLegacyChange"/> message,
 /// committed together in the legacy module's outbox. People who never came from legacy are left alone. Public because
 /// Wolverine generates the code that calls handlers (it runs beside the hub's fan-out of the same event).
@@ -29,6 +32,9 @@ public static partial class LegacyChangeCaptureHandler
         {
             ("party", "individual") => LegacyChangeKinds.Contact,
             ("customerManagement", "customer") => LegacyChangeKinds.Status,
+            // A product's offering changes only in an attribute value change (a completed modify order); its state
+            // changes and its creation are not plan changes.
+            ("productInventory", "product") when message.EventType.EndsWith("AttributeValueChangeEvent", StringComparison.Ordinal) => LegacyChangeKinds.Plan,
             _ => null,
         };
         if (kind is null || message.EventType.EndsWith("DeleteEvent", StringComparison.Ordinal))
@@ -38,21 +44,45 @@ public static partial class LegacyChangeCaptureHandler
 
         await using var scope = scopes.CreateAsyncScope();
         var records = scope.ServiceProvider.GetRequiredService<ICustomerRecords>();
-        var record = kind == LegacyChangeKinds.Contact
-            ? await records.FindByPartyAsync(message.ResourceId, cancellationToken)
-            : await records.FindByCustomerAsync(message.ResourceId, cancellationToken);
+        var record = kind switch
+        {
+            LegacyChangeKinds.Contact => await records.FindByPartyAsync(message.ResourceId, cancellationToken),
+            LegacyChangeKinds.Status => await records.FindByCustomerAsync(message.ResourceId, cancellationToken),
+            _ => await OwnerOfProductAsync(scope.ServiceProvider, records, message.ResourceId, cancellationToken),
+        };
         if (record is null || record.SourceIds.Count == 0 || record.Erased)
         {
             return;
         }
 
+        // One change per event, whatever happens to the message: Wolverine runs this handler in one chain with the hub's
+        // fan-out of the same event, so a failure of either runs both again; the second run finds the change it staged.
+        var changeId = TmfDocumentImport.IdFor("tmfEvent", "legacyChange", message.EventId);
         var traceId = JsonNode.Parse(protector.Unprotect(message.ProtectedBody))?["correlationId"]?.GetValue<string>();
-        var change = await LegacyChangeStaging.StageAsync(scope.ServiceProvider, record.PartyId, kind, record.SourceIds, LegacyChangeStaging.TraceParentOf(traceId), clock, cancellationToken);
+        var change = await LegacyChangeStaging.StageAsync(scope.ServiceProvider, record.PartyId, kind, record.SourceIds, LegacyChangeStaging.TraceParentOf(traceId), clock, cancellationToken,
+            changeId: changeId);
+        if (change is null)
+        {
+            LogAlreadyCaptured(logger, changeId, message.EventType, message.ResourceId);
+            return;
+        }
+
         LogCaptured(logger, change, kind, message.EventType, message.ResourceId);
+    }
+
+    /// <summary>The holder (related party <c>customer</c>) of a product, read through inventory's contract.</summary>
+    private static async Task<CustomerRecord?> OwnerOfProductAsync(IServiceProvider services, ICustomerRecords records, string productId, CancellationToken cancellationToken)
+    {
+        var product = await services.GetRequiredService<IProductInventory>().FindAsync(productId, cancellationToken);
+        var holder = product?.RelatedParties.FirstOrDefault(p => p.Role == "customer")?.Id;
+        return product?.OfferingId is null || holder is null ? null : await records.FindByPartyAsync(holder, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) captured from {EventType} of {ResourceId}")]
     private static partial void LogCaptured(ILogger logger, string changeId, string kind, string eventType, string resourceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} was captured before from {EventType} of {ResourceId} (the event was handled again)")]
+    private static partial void LogAlreadyCaptured(ILogger logger, string changeId, string eventType, string resourceId);
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Dialtone.Accounts.Contracts;
 using Dialtone.Legacy.Contracts;
+using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Import;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Ordering.Contracts;
@@ -26,7 +27,7 @@ namespace Dialtone.Legacy.Features.ImportJobs;
 /// </summary>
 internal sealed partial class ImportJobRunner(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IHttpClientFactory http,
-    IOptions<LegacyOptions> options, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
+    IOptions<LegacyOptions> options, LegacyMetrics metrics, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
 {
     public const string Source = "legacy";
 
@@ -87,6 +88,10 @@ internal sealed partial class ImportJobRunner(
                 job.FinishedAt = clock.GetUtcNow();
                 job.Failure = Truncate($"{exception.GetType().Name}: {exception.Message}", 1000);
                 await db.SaveChangesAsync(CancellationToken.None);
+            }
+            finally
+            {
+                metrics.ImportStopped();
             }
         }
     }
@@ -179,6 +184,7 @@ internal sealed partial class ImportJobRunner(
             tracked.RowsDone += batches[index].Sum(RowsOf);
             tracked.LoadingMilliseconds += elapsed;
             await db.SaveChangesAsync(cancellationToken);
+            metrics.ImportBatch(batches[index].Sum(RowsOf), batches[index].Length, loaded.RejectedLines.Count, Stopwatch.GetElapsedTime(started));
             var view = ImportJobView.Of(tracked);
             LogProgress(logger, jobId, tracked.NextBatch, tracked.BatchCount, tracked.RowsDone, tracked.RowsTotal, view.RowsPerSecond, tracked.RejectedRows, view.EtaSeconds,
                 loaded.PartiesMilliseconds, loaded.AccountsMilliseconds, elapsed - loaded.PartiesMilliseconds - loaded.AccountsMilliseconds);

@@ -1,7 +1,7 @@
 namespace Dialtone.Legacy.Features.Propagation;
 
 /// <summary>
-/// One change Dialtone made that legacy must learn (contact data, address, status, erasure), from the moment it was
+/// One change Dialtone made that legacy must learn (contact data, address, status, plan, erasure), from the moment it was
 /// captured until legacy has it: ids only (no personal data; the values are read at delivery time). The dead-letter
 /// queue is the changes in state <see cref="LegacyChangeStates.DeadLettered"/>.
 /// </summary>
@@ -60,6 +60,9 @@ internal static class LegacyChangeKinds
     public const string Status = "status";
 
     public const string Erasure = "erasure";
+
+    /// <summary>A product (a migrated line) changed in TMF637 inventory: the plan codes of the person's legacy subscriptions are propagated.</summary>
+    public const string Plan = "plan";
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ namespace Dialtone.Legacy.Features.Propagation;
 /// </summary>
 internal sealed partial class LegacyChangeDelivery(
     LegacyDbContext db, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector, IOptions<LegacyOptions> options,
-    LegacyMetrics metrics, TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
+    LegacyMetrics metrics, LegacyPlanDelivery plans, TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
 {
     private const int MaxRereads = 5;
 
@@ -49,9 +49,17 @@ internal sealed partial class LegacyChangeDelivery(
 
             var legacyIds = record.SourceIds.Count > 0 ? record.SourceIds : change.LegacyIds;
             var writes = 0;
-            foreach (var legacyId in legacyIds)
+            if (change.Kind == LegacyChangeKinds.Plan)
             {
-                writes += await SynchronizeAsync(change, legacyId, cancellationToken);
+                // A plan change sends the current offerings of the person's migrated lines (an erased person has none to send).
+                writes = record.Erased ? 0 : await plans.SynchronizeAsync(change, legacyIds, cancellationToken);
+            }
+            else
+            {
+                foreach (var legacyId in legacyIds)
+                {
+                    writes += await SynchronizeAsync(change, legacyId, cancellationToken);
+                }
             }
 
             change.State = LegacyChangeStates.Delivered;
@@ -81,7 +89,25 @@ internal sealed partial class LegacyChangeDelivery(
         {
             await DeadLetterAsync(change, $"{e.Code} {e.Name}");
         }
-        catch (Exception e) when (e is not OperationCanceledException and not LegacyDeliveryDeferredException and not DbUpdateException)
+        catch (LegacyPlanNotMappedException e)
+        {
+            await DeadLetterAsync(change, e.Message);
+        }
+        catch (DbUpdateException e)
+        {
+            // Dialtone's own write failed (the sync state, a conflict report, the change itself): what the context tracks
+            // cannot be saved, so it is dropped and the change read again and counted like a refusal. It is retried,
+            // and dead-lettered after MaxAttempts, instead of escaping to Wolverine with the row left pending for ever.
+            db.ChangeTracker.Clear();
+            var reread = await db.Changes.FirstOrDefaultAsync(c => c.Id == changeId, CancellationToken.None);
+            if (reread is null || reread.State != LegacyChangeStates.Pending)
+            {
+                return;
+            }
+
+            await RefusedAsync(reread, e.GetType().Name + ": " + (e.InnerException?.GetType().Name ?? "database"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not LegacyDeliveryDeferredException)
         {
             await RefusedAsync(change, e.GetType().Name);
         }

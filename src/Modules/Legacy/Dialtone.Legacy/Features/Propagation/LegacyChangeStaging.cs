@@ -16,14 +16,20 @@ namespace Dialtone.Legacy.Features.Propagation;
 internal static class LegacyChangeStaging
 {
     /// <summary>Records a change and its delivery message in one transaction of the legacy module's outbox.</summary>
-    internal static async Task<string> StageAsync(IServiceProvider services, string partyId, string kind, IReadOnlyList<string> legacyIds, string? traceparent,
-        TimeProvider clock, CancellationToken cancellationToken, bool awaitingErasure = false)
+    /// <remarks>With <paramref name="changeId"/> (derived from what caused the change), a change already staged under that id is not staged again: answers null.</remarks>
+    internal static async Task<string?> StageAsync(IServiceProvider services, string partyId, string kind, IReadOnlyList<string> legacyIds, string? traceparent,
+        TimeProvider clock, CancellationToken cancellationToken, bool awaitingErasure = false, string? changeId = null)
     {
         var outbox = services.GetRequiredService<IDbContextOutbox<LegacyDbContext>>();
+        if (changeId is not null && await outbox.DbContext.Changes.AnyAsync(c => c.Id == changeId, cancellationToken))
+        {
+            return null;
+        }
+
         var now = clock.GetUtcNow();
         var change = new LegacyChange
         {
-            Id = Guid.CreateVersion7(now).ToString(),
+            Id = changeId ?? Guid.CreateVersion7(now).ToString(),
             PartyId = partyId,
             Kind = kind,
             LegacyCustomerIds = string.Join(',', legacyIds),

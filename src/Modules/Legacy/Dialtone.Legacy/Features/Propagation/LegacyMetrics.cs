@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Dialtone.Legacy.Features.Propagation;
 
 /// <summary>
-/// The <c>Dialtone.Legacy</c> meter: sync lag, queue depth, dead letters, circuit state, and what deliveries did. Made
+/// The <c>Dialtone.Legacy</c> meter: sync lag, queue depth, dead letters, circuit state, what deliveries did, and the
+/// import's rows, customers, rejections and rate. Made
 /// by the host's <see cref="IMeterFactory"/>, so each host (and each test app in one process) has its own instruments.
 /// </summary>
 internal sealed class LegacyMetrics
@@ -36,13 +37,45 @@ internal sealed class LegacyMetrics
         DeadLettered = meter.CreateCounter<long>("dialtone.legacy.propagation.dead_lettered", unit: "{change}", description: "Changes moved to the dead letters.");
         Conflicts = meter.CreateCounter<long>("dialtone.legacy.propagation.conflicts", unit: "{field}",
             description: "Legacy values edited in legacy and overwritten by the master rule.");
+        ImportedRows = meter.CreateCounter<long>("dialtone.legacy.import.rows", unit: "{row}",
+            description: "Rows of legacy exports loaded by import jobs (their rate is the import rate).");
+        ImportedCustomers = meter.CreateCounter<long>("dialtone.legacy.import.customers", unit: "{customer}",
+            description: "Customers loaded by import jobs (after de-duplication), created or found.");
+        RejectedRows = meter.CreateCounter<long>("dialtone.legacy.import.rejected", unit: "{row}",
+            description: "Rows and lines import jobs rejected into their error reports.");
+        meter.CreateObservableGauge("dialtone.legacy.import.rate", () => Volatile.Read(ref importRate), unit: "{row}/s",
+            description: "Rows per second of the running import job's last batch; 0 when no job runs.");
     }
+
+    private double importRate;
 
     public Counter<long> Delivered { get; }
 
     public Counter<long> DeadLettered { get; }
 
     public Counter<long> Conflicts { get; }
+
+    public Counter<long> ImportedRows { get; }
+
+    public Counter<long> ImportedCustomers { get; }
+
+    public Counter<long> RejectedRows { get; }
+
+    /// <summary>An import batch was committed: counts what it loaded and the rate of its rows.</summary>
+    public void ImportBatch(long rows, long customers, long rejected, TimeSpan took)
+    {
+        ImportedRows.Add(rows);
+        ImportedCustomers.Add(customers);
+        if (rejected > 0)
+        {
+            RejectedRows.Add(rejected);
+        }
+
+        Volatile.Write(ref importRate, took > TimeSpan.Zero ? Math.Round(rows / took.TotalSeconds, 1) : 0);
+    }
+
+    /// <summary>No import job is running any more.</summary>
+    public void ImportStopped() => Volatile.Write(ref importRate, 0);
 
     public void Observe(PropagationStatus status)
     {

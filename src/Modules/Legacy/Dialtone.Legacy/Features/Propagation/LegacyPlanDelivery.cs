@@ -1,0 +1,114 @@
+using Dialtone.Inventory.Contracts;
+using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.ImportJobs;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Dialtone.Legacy.Features.Propagation;
+
+/// <summary>
+/// Brings the plan codes of a person's legacy subscriptions to the <b>current</b> offerings of their migrated lines
+/// (ADR 0017): for each legacy record, <c>GetCustomer</c> lists its subscriptions; a live subscription's migrated
+/// product is found by the id its migration order gave it (<c>TmfDocumentImport.IdFor("legacy", "product", subscriptionId)</c>,
+/// ADR 0016); its offering is mapped back to a legacy plan code through the operator's table; a code that differs is
+/// written with <c>ChangePlan</c> and the record's version. A legacy code that maps to the product's offering already
+/// (several codes may map to one offering) is left as it is. An offering no legacy code maps to is refused with
+/// <see cref="LegacyPlanNotMappedException"/> after the other lines were written (the change is dead-lettered; after the
+/// operator adds the mapping, a replay sends the then-current plan).
+/// </summary>
+internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInventory inventory, LegacyCustomerService legacy, ILogger<LegacyPlanDelivery> logger)
+{
+    private const int MaxRereads = 5;
+
+    /// <summary>The dead-letter reason of a plan change whose offering has no legacy plan code.</summary>
+    public const string PlanNotMapped = "PLAN_NOT_MAPPED";
+
+    /// <summary>Answers the number of <c>ChangePlan</c> writes it took.</summary>
+    public async Task<int> SynchronizeAsync(LegacyChange change, IReadOnlyList<string> legacyIds, CancellationToken cancellationToken)
+    {
+        var mappings = await db.PlanMappings.AsNoTracking().ToListAsync(cancellationToken);
+        var offeringOf = mappings.ToDictionary(m => m.LegacyPlanCode, m => m.ProductOfferingId, StringComparer.Ordinal);
+        // Several legacy codes may map to one offering: the first in code order is the one written.
+        var codeOf = mappings.OrderBy(m => m.LegacyPlanCode, StringComparer.Ordinal)
+            .GroupBy(m => m.ProductOfferingId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().LegacyPlanCode, StringComparer.Ordinal);
+        var writes = 0;
+        var unmapped = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var legacyId in legacyIds)
+        {
+            writes += await SynchronizeRecordAsync(change, legacyId, offeringOf, codeOf, unmapped, cancellationToken);
+        }
+
+        if (unmapped.Count > 0)
+        {
+            throw new LegacyPlanNotMappedException(unmapped);
+        }
+
+        return writes;
+    }
+
+    private async Task<int> SynchronizeRecordAsync(LegacyChange change, string legacyId, Dictionary<string, string> offeringOf, Dictionary<string, string> codeOf,
+        SortedSet<string> unmapped, CancellationToken cancellationToken)
+    {
+        var writes = 0;
+        for (var round = 0; round < MaxRereads; round++)
+        {
+            var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
+            if (LegacyFields.IsErased(current.Status))
+            {
+                return writes;
+            }
+
+            var live = current.Subscriptions.Where(s => s.IsLive).ToList();
+            var productIds = live.ToDictionary(s => TmfDocumentImport.IdFor(ImportJobRunner.Source, "product", s.SubscriptionId), s => s, StringComparer.Ordinal);
+            var products = productIds.Count == 0 ? [] : await inventory.FindManyAsync(productIds.Keys, cancellationToken);
+            var version = current.Version;
+            try
+            {
+                foreach (var product in products.Where(p => p.OfferingId is not null && p.Status != ProductStatus.Terminated).OrderBy(p => p.Id, StringComparer.Ordinal))
+                {
+                    var subscription = productIds[product.Id];
+                    if (offeringOf.GetValueOrDefault(subscription.PlanCode) == product.OfferingId)
+                    {
+                        continue;
+                    }
+
+                    if (!codeOf.TryGetValue(product.OfferingId!, out var planCode))
+                    {
+                        unmapped.Add(product.OfferingId!);
+                        continue;
+                    }
+
+                    version = await legacy.WriteAsync("ChangePlan", legacyId, version, [("SubscriptionId", subscription.SubscriptionId), ("PlanCode", planCode)],
+                        change.TraceParent, cancellationToken);
+                    writes++;
+                    LogPlanWritten(logger, change.Id, legacyId, subscription.SubscriptionId, planCode, version, change.TraceId);
+                }
+
+                return writes;
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.VersionConflict)
+            {
+                LogReread(logger, change.Id, legacyId, version, e.CurrentVersion, change.TraceId);
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordErased)
+            {
+                return writes;
+            }
+        }
+
+        throw new LegacyFaultException("propagation", LegacyFaultException.VersionConflict, "VERSION_CONFLICT", retryable: true, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} subscription {SubscriptionId} plan set to {PlanCode} (version {Version}), trace {TraceId}")]
+    private static partial void LogPlanWritten(ILogger logger, string changeId, string legacyCustomerId, string subscriptionId, string planCode, long version, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} changed under version {Version} (now {CurrentVersion}); reading it again, trace {TraceId}")]
+    private static partial void LogReread(ILogger logger, string changeId, string legacyCustomerId, long version, long? currentVersion, string? traceId);
+}
+
+/// <summary>A migrated line's offering has no legacy plan code in the operator's table: the change is dead-lettered with the offerings named (no personal data).</summary>
+internal sealed class LegacyPlanNotMappedException(IReadOnlyCollection<string> offeringIds)
+    : Exception($"{LegacyPlanDelivery.PlanNotMapped}: no legacy plan code maps to offering {string.Join(", ", offeringIds)}; add one with PUT /admin/legacy/planMappings and replay");
