@@ -29,7 +29,8 @@ public abstract class Scenario
         "bare-json" => new BareJson(baseUri),
         "selfservice-customer" => new GetOwnCustomer(baseUri),
         "selfservice-accounts" => new ListOwnBillingAccounts(baseUri),
-        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create | bare-json | selfservice-customer | selfservice-accounts."),
+        "legacy-profile" or "legacy-customer" or "legacy-accounts" or "legacy-products" => LegacySelfServiceScenario.Create(baseUri, name),
+        _ => throw new ArgumentException($"Unknown scenario '{name}': get-by-id | list-filtered | create | bare-json | selfservice-customer | selfservice-accounts | legacy-profile | legacy-customer | legacy-accounts | legacy-products."),
     };
 
     protected static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken ct)
