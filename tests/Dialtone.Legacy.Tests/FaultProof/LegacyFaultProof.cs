@@ -24,6 +24,7 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-legacy-faultproof-" + Guid.NewGuid().ToString("N"));
     private StandinProcess legacy = null!;
     private StandinProcess network = null!;
+    private int samplerRounds;
 
     public async Task InitializeAsync()
     {
@@ -146,8 +147,14 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
         var done = await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0, TimeSpan.FromSeconds(120));
         output.WriteLine($"recovered: {done.ToJsonString()}; legacy stats {await legacy.CounterAsync("writes")} writes, {await legacy.CounterAsync("simulatedErrors")} simulated errors, {await legacy.CounterAsync("versionConflicts")} version conflicts");
         Assert.Equal(0, done["deadLetters"]!.GetValue<int>());
+        // Two more full rounds of the sampler, so that it has read every delivered value at least once.
+        for (var round = Volatile.Read(ref samplerRounds); Volatile.Read(ref samplerRounds) < round + 2;)
+        {
+            await Task.Delay(50);
+        }
+
         await stop.CancelAsync();
-        var backwards = await sampler;
+        var (backwards, samples, advances) = await sampler;
 
         // Legacy holds the last value Dialtone wrote, field by field, for everyone who changed; Dialtone too.
         Assert.True(written.Count >= People / 4, $"{written.Count} people changed");
@@ -168,19 +175,23 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
             Assert.True(mapping[code] == offering, $"{legacyId}/{subscriptionId}: legacy has {code}, Dialtone's offering is {offering}");
         }
 
+        // The sampler must have watched legacy change, or "nothing went backwards" would say nothing.
+        Assert.True(samples >= People && advances >= written.Count, $"the sampler read {samples} changed emails and saw {advances} advances");
         Assert.True(backwards.Count == 0, "Legacy went back to an older value: " + string.Join("; ", backwards));
-        output.WriteLine($"{sequence} changes by {written.Count} people and {planned.Count} plan changes agree with legacy; no value went backwards");
+        output.WriteLine($"{sequence} changes by {written.Count} people and {planned.Count} plan changes agree with legacy; {samples} samples saw {advances} advances and no value went backwards");
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
     /// <summary>
     /// Reads the changing people from legacy every 200 ms until stopped and answers every time a record showed an
-    /// older change than it had shown before (the sequence number in the email). Reads legacy refuses are skipped.
+    /// older change than it had shown before (the sequence number in the email), with how many reads showed a changed
+    /// email and how many showed a newer one than the last. Reads legacy refuses are skipped.
     /// </summary>
-    private async Task<List<string>> SampleAsync(IReadOnlyList<ImportedPerson> people, CancellationToken stop)
+    private async Task<(List<string> Backwards, int Samples, int Advances)> SampleAsync(IReadOnlyList<ImportedPerson> people, CancellationToken stop)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var backwards = new List<string>();
+        var (samples, advances) = (0, 0);
         while (!stop.IsCancellationRequested)
         {
             foreach (var person in people)
@@ -191,6 +202,8 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
                     if (email is not null && SequenceOf().Match(email) is { Success: true } match)
                     {
                         var seq = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                        samples++;
+                        advances += seq > seen.GetValueOrDefault(person.LegacyId) ? 1 : 0;
                         if (seq < seen.GetValueOrDefault(person.LegacyId))
                         {
                             backwards.Add($"{person.LegacyId}: s{seen[person.LegacyId]} then s{seq}");
@@ -205,6 +218,7 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
                 }
             }
 
+            Interlocked.Increment(ref samplerRounds);
             try
             {
                 await Task.Delay(200, stop);
@@ -215,7 +229,7 @@ public sealed partial class LegacyFaultProof(ITestOutputHelper output) : IAsyncL
             }
         }
 
-        return backwards;
+        return (backwards, samples, advances);
     }
 
     /// <summary>People among <paramref name="people"/> with an active migrated line on <paramref name="offeringId"/>: the person, the product, the legacy subscription.</summary>
