@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -31,7 +32,7 @@ internal static class LegacyWorld
     public static readonly XNamespace Soap = "http://schemas.xmlsoap.org/soap/envelope/";
     public static readonly XNamespace Crm = "urn:dialtone:legacysim:crm:1";
 
-    public static DialtoneApp App(TestDatabase database, StandinProcess legacy, IDictionary<string, string?>? overrides = null)
+    public static DialtoneApp App(TestDatabase database, StandinProcess legacy, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -57,7 +58,7 @@ internal static class LegacyWorld
             settings[key] = value;
         }
 
-        return new DialtoneApp(database, settings);
+        return new DialtoneApp(database, settings, services: services);
     }
 
     /// <summary>Imports the sim's export and answers imported customers with one legacy id each, active, in a stable order.</summary>

@@ -29,6 +29,9 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
     private readonly string node = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
     private readonly SemaphoreSlim poke = new(0);
 
+    /// <summary>The summary's key of records that failed to compare or repair (reason → records); shown as <c>progress.errors</c>.</summary>
+    public const string ErrorKey = "error";
+
     /// <summary>Wakes the runner at once (a job was just created).</summary>
     public void Poke()
     {
@@ -146,10 +149,41 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         foreach (var legacy in customers)
         {
             job.LegacyRecords++;
+            try
+            {
+                await CompareAsync(legacy);
+            }
+            catch (Exception e) when (e is not (LegacyUnavailableException or LegacyFaultException { Retryable: true } or DbUpdateConcurrencyException or OperationCanceledException))
+            {
+                // One bad record does not fail the job: it is counted (progress.errors) and listed with its reason, and the job goes on.
+                var reason = e switch
+                {
+                    LegacyFaultException fault => $"{fault.Code} {fault.Name}",
+                    Dialtone.Platform.Tmf.TmfProblemException problem => $"{problem.Status} {problem.Code}",
+                    _ => e.GetType().Name,
+                };
+                var errors = summary.TryGetValue(ErrorKey, out var found) ? found : summary[ErrorKey] = [];
+                errors[reason] = errors.GetValueOrDefault(reason) + 1;
+                db.Drifts.Add(new LegacyDrift
+                {
+                    Id = Guid.CreateVersion7(now).ToString(),
+                    ReconciliationId = job.Id,
+                    LegacyCustomerId = legacy.CustomerId,
+                    PartyId = "",
+                    Fields = $"{ErrorKey}:{reason}",
+                    Repair = "failed",
+                    DetectedAt = now,
+                });
+                LogRecordFailed(logger, job.Id, legacy.CustomerId, reason, e is LegacyFaultException or Dialtone.Platform.Tmf.TmfProblemException ? null : e);
+            }
+        }
+
+        async Task CompareAsync(LegacyCustomer legacy)
+        {
             var person = await records.FindBySourceIdAsync(legacy.CustomerId, cancellationToken);
             if (person is null || person.Erased)
             {
-                continue;
+                return;
             }
 
             job.Compared++;
@@ -158,7 +192,7 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
                 : LegacyFieldMasters.Compare(person, legacy, person.SourceIds.Count > 1).Where(c => c.Differs).ToList();
             if (drifting.Count == 0)
             {
-                continue;
+                return;
             }
 
             job.Drifting++;
@@ -254,6 +288,9 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconciliation {ReconciliationId} ({Mode}) completed: {Compared} records compared, {Drifting} drifting, {Repaired} repaired, trace {TraceId}")]
     private static partial void LogCompleted(ILogger logger, string reconciliationId, string mode, int compared, int drifting, int repaired, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation {ReconciliationId}: legacy record {LegacyCustomerId} failed ({Reason}); the job goes on")]
+    private static partial void LogRecordFailed(ILogger logger, string reconciliationId, string legacyCustomerId, string reason, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation waits for legacy ({Reason})")]
     private static partial void LogWaiting(ILogger logger, string reason);

@@ -43,6 +43,9 @@ internal sealed partial class LegacyFeedApplier(
 {
     public const string FromLegacy = "fromLegacy";
 
+    /// <summary>The skip reason (and the conflict resolution's prefix) of an entry that failed too often.</summary>
+    public const string Parked = "parked";
+
     /// <summary>
     /// Applies one entry in this scope's transaction: what it writes in the legacy module, the change staged for legacy
     /// (if any) and the watermark commit together. Refused when this node no longer holds the lease.
@@ -68,6 +71,40 @@ internal sealed partial class LegacyFeedApplier(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Moves the watermark past an entry that failed <c>MaxEntryAttempts</c> times: counted as skipped (reason
+    /// <c>parked</c>) and recorded as a conflict with resolution <c>parked:&lt;reason&gt;</c> (ids and an error code only),
+    /// which <c>GET /admin/legacy/sync</c> counts and shows as <c>lastSkipped</c>.
+    /// </summary>
+    public async Task ParkAsync(LegacyFeedEntry entry, string reason, string node, CancellationToken cancellationToken)
+    {
+        var cursor = await LeasedCursorAsync(node, cancellationToken);
+        if (cursor.Watermark >= entry.Watermark)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var person = await records.FindBySourceIdAsync(entry.CustomerId, cancellationToken);
+        var resolution = $"{Parked}:{reason}";
+        db.Conflicts.Add(new LegacyConflict
+        {
+            Id = Guid.CreateVersion7(now).ToString(),
+            ChangeId = $"feed:{entry.Watermark}",
+            PartyId = person?.PartyId ?? "",
+            LegacyCustomerId = entry.CustomerId,
+            Field = "entry",
+            LegacyVersion = entry.NewVersion,
+            DetectedAt = now,
+            Resolution = resolution.Length <= 32 ? resolution : resolution[..32],
+            Direction = FromLegacy,
+        });
+        cursor.Watermark = entry.Watermark;
+        Skip(cursor, entry, Parked);
+        Touch(cursor);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Closes a page: the watermark past it, legacy's high watermark, the poll's time, and caught up when legacy had no more.</summary>
@@ -245,7 +282,7 @@ internal sealed partial class LegacyFeedApplier(
     private void Skip(LegacyFeedCursor cursor, LegacyFeedEntry entry, string why)
     {
         cursor.Skipped++;
-        metrics.Skipped.Add(1);
+        metrics.Skipped.Add(1, new KeyValuePair<string, object?>("reason", why));
         LogSkipped(logger, entry.Watermark, entry.CustomerId, why, entry.TraceId);
     }
 

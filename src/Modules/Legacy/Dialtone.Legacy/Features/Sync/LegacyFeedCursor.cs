@@ -64,4 +64,11 @@ internal sealed class LegacySyncOptions
 
     /// <summary>The longest wait between polls while legacy is unreachable (the wait doubles from <see cref="PollInterval"/>).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How many times one entry may fail (other than by a legacy outage or a lost lease) before it is parked: reported
+    /// (a conflict with resolution <c>parked:…</c>), counted as skipped, and the watermark moves past it. Counted in memory
+    /// by the node holding the lease, so a restart or a takeover starts counting again.
+    /// </summary>
+    public int MaxEntryAttempts { get; set; } = 5;
 }

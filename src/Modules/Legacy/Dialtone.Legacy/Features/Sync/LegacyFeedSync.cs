@@ -3,6 +3,7 @@ using Dialtone.Legacy.Adapter;
 using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,10 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
     LegacyFeedMetrics metrics, TimeProvider clock, ILogger<LegacyFeedSync> logger) : BackgroundService
 {
     private readonly string node = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
+
+    // The entry that failed last and how often in a row (in memory: a restart or another node starts counting again).
+    private long failingWatermark = -1;
+    private int failingAttempts;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -112,8 +117,31 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
         var batch = new LegacyFeedBatch();
         foreach (var entry in page.Changes)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
+            }
+            catch (Exception e) when (CountsAgainstEntry(e, cancellationToken))
+            {
+                if (failingWatermark != entry.Watermark)
+                {
+                    failingWatermark = entry.Watermark;
+                    failingAttempts = 0;
+                }
+
+                if (++failingAttempts < Math.Max(1, options.Value.Sync.MaxEntryAttempts))
+                {
+                    throw;
+                }
+
+                // The same entry failed every time: it is parked (reported, counted) and the feed goes on past it.
+                var reason = ReasonOf(e);
+                LogParked(logger, entry.Watermark, entry.CustomerId, reason, failingAttempts, e is TmfProblemException or LegacyFaultException ? null : e);
+                await using var parking = scopes.CreateAsyncScope();
+                await parking.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ParkAsync(entry, reason, node, cancellationToken);
+                failingAttempts = 0;
+            }
         }
 
         await using (var scope = scopes.CreateAsyncScope())
@@ -180,15 +208,26 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
         return page.HighWatermark;
     }
 
+    /// <summary>
+    /// Whether a failure of one entry is the entry's own (it would fail again the same way): not a legacy outage (or a
+    /// fault legacy says is worth retrying), not a lost lease, not the host stopping.
+    /// </summary>
+    private static bool CountsAgainstEntry(Exception e, CancellationToken cancellationToken) =>
+        e is not (LegacyUnavailableException or LegacyFaultException { Retryable: true } or DbUpdateConcurrencyException)
+        && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    private static string ReasonOf(Exception e) => e switch
+    {
+        LegacyUnavailableException => "unavailable",
+        LegacyFaultException fault => $"{fault.Code} {fault.Name}",
+        DbUpdateConcurrencyException => "lease lost",
+        TmfProblemException problem => $"{problem.Status} {problem.Code}",
+        _ => e.GetType().Name,
+    };
+
     private async Task FailedAsync(Exception e, CancellationToken cancellationToken)
     {
-        var reason = e switch
-        {
-            LegacyUnavailableException => "unavailable",
-            LegacyFaultException fault => $"{fault.Code} {fault.Name}",
-            DbUpdateConcurrencyException => "lease lost",
-            _ => e.GetType().Name,
-        };
+        var reason = ReasonOf(e);
         LogFailed(logger, reason, e is LegacyUnavailableException or LegacyFaultException or DbUpdateConcurrencyException ? null : e);
         try
         {
@@ -217,6 +256,9 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change-feed sync starts at watermark {Watermark}")]
     private static partial void LogStarted(ILogger logger, long watermark);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy feed {Watermark}: record {LegacyCustomerId} failed {Attempts} times ({Reason}); parked, the feed goes on past it")]
+    private static partial void LogParked(ILogger logger, long watermark, string legacyCustomerId, string reason, int attempts, Exception? exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy change-feed poll failed ({Reason}); trying again later")]
     private static partial void LogFailed(ILogger logger, string reason, Exception? exception);
