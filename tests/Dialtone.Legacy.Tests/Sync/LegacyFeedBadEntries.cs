@@ -1,6 +1,7 @@
 using Dialtone.Parties.Contracts;
 using Dialtone.Platform.Tmf;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Dialtone.Legacy.Tests.Sync;
 
@@ -46,6 +47,88 @@ public sealed class LegacyFeedBadEntries(SmallLegacySim sim) : IClassFixture<Sma
         var failed = drift.Single(d => d!["legacyCustomerId"]!.GetValue<string>() == bad.LegacyId)!;
         Assert.Equal("failed", failed["repair"]!.GetValue<string>());
         Assert.Equal("error", failed["fields"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ANodeWhoseLeaseLapsedMidEntryDoesNotWrite()
+    {
+        var lapse = new LapsingLease();
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(), services => LapsingLease.Decorate(services, lapse));
+        var person = (await LegacyWorld.ImportAsync(app))[35];
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        lapse.Arm(person.LegacyId, app.Clock);
+
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "lastName", "Spaeter");
+
+        // The lease lapses while the entry is being applied: the write is not made then, but after the lease is claimed again.
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy), s => s["applied"]!.GetValue<long>() >= 1);
+        Assert.True(lapse.Lapsed, "The lease never lapsed mid-entry.");
+        Assert.Equal(0, lapse.StaleWrites);
+        Assert.Equal("Spaeter", (await SyncWorld.IndividualAsync(app, person))["familyName"]!.GetValue<string>());
+    }
+
+    /// <summary>Advances the clock past the feed's lease (2 s in FastSync) while the first entry of one legacy id is applied, and counts writes made in that same attempt.</summary>
+    private sealed class LapsingLease
+    {
+        private readonly Lock gate = new();
+        private string? legacyId;
+        private FakeTimeProvider? clock;
+        private bool inLapsedAttempt;
+
+        public bool Lapsed { get; private set; }
+
+        public int StaleWrites { get; private set; }
+
+        public void Arm(string id, FakeTimeProvider time)
+        {
+            lock (gate)
+            {
+                (legacyId, clock) = (id, time);
+            }
+        }
+
+        public static void Decorate(IServiceCollection services, LapsingLease lapse)
+        {
+            var original = services.Last(d => d.ServiceType == typeof(ICustomerRecords));
+            services.Remove(original);
+            services.AddScoped<ICustomerRecords>(sp => new Lapsing((ICustomerRecords)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!), lapse));
+        }
+
+        private sealed class Lapsing(ICustomerRecords inner, LapsingLease lapse) : ICustomerRecords
+        {
+            public Task<CustomerRecord?> FindByPartyAsync(string partyId, CancellationToken cancellationToken) => inner.FindByPartyAsync(partyId, cancellationToken);
+
+            public Task<CustomerRecord?> FindByCustomerAsync(string customerId, CancellationToken cancellationToken) => inner.FindByCustomerAsync(customerId, cancellationToken);
+
+            public Task<CustomerRecord?> FindBySourceIdAsync(string sourceId, CancellationToken cancellationToken)
+            {
+                lock (lapse.gate)
+                {
+                    lapse.inLapsedAttempt = false;
+                    if (sourceId == lapse.legacyId && !lapse.Lapsed && lapse.clock is { } clock)
+                    {
+                        clock.Advance(TimeSpan.FromSeconds(5));
+                        lapse.Lapsed = true;
+                        lapse.inLapsedAttempt = true;
+                    }
+                }
+
+                return inner.FindBySourceIdAsync(sourceId, cancellationToken);
+            }
+
+            public Task<bool> UpdateFromSourceAsync(string partyId, SourceMasteredValues values, CancellationToken cancellationToken)
+            {
+                lock (lapse.gate)
+                {
+                    if (lapse.inLapsedAttempt)
+                    {
+                        lapse.StaleWrites++;
+                    }
+                }
+
+                return inner.UpdateFromSourceAsync(partyId, values, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Dialtone refuses every source write of one party (as its checks would refuse a value it cannot hold).</summary>

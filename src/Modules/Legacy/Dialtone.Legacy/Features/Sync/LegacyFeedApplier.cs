@@ -59,6 +59,7 @@ internal sealed partial class LegacyFeedApplier(
         }
 
         var stage = await ApplyAsync(entry, cursor, batch.People, batch.Current, batch.Reported, batch.Restaged, cancellationToken);
+        StillLeased(cursor);
         cursor.Watermark = entry.Watermark;
         Touch(cursor);
         if (stage is { } person)
@@ -133,10 +134,30 @@ internal sealed partial class LegacyFeedApplier(
         cursor.Version++;
     }
 
+    /// <summary>The cursor, when this node holds its lease and the lease has not expired; a lost or lapsed lease throws (as a failed commit would).</summary>
     private async Task<LegacyFeedCursor> LeasedCursorAsync(string node, CancellationToken cancellationToken)
     {
         var cursor = await db.FeedCursors.FirstOrDefaultAsync(c => c.Id == LegacyFeedCursor.FeedId, cancellationToken);
-        return cursor is not null && cursor.LeaseOwner == node ? cursor : throw new DbUpdateConcurrencyException("The change feed's lease is held by another node.");
+        if (cursor is null || cursor.LeaseOwner != node)
+        {
+            throw new DbUpdateConcurrencyException("The change feed's lease is held by another node.");
+        }
+
+        StillLeased(cursor);
+        return cursor;
+    }
+
+    /// <summary>
+    /// Checked before every side effect of an entry (a write to Dialtone, the commit): while the lease read at the
+    /// entry's start has not expired no other node can take it over, so a node that was slow (a long legacy call, a
+    /// pause) stops here instead of writing after another node may have applied later entries.
+    /// </summary>
+    private void StillLeased(LegacyFeedCursor cursor)
+    {
+        if (!(cursor.LeaseUntil > clock.GetUtcNow()))
+        {
+            throw new DbUpdateConcurrencyException("The change feed's lease lapsed.");
+        }
     }
 
     /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again, if any.</summary>
@@ -200,8 +221,13 @@ internal sealed partial class LegacyFeedApplier(
         var named = entry.Fields.Where(LegacyFieldMasters.CustomerFields.ContainsKey).Select(f => LegacyFieldMasters.CustomerFields[f].Field).ToHashSet(StringComparer.Ordinal);
         var differing = LegacyFieldMasters.Compare(person, record, person.SourceIds.Count > 1).Where(c => c.Differs && named.Contains(c.Field)).ToList();
         var outcome = "unchanged";
-        if (LegacyFieldMasters.MasteredValues(record, differing.Where(c => c.Master == LegacyFieldMasters.Legacy).Select(c => c.Field)) is { } values
-            && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
+        var values = LegacyFieldMasters.MasteredValues(record, differing.Where(c => c.Master == LegacyFieldMasters.Legacy).Select(c => c.Field));
+        if (values is not null)
+        {
+            StillLeased(cursor);
+        }
+
+        if (values is not null && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
         {
             cursor.Applied++;
             metrics.Applied.Add(1);
