@@ -37,36 +37,74 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
         var (formatOnly, formattedPhone) = withPhones[1];
         var nameDrift = people.Skip(offset).First(p => p != phoneDrift && p != formatOnly);
 
-        // Before the drift is made, a first report: what the dirty data already differs in (merged duplicates) is not what this test adds.
-        var baseline = await RunAsync(admin, "report");
-        var before = await DriftAsync(admin, baseline);
+        // A merged person (one Dialtone individual, two legacy records) whose records' family names a legacy agent makes disagree.
+        var merged = await MergedPersonAsync(admin);
+        var mergedFamily = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, merged.LegacyIds[0])).Field("LastName")!;
+        try
+        {
 
-        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, phoneDrift.LegacyId, "phone", "0171 " + SyncWorld.Digits(offset + 21));
-        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, formatOnly.LegacyId, "phone", SyncWorld.National(formattedPhone));
-        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, nameDrift.LegacyId, "lastName", "Driftmann");
+            // Before the drift is made, a first report: what the dirty data already differs in (merged duplicates) is not what this test adds.
+            var baseline = await RunAsync(admin, "report");
+            var before = await DriftAsync(admin, baseline);
 
-        var report = await RunAsync(admin, "report");
-        Assert.True(report["progress"]!["compared"]!.GetValue<int>() >= people.Count, report.ToJsonString());
-        var drift = await DriftAsync(admin, report);
-        Assert.Equal(["phone:toLegacy"], drift[phoneDrift.LegacyId]);
-        Assert.Equal(["familyName:toDialtone"], drift[nameDrift.LegacyId]);
-        Assert.False(drift.ContainsKey(formatOnly.LegacyId), "A phone number in another format is not drift.");
-        Assert.Equal(before.Count + 2, drift.Count);
-        Assert.True(report["drift"]!["phone"]!["toLegacy"]!.GetValue<int>() >= 1);
-        Assert.True(report["drift"]!["familyName"]!["toDialtone"]!.GetValue<int>() >= 1);
-        Assert.DoesNotContain("Driftmann", (await admin.GetStringAsync($"{report["href"]}/drift")), StringComparison.Ordinal);
+            await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, phoneDrift.LegacyId, "phone", "0171 " + SyncWorld.Digits(offset + 21));
+            await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, formatOnly.LegacyId, "phone", SyncWorld.National(formattedPhone));
+            await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, nameDrift.LegacyId, "lastName", "Driftmann");
 
-        var repair = await RunAsync(admin, "repairBoth");
-        Assert.True(repair["progress"]!["repaired"]!.GetValue<int>() >= 2, repair.ToJsonString());
-        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, phoneDrift.LegacyId, c => c.Field("Phone") == dialtonePhone);
-        Assert.Equal("Driftmann", (await SyncWorld.IndividualAsync(app, nameDrift))["familyName"]!.GetValue<string>());
-        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+            var firstVersion = await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, merged.LegacyIds[0], "lastName", $"Erstens{database}");
+            var secondVersion = await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, merged.LegacyIds[1], "lastName", $"Zweitens{database}");
+            var newest = firstVersion > secondVersion || (firstVersion == secondVersion && string.CompareOrdinal(merged.LegacyIds[0], merged.LegacyIds[1]) < 0) ? 0 : 1;
 
-        var after = await DriftAsync(admin, await RunAsync(admin, "report"));
-        Assert.False(after.ContainsKey(phoneDrift.LegacyId));
-        Assert.False(after.ContainsKey(nameDrift.LegacyId));
-        Assert.True(after.Count <= before.Count);
-        LegacyWorld.AssertNoUnexpectedErrors(app);
+            var report = await RunAsync(admin, "report");
+            Assert.True(report["progress"]!["compared"]!.GetValue<int>() >= people.Count, report.ToJsonString());
+            var drift = await DriftAsync(admin, report);
+            Assert.Equal(["phone:toLegacy"], drift[phoneDrift.LegacyId]);
+            Assert.Equal(["familyName:toDialtone"], drift[nameDrift.LegacyId]);
+            Assert.False(drift.ContainsKey(formatOnly.LegacyId), "A phone number in another format is not drift.");
+            Assert.Contains("familyName:toDialtone", drift[merged.LegacyIds[newest]]);
+            Assert.Contains("familyName:toLegacy", drift[merged.LegacyIds[1 - newest]]);
+            Assert.DoesNotContain("familyName:toDialtone", drift[merged.LegacyIds[1 - newest]]);
+            Assert.Equal(before.Count + 2 + (before.ContainsKey(merged.LegacyIds[0]) ? 0 : 1) + (before.ContainsKey(merged.LegacyIds[1]) ? 0 : 1), drift.Count);
+            Assert.True(report["drift"]!["phone"]!["toLegacy"]!.GetValue<int>() >= 1);
+            Assert.True(report["drift"]!["familyName"]!["toDialtone"]!.GetValue<int>() >= 1);
+            Assert.DoesNotContain("Driftmann", (await admin.GetStringAsync($"{report["href"]}/drift")), StringComparison.Ordinal);
+
+            var repair = await RunAsync(admin, "repairBoth");
+            Assert.True(repair["progress"]!["repaired"]!.GetValue<int>() >= 2, repair.ToJsonString());
+            await LegacyWorld.WaitForLegacyAsync(sim.Legacy, phoneDrift.LegacyId, c => c.Field("Phone") == dialtonePhone);
+            Assert.Equal("Driftmann", (await SyncWorld.IndividualAsync(app, nameDrift))["familyName"]!.GetValue<string>());
+            await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+
+            var repaired = await DriftAsync(admin, repair);
+            var merge = await admin.GetJsonAsync($"/tmf-api/party/v4/individual/{merged.PartyId}");
+            Assert.Equal(newest == 0 ? $"Erstens{database}" : $"Zweitens{database}", merge["familyName"]!.GetValue<string>());
+
+            // Converged: a second report finds none of the fields the repair wrote to Dialtone, and nothing left to write to
+            // Dialtone at all (the merged person's other record is legacy disagreeing with itself: toLegacy, not written).
+            var after = await DriftAsync(admin, await RunAsync(admin, "report"));
+            Assert.False(after.ContainsKey(phoneDrift.LegacyId));
+            Assert.False(after.ContainsKey(nameDrift.LegacyId));
+            foreach (var (legacyId, fields) in repaired)
+            {
+                foreach (var field in fields.Where(f => f.EndsWith(":toDialtone", StringComparison.Ordinal)))
+                {
+                    Assert.False(after.TryGetValue(legacyId, out var still) && still.Contains(field), $"{legacyId} {field} drifts again after its repair");
+                }
+            }
+
+            Assert.DoesNotContain(after.Values.SelectMany(f => f), f => f.EndsWith(":toDialtone", StringComparison.Ordinal));
+            Assert.Contains("familyName:toLegacy", after[merged.LegacyIds[1 - newest]]);
+            Assert.Equal(merge["familyName"]!.GetValue<string>(), (await admin.GetJsonAsync($"/tmf-api/party/v4/individual/{merged.PartyId}"))["familyName"]!.GetValue<string>());
+            LegacyWorld.AssertNoUnexpectedErrors(app);
+        }
+        finally
+        {
+            // The other database's run imports the same records merged again.
+            foreach (var id in merged.LegacyIds)
+            {
+                await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, id, "lastName", mergedFamily);
+            }
+        }
     }
 
     [Fact]
@@ -120,6 +158,19 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
         Assert.Equal(60, done["progress"]!["legacyRecords"]!.GetValue<int>());
         Assert.Equal(13, done["progress"]!["pages"]!.GetValue<int>()); // 12 full pages, then legacy's empty last one
         Assert.Empty(LegacyWorld.UnexpectedErrors(app));
+    }
+
+    /// <summary>The first imported person with two legacy records (merged duplicates): party id and both legacy ids.</summary>
+    private static async Task<(string PartyId, string[] LegacyIds)> MergedPersonAsync(HttpClient admin)
+    {
+        var customers = JsonNode.Parse(await admin.GetStringAsync("/tmf-api/customerManagement/v4/customer?limit=1000"))!.AsArray();
+        return customers
+            .Select(c => (PartyId: c!["engagedParty"]!["id"]!.GetValue<string>(),
+                Legacy: c["characteristic"]?.AsArray().FirstOrDefault(x => x!["name"]!.GetValue<string>() == "legacyCustomerId")?["value"]?.GetValue<string>()))
+            .Where(c => c.Legacy is not null && c.Legacy.Split(',').Length == 2)
+            .Select(c => (c.PartyId, LegacyIds: c.Legacy!.Split(',')))
+            .OrderBy(c => c.LegacyIds[0], StringComparer.Ordinal)
+            .First();
     }
 
     private static async Task<JsonNode> RunAsync(HttpClient admin, string mode)

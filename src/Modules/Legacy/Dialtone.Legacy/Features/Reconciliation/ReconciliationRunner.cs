@@ -144,6 +144,8 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         var repairLegacy = job.Mode is ReconciliationModes.RepairLegacy or ReconciliationModes.RepairBoth;
         var repairDialtone = job.Mode is ReconciliationModes.RepairDialtone or ReconciliationModes.RepairBoth;
         var toStage = new Dictionary<string, CustomerRecord>(StringComparer.Ordinal);
+        var newest = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var service = services.GetRequiredService<LegacyCustomerService>();
         var now = clock.GetUtcNow();
         var traceId = Activity.Current?.TraceId.ToHexString();
         foreach (var legacy in customers)
@@ -187,24 +189,32 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             }
 
             job.Compared++;
-            var drifting = LegacyFields.IsErased(legacy.Status)
-                ? [new FieldComparison("erasure", LegacyFieldMasters.Legacy, true, null)]
+            var erased = LegacyFields.IsErased(legacy.Status);
+            var drifting = erased
+                ? [new FieldComparison("erasure", LegacyFieldMasters.Dialtone, true, null)]
                 : LegacyFieldMasters.Compare(person, legacy, person.SourceIds.Count > 1).Where(c => c.Differs).ToList();
             if (drifting.Count == 0)
             {
                 return;
             }
 
+            // A person with several legacy records takes the fields legacy masters from one of them only (the newest):
+            // the others' differing values are legacy disagreeing with itself, reported toLegacy, never written to Dialtone.
+            var outvoted = !erased && person.SourceIds.Count > 1 && drifting.Any(d => d.Master == LegacyFieldMasters.Legacy)
+                && !string.Equals(await NewestRecordAsync(person), legacy.CustomerId, StringComparison.Ordinal);
+            string DirectionOf(FieldComparison d) =>
+                d.Master == LegacyFieldMasters.Dialtone || outvoted ? DriftDirections.ToLegacy : DriftDirections.ToDialtone;
+
             job.Drifting++;
             var repairs = new List<string>();
-            if (repairLegacy && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone))
+            if (repairLegacy && !erased && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone))
             {
                 toStage.TryAdd(person.PartyId, person);
                 repairs.Add("stagedForLegacy");
             }
 
-            if (repairDialtone && LegacyFieldMasters.MasteredValues(legacy, drifting.Where(d => d.Master == LegacyFieldMasters.Legacy).Select(d => d.Field)) is { } values
-                && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
+            if (repairDialtone && !outvoted && drifting.Any(d => d.Master == LegacyFieldMasters.Legacy) && await FreshValuesAsync(legacy.CustomerId) is var (partyId, values)
+                && await records.UpdateFromSourceAsync(partyId, values, cancellationToken))
             {
                 repairs.Add("appliedToDialtone");
             }
@@ -214,7 +224,7 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
                 job.Repaired++;
             }
 
-            var fields = drifting.Select(d => (d.Field, Direction: d.Master == LegacyFieldMasters.Dialtone ? DriftDirections.ToLegacy : DriftDirections.ToDialtone)).ToList();
+            var fields = drifting.Select(d => (d.Field, Direction: DirectionOf(d))).ToList();
             foreach (var (field, direction) in fields)
             {
                 var byDirection = summary.TryGetValue(field, out var found) ? found : summary[field] = [];
@@ -233,6 +243,58 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
                 DetectedAt = now,
             });
             LogDrift(logger, job.Id, legacy.CustomerId, described, traceId);
+        }
+
+        // The legacy id whose values of the fields legacy masters a merged person takes: the live record with the highest version (ties: the lowest id).
+        async Task<string?> NewestRecordAsync(CustomerRecord person)
+        {
+            if (newest.TryGetValue(person.PartyId, out var known))
+            {
+                return known;
+            }
+
+            var candidates = new List<LegacyCustomer>();
+            foreach (var id in person.SourceIds)
+            {
+                try
+                {
+                    var record = await service.GetCustomerAsync(id, null, cancellationToken);
+                    if (!LegacyFields.IsErased(record.Status))
+                    {
+                        candidates.Add(record);
+                    }
+                }
+                catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordNotFound)
+                {
+                    // Gone from legacy: not a candidate.
+                }
+            }
+
+            return newest[person.PartyId] = candidates.OrderByDescending(r => r.Version).ThenBy(r => r.CustomerId, StringComparer.Ordinal).FirstOrDefault()?.CustomerId;
+        }
+
+        // Just before a write to Dialtone, legacy's record and Dialtone's person read again and compared again: the page
+        // was read earlier, and the feed may have applied a newer value meanwhile, which the page's value must not overwrite.
+        async Task<(string PartyId, SourceMasteredValues Values)?> FreshValuesAsync(string legacyId)
+        {
+            LegacyCustomer fresh;
+            try
+            {
+                fresh = await service.GetCustomerAsync(legacyId, null, cancellationToken);
+            }
+            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordNotFound)
+            {
+                return null;
+            }
+
+            var person = await records.FindBySourceIdAsync(legacyId, cancellationToken);
+            if (person is null || person.Erased || LegacyFields.IsErased(fresh.Status))
+            {
+                return null;
+            }
+
+            var still = LegacyFieldMasters.Compare(person, fresh, person.SourceIds.Count > 1).Where(c => c.Differs && c.Master == LegacyFieldMasters.Legacy).Select(c => c.Field);
+            return LegacyFieldMasters.MasteredValues(fresh, still) is { } values ? (person.PartyId, values) : null;
         }
 
         // Each repair commits on its own before the page: a page done again after a crash stages the current state again, which is harmless.
