@@ -67,6 +67,24 @@ public sealed class LegacyFeedBadEntries(SmallLegacySim sim) : IClassFixture<Sma
         Assert.Equal("Spaeter", (await SyncWorld.IndividualAsync(app, person))["familyName"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task AnUnparseableLegacyBirthDateDoesNotClearDialtones()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync());
+        var person = (await LegacyWorld.ImportAsync(app))[38];
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "birthDate", "1979-03-04");
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        Assert.StartsWith("1979-03-04", (await SyncWorld.IndividualAsync(app, person))["birthDate"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "birthDate", "1977-13-45");
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "firstName", "Gueltig");
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        var individual = await SyncWorld.IndividualAsync(app, person);
+        Assert.Equal("Gueltig", individual["givenName"]!.GetValue<string>());
+        Assert.StartsWith("1979-03-04", individual["birthDate"]?.GetValue<string>() ?? "(none)", StringComparison.Ordinal);
+    }
+
     /// <summary>Advances the clock past the feed's lease (2 s in FastSync) while the first entry of one legacy id is applied, and counts writes made in that same attempt.</summary>
     private sealed class LapsingLease
     {

@@ -11,16 +11,17 @@ using Microsoft.Extensions.Options;
 
 namespace Dialtone.Legacy.Features.Sync;
 
-/// <summary>What entries of one page share: people and legacy records already read, fields already reported, people already staged.</summary>
+/// <summary>
+/// What entries of one page share: people already read (dropped when the entry wrote to them), fields already reported.
+/// Legacy's record is read fresh for every entry, and whether to stage a person again is decided against the changes
+/// table (a still-pending change of the person), not per page: entries commit one by one, and a restaged delivery can
+/// land between two entries of one page.
+/// </summary>
 internal sealed class LegacyFeedBatch
 {
     public Dictionary<string, CustomerRecord?> People { get; } = new(StringComparer.Ordinal);
 
-    public Dictionary<string, LegacyCustomer> Current { get; } = new(StringComparer.Ordinal);
-
     public HashSet<(string, string)> Reported { get; } = [];
-
-    public HashSet<string> Restaged { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -58,7 +59,7 @@ internal sealed partial class LegacyFeedApplier(
             return;
         }
 
-        var stage = await ApplyAsync(entry, cursor, batch.People, batch.Current, batch.Reported, batch.Restaged, cancellationToken);
+        var stage = await ApplyAsync(entry, cursor, batch.People, batch.Reported, cancellationToken);
         StillLeased(cursor);
         cursor.Watermark = entry.Watermark;
         Touch(cursor);
@@ -162,7 +163,7 @@ internal sealed partial class LegacyFeedApplier(
 
     /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again, if any.</summary>
     private async Task<CustomerRecord?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, Dictionary<string, CustomerRecord?> people,
-        Dictionary<string, LegacyCustomer> current, HashSet<(string, string)> reported, HashSet<string> restaged, CancellationToken cancellationToken)
+        HashSet<(string, string)> reported, CancellationToken cancellationToken)
     {
         if (string.Equals(entry.OriginSystem, options.Value.CallerSystem, StringComparison.Ordinal))
         {
@@ -184,19 +185,16 @@ internal sealed partial class LegacyFeedApplier(
             return null;
         }
 
-        if (!current.TryGetValue(entry.CustomerId, out var record))
+        // Read fresh for every entry (each commits on its own, and a restaged delivery may have changed the record since the last one).
+        LegacyCustomer record;
+        try
         {
-            try
-            {
-                record = await legacy.GetCustomerAsync(entry.CustomerId, null, cancellationToken);
-            }
-            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordNotFound)
-            {
-                Skip(cursor, entry, "notInLegacy");
-                return null;
-            }
-
-            current[entry.CustomerId] = record;
+            record = await legacy.GetCustomerAsync(entry.CustomerId, null, cancellationToken);
+        }
+        catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordNotFound)
+        {
+            Skip(cursor, entry, "notInLegacy");
+            return null;
         }
 
         var now = clock.GetUtcNow();
@@ -245,7 +243,7 @@ internal sealed partial class LegacyFeedApplier(
         if (named.Any(f => LegacyFieldMasters.CustomerFields.Values.Any(m => m.Field == f && m.Master == LegacyFieldMasters.Dialtone)))
         {
             // Only for legacy edits of Dialtone's fields: a name applied above makes Dialtone propagate, and that delivery writes this state too.
-            await SeenAsync(entry.CustomerId, record, now, cancellationToken);
+            await SeenAsync(entry.CustomerId, record, named, now, cancellationToken);
         }
 
         if (outcome == "unchanged")
@@ -258,14 +256,20 @@ internal sealed partial class LegacyFeedApplier(
             LogApplied(logger, entry.Watermark, entry.CustomerId, outcome, fields, record.Version, entry.TraceId);
         }
 
-        return overruled.Count > 0 && restaged.Add(person.PartyId) ? person : null;
+        // A change of this person still pending sends Dialtone's current state anyway; otherwise (none, or already delivered) it is staged again.
+        return overruled.Count > 0 && !await db.Changes.AnyAsync(c => c.PartyId == person.PartyId && c.Kind == LegacyChangeKinds.Contact && c.State == LegacyChangeStates.Pending, cancellationToken)
+            ? person : null;
     }
 
     /// <summary>
     /// Legacy's current values of the fields Dialtone masters are now known (and any edit of them reported), as after a
     /// delivery: the propagation that follows overwrites them without reporting them a second time.
     /// </summary>
-    private async Task SeenAsync(string legacyId, LegacyCustomer record, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Only the fields the entry names were compared (and reported): the hashes of the others stay as they were, so an
+    /// unreported legacy edit of another field is still found as a conflict when the propagation meets it.
+    /// </remarks>
+    private async Task SeenAsync(string legacyId, LegacyCustomer record, HashSet<string> named, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken);
         if (state is null)
@@ -275,7 +279,13 @@ internal sealed partial class LegacyFeedApplier(
         }
 
         state.LastVersion = Math.Max(state.LastVersion, record.Version);
-        state.FieldHashes = JsonSerializer.Serialize(LegacyFields.Current(record).All.ToDictionary(f => f.Field, f => protector.Hash(f.Value ?? "")));
+        var hashes = (string.IsNullOrEmpty(state.FieldHashes) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(state.FieldHashes)) ?? [];
+        foreach (var (field, value) in LegacyFields.Current(record).All.Where(f => named.Contains(f.Field)))
+        {
+            hashes[field] = protector.Hash(value ?? "");
+        }
+
+        state.FieldHashes = JsonSerializer.Serialize(hashes);
         state.UpdatedAt = now;
     }
 

@@ -52,7 +52,7 @@ internal static class LegacyFieldMasters
             new("status", Dialtone, dialtoneStatus is not null && legacyStatus != dialtoneStatus, legacy.Status),
             new("givenName", Legacy, !SameName(LegacyValues.Name(legacy.FirstName), dialtone.GivenName, merged), legacy.FirstName),
             new("familyName", Legacy, !SameName(LegacyValues.Name(legacy.LastName), dialtone.FamilyName, merged), legacy.LastName),
-            new("birthDate", Legacy, LegacyValues.Date(legacy.BirthDate) != dialtone.BirthDate, legacy.BirthDate),
+            new("birthDate", Legacy, (LegacyValues.Date(legacy.BirthDate) is { } birth ? birth != dialtone.BirthDate : string.IsNullOrWhiteSpace(legacy.BirthDate) && dialtone.BirthDate is not null), legacy.BirthDate),
         ];
     }
 
@@ -73,8 +73,9 @@ internal static class LegacyFieldMasters
                     family = LegacyValues.Name(legacy.LastName);
                     break;
                 case "birthDate":
+                    // Cleared only when legacy's is blank: an unparseable date ("1977-13-45") is no value, not an erasure of Dialtone's valid one.
                     birth = LegacyValues.Date(legacy.BirthDate);
-                    clearBirth = birth is null;
+                    clearBirth = birth is null && string.IsNullOrWhiteSpace(legacy.BirthDate);
                     break;
             }
         }
