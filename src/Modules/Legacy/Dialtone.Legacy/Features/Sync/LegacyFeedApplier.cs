@@ -59,8 +59,8 @@ internal sealed partial class LegacyFeedApplier(
             return;
         }
 
+        // The commit itself needs no clock check: the cursor's version token fails it if another node committed meanwhile.
         var stage = await ApplyAsync(entry, cursor, batch.People, batch.Reported, cancellationToken);
-        StillLeased(cursor);
         cursor.Watermark = entry.Watermark;
         Touch(cursor);
         if (stage is { } person)
@@ -149,7 +149,7 @@ internal sealed partial class LegacyFeedApplier(
     }
 
     /// <summary>
-    /// Checked before every side effect of an entry (a write to Dialtone, the commit): while the lease read at the
+    /// Checked at an entry's start and before its write to Dialtone (the commit is guarded by the version token): while the lease read at the
     /// entry's start has not expired no other node can take it over, so a node that was slow (a long legacy call, a
     /// pause) stops here instead of writing after another node may have applied later entries.
     /// </summary>
