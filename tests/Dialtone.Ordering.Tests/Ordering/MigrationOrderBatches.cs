@@ -103,4 +103,50 @@ public sealed class MigrationOrderBatches
         Assert.Empty(shop.Network.Calls);
         Assert.Empty(shop.Problems);
     }
+
+    /// <summary>
+    /// The batch claims its numbers at once: an IMSI already taken in the sequence is skipped, an MSISDN whose quarantine
+    /// has ended is reclaimed for the migrated line, one still resting in quarantine refuses the line.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ABatchSkipsTakenImsisAndReclaimsOnlyMsisdnsWhoseQuarantineEnded(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (partyId, _) = await shop.CustomerAsync("Hanna");
+        var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+        var now = shop.App.Clock.GetUtcNow();
+        await using (var scope = shop.App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            db.Numbers.AddRange(
+                new NumberAssignment { Kind = NumberKind.Imsi, Value = "001010000000002", Status = NumberStatus.Assigned, ProductId = "elsewhere", UpdatedAt = now },
+                new NumberAssignment { Kind = NumberKind.Msisdn, Value = "+4917612345611", Status = NumberStatus.Quarantined, QuarantinedUntil = now.AddDays(-1), UpdatedAt = now },
+                new NumberAssignment { Kind = NumberKind.Msisdn, Value = "+4917612345612", Status = NumberStatus.Quarantined, QuarantinedUntil = now.AddDays(30), UpdatedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        MigrationLine[] lines =
+        [
+            new("Q-1", partyId, null, plus, "+4917612345611", "active", null),
+            new("Q-2", partyId, null, plus, "+4917612345612", "active", null),
+            new("Q-3", partyId, null, plus, "+4917612345613", "active", null),
+        ];
+        var outcomes = await shop.App.Services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync("test", lines, CancellationToken.None);
+        Assert.Equal(["created", "rejected", "created"], outcomes.Select(o => o.Outcome));
+        Assert.Equal("MSISDN_TAKEN", outcomes[1].ReasonCode);
+
+        await using (var scope = shop.App.Services.CreateAsyncScope())
+        {
+            var pool = scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Numbers.AsNoTracking();
+            var claimed = (await pool.Where(n => n.OrderId == outcomes[0].OrderId || n.OrderId == outcomes[2].OrderId).ToListAsync()).OrderBy(n => n.Value, StringComparer.Ordinal).ToList();
+            // The pool held one IMSI, so the sequence starts at 2: taken, skipped; 3 and 4 are drawn.
+            Assert.Equal(["+4917612345611", "+4917612345613", "001010000000003", "001010000000004"], claimed.Select(n => n.Value));
+            Assert.All(claimed, n => Assert.Equal(NumberStatus.Assigned, n.Status));
+            Assert.Equal([outcomes[0].ProductId, outcomes[2].ProductId, outcomes[0].ProductId, outcomes[2].ProductId], claimed.Select(n => n.ProductId));
+            Assert.Null(claimed[0].QuarantinedUntil);
+            var resting = await pool.SingleAsync(n => n.Value == "+4917612345612");
+            Assert.Equal((NumberStatus.Quarantined, (string?)null), (resting.Status, resting.OrderId));
+        }
+    }
 }

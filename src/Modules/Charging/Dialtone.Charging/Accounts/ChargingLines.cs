@@ -48,6 +48,57 @@ internal sealed partial class ChargingLines(
     }
 
     /// <summary>
+    /// The charging accounts of a batch of migrated lines (<see cref="MigrationOrdersCompleted"/>): the products read from
+    /// inventory in one query and their terms from the catalog first (this instance's scope, one at a time), then up to
+    /// <paramref name="parallelism"/> accounts opened at once (grain calls: the grain storage commits concurrent writes
+    /// together). A migrated line is new, so it opens (active) and is suspended only when its product is; with the same
+    /// change ids as <see cref="ApplyAsync(ProductOrderCompleted, CancellationToken)"/>, so a redelivery by either way
+    /// changes nothing twice. Anything that is not a standalone line added by its order takes the general way.
+    /// </summary>
+    public async Task OpenMigratedAsync(IReadOnlyList<ProductOrderCompleted> orders, int parallelism, CancellationToken cancellationToken)
+    {
+        var items = orders.SelectMany(order => order.Items.Select(item => (Order: order, Item: item))).ToList();
+        var products = (await inventory.FindManyAsync([.. items.Select(x => x.Item.ProductId).Distinct(StringComparer.Ordinal)], cancellationToken))
+            .ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var lines = new List<(string ChangeId, DateTimeOffset At, InventoryProduct Product, AccountTerms Terms)>(items.Count);
+        var others = new List<(ProductOrderCompleted Order, CompletedOrderItem Item, InventoryProduct Product)>();
+        foreach (var (order, item) in items)
+        {
+            if (!products.TryGetValue(item.ProductId, out var product))
+            {
+                continue;
+            }
+
+            if (item.Action == "add" && IsLine(product) && !product.IsBundle && !item.IsBundle && product.BundleProductId is null && item.BundleProductId is null
+                && product.Status is ProductStatus.Active or ProductStatus.Suspended)
+            {
+                lines.Add(($"{order.OrderId}/{item.OrderItemId}", order.CompletedAt, product, await TermsAsync(product, order.CompletedAt, cancellationToken)));
+            }
+            else
+            {
+                others.Add((order, item, product));
+            }
+        }
+
+        await Parallel.ForEachAsync(lines, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (line, _) =>
+        {
+            var account = grains.GetGrain<IChargingAccountGrain>(ChargingAccountIds.Of(line.Product.Id));
+            await account.ApplyAsync(new AccountChange($"{line.ChangeId}/open", AccountChangeKind.Open, line.Product.Id, line.At, line.Terms, AllowancesOf(line.Product, addOn: false)));
+            if (line.Product.Status == ProductStatus.Suspended)
+            {
+                await account.ApplyAsync(new AccountChange($"{line.ChangeId}/status", AccountChangeKind.Suspend, line.Product.Id, line.At));
+            }
+
+            await grains.GetGrain<ISubscriberGrain>(SubscriberKeys.OfImsi(protector, line.Product.Characteristic("imsi")!)).AssignAsync(ChargingAccountIds.Of(line.Product.Id));
+        });
+
+        foreach (var (order, item, product) in others.OrderBy(x => Rank(x.Product)))
+        {
+            await ApplyAsync(order, item, product, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Brings the account in line with the product as inventory shows it now, not with the event alone: completion
     /// events are handled concurrently and may arrive out of order (a suspension before the line's opening), so each
     /// one opens the account if it is not open yet, and takes the status from the product's current state. Whatever

@@ -6,27 +6,19 @@ namespace Dialtone.Charging.Handlers;
 
 /// <summary>
 /// The charging module's door for <see cref="MigrationOrdersCompleted"/> (a batch of migration orders, delivered at least
-/// once): each order's lines get their charging accounts exactly as for a <see cref="ProductOrderCompleted"/>, a few
-/// orders at a time (each account is its own grain). The batch is split into <see cref="Parallelism"/> runs of orders,
-/// each in one scope, so that its <see cref="ChargingLines"/> reads each offering once for the whole run (the catalog
-/// lookups were a sixth of a migration's CPU when every order read its offering again). Every change carries its order
-/// item's id, so a redelivered batch changes nothing twice. Public because Wolverine generates the code that calls it.
+/// once): each order's line gets its charging account as for a <see cref="ProductOrderCompleted"/>, through
+/// <see cref="ChargingLines.OpenMigratedAsync"/>: the batch's products in one inventory read, each offering read once,
+/// then <see cref="Parallelism"/> accounts opened at a time (each account is its own grain; a migrated line opens, and is
+/// suspended only when it is, rather than three grain writes per line). Every change carries its order item's id, so a
+/// redelivered batch changes nothing twice. Public because Wolverine generates the code that calls it.
 /// </summary>
 public static class MigrationOrdersCompletedHandler
 {
-    private const int Parallelism = 8;
+    private const int Parallelism = 32;
 
-    public static Task HandleAsync(MigrationOrdersCompleted message, IServiceScopeFactory scopes, CancellationToken cancellationToken)
+    public static async Task HandleAsync(MigrationOrdersCompleted message, IServiceScopeFactory scopes, CancellationToken cancellationToken)
     {
-        var runs = message.Orders.Chunk(Math.Max(1, (message.Orders.Count + Parallelism - 1) / Parallelism));
-        return Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (run, token) =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var lines = scope.ServiceProvider.GetRequiredService<ChargingLines>();
-            foreach (var order in run)
-            {
-                await lines.ApplyAsync(order, token);
-            }
-        });
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ChargingLines>().OpenMigratedAsync(message.Orders, Parallelism, cancellationToken);
     }
 }

@@ -120,32 +120,101 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
     }
 
     /// <summary>
-    /// Reserves exactly <paramref name="value"/> for an order, whether in the pool's ranges or not (a migrated line's
-    /// number from legacy); false when it is taken. The caller commits.
+    /// Reserves for each of a batch of migrated lines exactly its number from legacy (in the pool's ranges or not), for its
+    /// order and already naming the product it will be assigned to; false for a number that is taken (or named twice in
+    /// the batch). One query per 500 numbers, not one per number; the caller detects changes and commits.
     /// </summary>
-    public Task<bool> TryReserveAsync(OrderingDbContext db, string kind, string value, string orderId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TakeAsync(db, kind, value, orderId, now, cancellationToken);
-
-    /// <summary>The serial of the next IMSI in sequence (see <see cref="ReserveImsiAsync"/>): counted once per batch.</summary>
-    public async Task<long> NextImsiSerialAsync(OrderingDbContext db, CancellationToken cancellationToken) =>
-        await db.Numbers.LongCountAsync(n => n.Kind == NumberKind.Imsi, cancellationToken) + 1;
-
-    /// <summary>
-    /// Reserves the first free IMSI in sequence from <paramref name="serial"/> for an order, and answers it with the serial
-    /// to try next, so a batch of lines draws its IMSIs with one query each rather than counting the pool per line.
-    /// </summary>
-    public async Task<(string Imsi, long NextSerial)> ReserveImsiAsync(OrderingDbContext db, long serial, string orderId, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool[]> ClaimMsisdnsAsync(OrderingDbContext db, IReadOnlyList<(string Value, string OrderId, string ProductId)> claims, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        for (var i = 0; i < RandomTries; i++)
+        var rows = new Dictionary<string, NumberAssignment>(StringComparer.Ordinal);
+        foreach (var chunk in claims.Select(c => c.Value).Distinct(StringComparer.Ordinal).Chunk(500))
         {
-            var candidate = Imsi(serial + i);
-            if (await TakeAsync(db, NumberKind.Imsi, candidate, orderId, now, cancellationToken))
+            foreach (var row in await db.Numbers.Where(n => n.Kind == NumberKind.Msisdn && chunk.Contains(n.Value)).ToListAsync(cancellationToken))
             {
-                return (candidate, serial + i + 1);
+                rows[row.Value] = row;
             }
         }
 
-        throw TmfProblemException.Conflict("NUMBER_POOL_EXHAUSTED", "No free IMSI was found; the pool needs more numbers.");
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var result = new bool[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var (value, orderId, productId) = claims[i];
+            if (!taken.Add(value))
+            {
+                continue;
+            }
+
+            if (!rows.TryGetValue(value, out var row))
+            {
+                db.Numbers.Add(new NumberAssignment { Kind = NumberKind.Msisdn, Value = value, OrderId = orderId, ProductId = productId, UpdatedAt = now });
+                result[i] = true;
+            }
+            else if (row.Status == NumberStatus.Quarantined && row.QuarantinedUntil <= now)
+            {
+                Reserve(row, orderId, now);
+                row.ProductId = productId;
+                result[i] = true;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The next free IMSIs in sequence (counted from the pool's size, as <see cref="ReserveAsync"/> draws them), one per
+    /// claim, reserved for its order and naming its product; the taken values of the range are read in one query per window.
+    /// </summary>
+    public async Task<string[]> ClaimImsisAsync(OrderingDbContext db, IReadOnlyList<(string OrderId, string ProductId)> claims, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = new string[claims.Count];
+        var serial = await db.Numbers.LongCountAsync(n => n.Kind == NumberKind.Imsi, cancellationToken) + 1;
+        var next = 0;
+        while (next < claims.Count)
+        {
+            // IMSIs are fixed-length digit strings with one prefix: their string order is their numeric order.
+            var last = serial + (claims.Count - next) + RandomTries;
+            var (from, to) = (Imsi(serial), Imsi(last));
+            var taken = (await db.Numbers.Where(n => n.Kind == NumberKind.Imsi && n.Value.CompareTo(from) >= 0 && n.Value.CompareTo(to) <= 0).Select(n => n.Value)
+                .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            for (; serial <= last && next < claims.Count; serial++)
+            {
+                var candidate = Imsi(serial);
+                if (taken.Contains(candidate))
+                {
+                    continue;
+                }
+
+                db.Numbers.Add(new NumberAssignment { Kind = NumberKind.Imsi, Value = candidate, OrderId = claims[next].OrderId, ProductId = claims[next].ProductId, UpdatedAt = now });
+                result[next++] = candidate;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A migration batch's reserved numbers become their products' (named when they were claimed): one statement, however
+    /// many numbers. A number reserved without its product (by a step that ran before products were named at claim time)
+    /// gets it from <paramref name="productOfOrder"/> first.
+    /// </summary>
+    public static async Task AssignClaimedAsync(OrderingDbContext db, IReadOnlyList<string> orderIds, IReadOnlyDictionary<string, string> productOfOrder, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var unnamed = await db.Numbers.Where(n => orderIds.Contains(n.OrderId!) && n.Status == NumberStatus.Reserved && n.ProductId == null).ToListAsync(cancellationToken);
+        if (unnamed.Count > 0)
+        {
+            foreach (var row in unnamed)
+            {
+                row.ProductId = productOfOrder[row.OrderId!];
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await db.Numbers.Where(n => orderIds.Contains(n.OrderId!) && n.Status == NumberStatus.Reserved)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.Status, NumberStatus.Assigned).SetProperty(n => n.UpdatedAt, now), cancellationToken);
     }
 
     /// <summary>The order's reserved numbers become the product's.</summary>
@@ -226,12 +295,18 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
             return false;
         }
 
+        Reserve(row, orderId, now);
+        return true;
+    }
+
+    /// <summary>A number back from quarantine, reserved for an order.</summary>
+    private static void Reserve(NumberAssignment row, string orderId, DateTimeOffset now)
+    {
         row.Status = NumberStatus.Reserved;
         row.OrderId = orderId;
         row.ProductId = null;
         row.QuarantinedUntil = null;
         row.UpdatedAt = now;
-        return true;
     }
 
     private string Imsi(long serial) => Pool.ImsiPrefix + serial.ToString(CultureInfo.InvariantCulture).PadLeft(15 - Pool.ImsiPrefix.Length, '0');
