@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
 using Dialtone.Charging.Rating;
 
 namespace Dialtone.Charging.Grains;
@@ -8,12 +10,16 @@ namespace Dialtone.Charging.Grains;
 /// </summary>
 public sealed partial class ChargingAccountState
 {
+    private Dictionary<string, ChargingSession> sessions = new(StringComparer.Ordinal);
+
     /// <summary>
-    /// The shape written now. 2: a session keeps <see cref="ChargingSession.CreateSequence"/>, and drops its create's
-    /// answer once a later request is answered and its last answer when that was a release's 204 (version 1 kept both
-    /// answers of every session and tombstone); <see cref="Migrate"/> reads version 1.
+    /// The shape written now. 3: sessions are stored with short names, no repeated ref, times as UTC ticks
+    /// (<see cref="ChargingSessionsJsonConverter"/>, which reads the older shapes too), and the create-key index is not
+    /// stored. 2: a session keeps <see cref="ChargingSession.CreateSequence"/>, and drops its create's answer once a
+    /// later request is answered and its last answer when that was a release's 204 (version 1 kept both answers of every
+    /// session and tombstone); <see cref="Migrate"/> reads versions 1 and 2.
     /// </summary>
-    public const int CurrentSchemaVersion = 2;
+    public const int CurrentSchemaVersion = 3;
 
     /// <summary>Raised when the shape changes; a reader migrates older states (<see cref="Migrate"/>).</summary>
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
@@ -24,11 +30,27 @@ public sealed partial class ChargingAccountState
     /// <summary>Null until opened.</summary>
     public WalletSnapshot? Wallet { get; set; }
 
-    /// <summary>Open sessions and the tombstones of ended ones, by ChargingDataRef.</summary>
-    public Dictionary<string, ChargingSession> Sessions { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Open sessions and the tombstones of ended ones, by ChargingDataRef (stored compactly: <see cref="ChargingSessionsJsonConverter"/>).
+    /// Setting it rebuilds <see cref="SessionsByCreateKey"/>.
+    /// </summary>
+    [JsonConverter(typeof(ChargingSessionsJsonConverter))]
+    public Dictionary<string, ChargingSession> Sessions
+    {
+        get => sessions;
+        set
+        {
+            sessions = value;
+            SessionsByCreateKey = IndexByCreateKey(value);
+        }
+    }
 
-    /// <summary>Sessions by their create key (consumer + charging id), to recognise a retransmitted create.</summary>
-    public Dictionary<string, string> SessionsByCreateKey { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Sessions by their create key (consumer + charging id), to recognise a retransmitted create: the newest session of
+    /// each key. Not stored (versions 1 and 2 stored it): it is rebuilt from <see cref="Sessions"/> when they are read.
+    /// </summary>
+    [JsonIgnore]
+    public Dictionary<string, string> SessionsByCreateKey { get; private set; } = new(StringComparer.Ordinal);
 
     /// <summary>How many sessions were ever opened: the last number in a ChargingDataRef.</summary>
     public long SessionCount { get; set; }
@@ -68,6 +90,24 @@ public sealed partial class ChargingAccountState
 
         SchemaVersion = CurrentSchemaVersion;
     }
+
+    private static Dictionary<string, string> IndexByCreateKey(Dictionary<string, ChargingSession> sessions)
+    {
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (reference, session) in sessions)
+        {
+            // A key used again (the same consumer and charging id) names its newest session, as a create left it.
+            if (!index.TryGetValue(session.CreateKey, out var other) || NumberOf(other) < NumberOf(reference))
+            {
+                index[session.CreateKey] = reference;
+            }
+        }
+
+        return index;
+    }
+
+    private static long NumberOf(string reference) =>
+        long.TryParse(reference.AsSpan(reference.LastIndexOf('-') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 }
 
 /// <summary>Whose account it is and whether it may charge.</summary>

@@ -29,6 +29,9 @@ internal sealed class JsonGrainStateSerializer(JsonSerializerOptions options) : 
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChargingAccountState))]
+[JsonSerializable(typeof(ChargingAnswer))]
+[JsonSerializable(typeof(Dictionary<int, SessionReservation>))]
+[JsonSerializable(typeof(Dictionary<int, long>))]
 [JsonSerializable(typeof(SharedPoolState))]
 [JsonSerializable(typeof(SubscriberState))]
 [JsonSerializable(typeof(VoucherState))]
