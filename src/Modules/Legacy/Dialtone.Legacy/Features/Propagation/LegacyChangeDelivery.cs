@@ -23,8 +23,6 @@ internal sealed partial class LegacyChangeDelivery(
     LegacyDbContext db, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector, IOptions<LegacyOptions> options,
     LegacyMetrics metrics, LegacyPlanDelivery plans, TimeProvider clock, ILogger<LegacyChangeDelivery> logger)
 {
-    private const int MaxRereads = 5;
-
     /// <summary>The dead-letter reason of a change whose party no longer exists in Dialtone (deleted, not erased).</summary>
     public const string PartyNotFound = "PARTY_NOT_FOUND";
 
@@ -127,18 +125,18 @@ internal sealed partial class LegacyChangeDelivery(
             db.SyncStates.Add(state);
         }
 
-        var writes = 0;
-        for (var round = 0; round < MaxRereads; round++)
+        return await LegacyRereads.RunAsync(async round =>
         {
             var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
             var record = await records.FindByPartyAsync(change.PartyId, cancellationToken) ?? throw new PartyGoneException();
             var desired = record.Erased ? null : record;
             var now = clock.GetUtcNow();
+            round.Version = current.Version;
             if (LegacyFields.IsErased(current.Status))
             {
                 state.LastVersion = current.Version;
                 state.UpdatedAt = now;
-                return writes;
+                return;
             }
 
             var plan = desired is null ? LegacyFields.ErasurePlan : LegacyFields.Plan(desired, current);
@@ -172,35 +170,18 @@ internal sealed partial class LegacyChangeDelivery(
             state.LastVersion = current.Version;
             state.UpdatedAt = now;
             state.FieldHashes = HashesOf(legacyNow);
-            var version = current.Version;
-            try
+            foreach (var (operation, fields) in plan.Writes)
             {
-                foreach (var (operation, fields) in plan.Writes)
-                {
-                    version = await legacy.WriteAsync(operation, legacyId, version, fields, change.TraceParent, cancellationToken);
-                    state.LastVersion = version;
-                    writes++;
-                }
-
-                if (desired is not null)
-                {
-                    var wanted = LegacyFields.Desired(desired);
-                    state.FieldHashes = HashesOf(wanted with { Status = wanted.Status ?? legacyNow.Status });
-                }
-
-                return writes;
+                round.Wrote(await legacy.WriteAsync(operation, legacyId, round.Version, fields, change.TraceParent, cancellationToken));
+                state.LastVersion = round.Version;
             }
-            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.VersionConflict)
+
+            if (desired is not null)
             {
-                LogReread(logger, change.Id, legacyId, version, e.CurrentVersion, change.TraceId);
+                var wanted = LegacyFields.Desired(desired);
+                state.FieldHashes = HashesOf(wanted with { Status = wanted.Status ?? legacyNow.Status });
             }
-            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordErased)
-            {
-                return writes;
-            }
-        }
-
-        throw new LegacyFaultException("propagation", LegacyFaultException.VersionConflict, "VERSION_CONFLICT", retryable: true, null);
+        }, change, legacyId, logger);
     }
 
     private async Task RefusedAsync(LegacyChange change, string reason)
@@ -248,7 +229,4 @@ internal sealed partial class LegacyChangeDelivery(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Legacy change {ChangeId}: legacy record {LegacyCustomerId} field {Field} was edited in legacy (version {Version}, Dialtone wrote {LastVersion}); Dialtone's value wins, the overwritten one is reported, trace {TraceId}")]
     private static partial void LogConflict(ILogger logger, string changeId, string legacyCustomerId, string field, long version, long lastVersion, string? traceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} changed under version {Version} (now {CurrentVersion}); reading it again, trace {TraceId}")]
-    private static partial void LogReread(ILogger logger, string changeId, string legacyCustomerId, long version, long? currentVersion, string? traceId);
 }

@@ -20,8 +20,6 @@ namespace Dialtone.Legacy.Features.Propagation;
 /// </summary>
 internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInventory inventory, LegacyCustomerService legacy, ILogger<LegacyPlanDelivery> logger)
 {
-    private const int MaxRereads = 5;
-
     /// <summary>The dead-letter reason of a plan change whose offering has no legacy plan code.</summary>
     public const string PlanNotMapped = "PLAN_NOT_MAPPED";
 
@@ -52,61 +50,41 @@ internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInv
     private async Task<int> SynchronizeRecordAsync(LegacyChange change, string legacyId, Dictionary<string, string> offeringOf, Dictionary<string, string> codeOf,
         SortedSet<string> unmapped, CancellationToken cancellationToken)
     {
-        var writes = 0;
-        for (var round = 0; round < MaxRereads; round++)
+        return await LegacyRereads.RunAsync(async round =>
         {
             var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
+            round.Version = current.Version;
             if (LegacyFields.IsErased(current.Status))
             {
-                return writes;
+                return;
             }
 
             var live = current.Subscriptions.Where(s => s.IsLive).ToList();
             var productIds = live.ToDictionary(s => TmfDocumentImport.IdFor(ImportJobRunner.Source, "product", s.SubscriptionId), s => s, StringComparer.Ordinal);
             var products = productIds.Count == 0 ? [] : await inventory.FindManyAsync(productIds.Keys, cancellationToken);
-            var version = current.Version;
-            try
+            foreach (var product in products.Where(p => p.OfferingId is not null && p.Status != ProductStatus.Terminated).OrderBy(p => p.Id, StringComparer.Ordinal))
             {
-                foreach (var product in products.Where(p => p.OfferingId is not null && p.Status != ProductStatus.Terminated).OrderBy(p => p.Id, StringComparer.Ordinal))
+                var subscription = productIds[product.Id];
+                if (offeringOf.GetValueOrDefault(subscription.PlanCode) == product.OfferingId)
                 {
-                    var subscription = productIds[product.Id];
-                    if (offeringOf.GetValueOrDefault(subscription.PlanCode) == product.OfferingId)
-                    {
-                        continue;
-                    }
-
-                    if (!codeOf.TryGetValue(product.OfferingId!, out var planCode))
-                    {
-                        unmapped.Add(product.OfferingId!);
-                        continue;
-                    }
-
-                    version = await legacy.WriteAsync("ChangePlan", legacyId, version, [("SubscriptionId", subscription.SubscriptionId), ("PlanCode", planCode)],
-                        change.TraceParent, cancellationToken);
-                    writes++;
-                    LogPlanWritten(logger, change.Id, legacyId, subscription.SubscriptionId, planCode, version, change.TraceId);
+                    continue;
                 }
 
-                return writes;
-            }
-            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.VersionConflict)
-            {
-                LogReread(logger, change.Id, legacyId, version, e.CurrentVersion, change.TraceId);
-            }
-            catch (LegacyFaultException e) when (e.Code == LegacyFaultException.RecordErased)
-            {
-                return writes;
-            }
-        }
+                if (!codeOf.TryGetValue(product.OfferingId!, out var planCode))
+                {
+                    unmapped.Add(product.OfferingId!);
+                    continue;
+                }
 
-        throw new LegacyFaultException("propagation", LegacyFaultException.VersionConflict, "VERSION_CONFLICT", retryable: true, null);
+                round.Wrote(await legacy.WriteAsync("ChangePlan", legacyId, round.Version, [("SubscriptionId", subscription.SubscriptionId), ("PlanCode", planCode)],
+                    change.TraceParent, cancellationToken));
+                LogPlanWritten(logger, change.Id, legacyId, subscription.SubscriptionId, planCode, round.Version, change.TraceId);
+            }
+        }, change, legacyId, logger);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} subscription {SubscriptionId} plan set to {PlanCode} (version {Version}), trace {TraceId}")]
     private static partial void LogPlanWritten(ILogger logger, string changeId, string legacyCustomerId, string subscriptionId, string planCode, long version, string? traceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: record {LegacyCustomerId} changed under version {Version} (now {CurrentVersion}); reading it again, trace {TraceId}")]
-    private static partial void LogReread(ILogger logger, string changeId, string legacyCustomerId, long version, long? currentVersion, string? traceId);
 }
 
 /// <summary>A migrated line's offering has no legacy plan code in the operator's table: the change is dead-lettered with the offerings named (no personal data).</summary>
