@@ -97,6 +97,45 @@ public sealed class LegacyChangeFeedSync(SmallLegacySim sim) : IClassFixture<Sma
     }
 
     [Fact]
+    public async Task ANameTakenFromLegacyIsDeliveredBackWithoutAWriteWhenLegacyHoldsDialtonesValuesInItsOwnFormat()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync());
+        var people = await LegacyWorld.ImportAsync(app);
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        ImportedPerson? person = null;
+        string? phone = null;
+        foreach (var candidate in people.Skip(10))
+        {
+            phone = SyncWorld.Phone(await SyncWorld.IndividualAsync(app, candidate));
+            if (phone is not null)
+            {
+                person = candidate;
+                break;
+            }
+        }
+
+        Assert.NotNull(person);
+        Assert.NotNull(phone);
+
+        // Legacy holds Dialtone's number in its national format (the same number: not an edit the sync reports).
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "phone", SyncWorld.National(phone));
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        var version = await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "lastName", "Echolos");
+
+        // The name is written to Dialtone (a TMF632 change of the person), captured and delivered back to legacy.
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy), s => s["applied"]!.GetValue<long>() >= 1);
+        Assert.Equal("Echolos", (await SyncWorld.IndividualAsync(app, person))["familyName"]!.GetValue<string>());
+        await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() >= 1);
+
+        // The delivery read legacy and wrote nothing: legacy's version is still the agent's, the number still in its format.
+        var legacy = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
+        Assert.Equal(version, legacy.Version());
+        Assert.Equal(SyncWorld.National(phone), legacy.Field("Phone"));
+        Assert.Empty(await SyncWorld.ConflictsAsync(app, person));
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
     public async Task TheWatermarkSurvivesARestartAndNothingIsAppliedTwice()
     {
         var directory = Path.Combine(Path.GetTempPath(), "dialtone-legacy-feed-" + Guid.NewGuid().ToString("N"));

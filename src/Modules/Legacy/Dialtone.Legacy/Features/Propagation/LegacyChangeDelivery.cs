@@ -178,8 +178,9 @@ internal sealed partial class LegacyChangeDelivery(
 
             if (desired is not null)
             {
-                var wanted = LegacyFields.Desired(desired);
-                state.FieldHashes = HashesOf(wanted with { Status = wanted.Status ?? legacyNow.Status });
+                // Legacy's own format where nothing was written (a national phone number equal to Dialtone's E.164 one):
+                // hashes of what legacy holds, so that value is not taken for a legacy user's edit next time.
+                state.FieldHashes = HashesOf(LegacyFields.After(legacyNow, LegacyFields.Desired(desired), plan));
             }
         }, change, legacyId, logger);
     }

@@ -1,4 +1,5 @@
 using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.Sync;
 using Dialtone.Parties.Contracts;
 
 namespace Dialtone.Legacy.Features.Propagation;
@@ -23,40 +24,64 @@ internal static class LegacyFields
 
     public static readonly LegacyWritePlan ErasurePlan = new([("EraseCustomer", [])], []);
 
+    /// <summary>
+    /// The writes that bring legacy to Dialtone's values. Compared as the import would read legacy's values
+    /// (<see cref="LegacyFieldMasters.Compare"/>: E.164, lower-cased email, parsed address, status codes): a record that
+    /// already holds Dialtone's values in legacy's own format is not written, so a change that moved nothing legacy holds
+    /// (a name the change-feed sync took from legacy, say) costs one read and no write, and no version a legacy user's
+    /// edit would then conflict with.
+    /// </summary>
     public static LegacyWritePlan Plan(CustomerRecord desired, LegacyCustomer current)
     {
+        var differing = LegacyFieldMasters.Compare(desired, current, merged: false)
+            .Where(c => c.Differs && c.Master == LegacyFieldMasters.Dialtone).Select(c => c.Field).ToHashSet(StringComparer.Ordinal);
         var writes = new List<(string, IReadOnlyList<(string, string?)>)>();
         var overwrites = new List<(string, string?)>();
-        var email = desired.Email ?? "";
-        var phone = desired.Phone ?? "";
-        if (email != (current.Email ?? "") || phone != (current.Phone ?? ""))
+        if (differing.Contains("email") || differing.Contains("phone"))
         {
-            writes.Add(("UpdateContact", [("Email", email), ("Phone", phone)]));
-            if (email != (current.Email ?? ""))
+            writes.Add(("UpdateContact", [("Email", desired.Email ?? ""), ("Phone", desired.Phone ?? "")]));
+            if (differing.Contains("email"))
             {
                 overwrites.Add(("email", current.Email));
             }
 
-            if (phone != (current.Phone ?? ""))
+            if (differing.Contains("phone"))
             {
                 overwrites.Add(("phone", current.Phone));
             }
         }
 
-        var address = AddressOf(desired.Address);
-        if (address != (current.Address ?? ""))
+        if (differing.Contains("address"))
         {
-            writes.Add(("UpdateAddress", [("Address", address)]));
+            writes.Add(("UpdateAddress", [("Address", AddressOf(desired.Address))]));
             overwrites.Add(("address", current.Address));
         }
 
-        if (StatusOf(desired.CustomerStatus) is { } status && status != Normalised(current.Status))
+        if (differing.Contains("status") && StatusOf(desired.CustomerStatus) is { } status)
         {
             writes.Add(("ChangeStatus", [("Status", status)]));
             overwrites.Add(("status", current.Status));
         }
 
         return new LegacyWritePlan(writes, overwrites);
+    }
+
+    /// <summary>What legacy holds after <paramref name="plan"/>'s writes: Dialtone's values where written, legacy's own (in its format) where not.</summary>
+    public static LegacyFieldValues After(LegacyFieldValues legacyNow, LegacyFieldValues wanted, LegacyWritePlan plan)
+    {
+        var after = legacyNow;
+        foreach (var (operation, _) in plan.Writes)
+        {
+            after = operation switch
+            {
+                "UpdateContact" => after with { Email = wanted.Email, Phone = wanted.Phone },
+                "UpdateAddress" => after with { Address = wanted.Address },
+                "ChangeStatus" => after with { Status = wanted.Status ?? after.Status },
+                _ => after,
+            };
+        }
+
+        return after;
     }
 
     public static string AddressOf(ContactAddress? address)

@@ -245,7 +245,8 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             LogDrift(logger, job.Id, legacy.CustomerId, described, traceId);
         }
 
-        // The legacy id whose values of the fields legacy masters a merged person takes: the live record with the highest version (ties: the lowest id).
+        // The legacy id whose values of the fields legacy masters a merged person takes: the live record Dialtone already
+        // agrees with, else the one with the highest version (ties: the lowest id).
         async Task<string?> NewestRecordAsync(CustomerRecord person)
         {
             if (newest.TryGetValue(person.PartyId, out var known))
@@ -270,7 +271,12 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
                 }
             }
 
-            return newest[person.PartyId] = candidates.OrderByDescending(r => r.Version).ThenBy(r => r.CustomerId, StringComparer.Ordinal).FirstOrDefault()?.CustomerId;
+            // The record Dialtone already agrees with keeps the part: versions also move with Dialtone's own writes (a
+            // delivery writes only the records that differ), so "newest" alone could pass from one record to the other
+            // between runs and flip the value back and forth.
+            var ordered = candidates.OrderByDescending(r => r.Version).ThenBy(r => r.CustomerId, StringComparer.Ordinal).ToList();
+            var agreed = ordered.FirstOrDefault(r => !LegacyFieldMasters.Compare(person, r, merged: true).Any(c => c.Master == LegacyFieldMasters.Legacy && c.Differs));
+            return newest[person.PartyId] = (agreed ?? ordered.FirstOrDefault())?.CustomerId;
         }
 
         // Just before a write to Dialtone, legacy's record and Dialtone's person read again and compared again: the page
