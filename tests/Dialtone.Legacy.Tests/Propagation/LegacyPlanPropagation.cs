@@ -1,3 +1,4 @@
+using Dialtone.Legacy.Tests.Sync;
 using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Handlers;
 using Dialtone.Legacy.Persistence;
@@ -78,6 +79,63 @@ public sealed class LegacyPlanPropagation(SmallLegacySim sim) : IClassFixture<Sm
     }
 
     [Fact]
+    public async Task ALegacyEditOfAMigratedLinesPlanIsReportedAndLegacyConvergesBackToDialtonesPlan()
+    {
+        await using var app = App(SyncWorld.FastSync());
+        var admin = app.Admin();
+        var mapping = await LegacyWorld.MapPlansAsync(admin);
+        var people = await LegacyWorld.ImportAsync(app);
+        var lines = await StartLinesAsync(admin, people, mapping["PLN-S10"], 2);
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+
+        // A legacy agent moves a migrated 5G Start line to PLN-M25 (5G Plus): Dialtone masters plans, so the edit is
+        // reported and the line's plan propagated again (5G Start's first code, PLN-S10).
+        var (person, _, subscriptionId) = lines[0];
+        await LegacyPlanEditAsync(person.LegacyId, subscriptionId, "PLN-M25");
+        var conflicts = await LegacyWorld.WaitForAsync(admin, $"/admin/legacy/conflicts?partyId={person.PartyId}", c => c.AsArray().Count > 0);
+        var conflict = conflicts.AsArray().Single()!;
+        Assert.Equal("plan", conflict["field"]!.GetValue<string>());
+        Assert.Equal("fromLegacy", conflict["direction"]!.GetValue<string>());
+        Assert.Equal("dialtoneWins", conflict["resolution"]!.GetValue<string>());
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.PlanCodes()[subscriptionId] == "PLN-S10");
+
+        // Another agent moves a line to TAR2009X, another code of the same plan: no conflict, and legacy is not written.
+        var (other, _, otherSubscription) = lines[1];
+        var version = await LegacyPlanEditAsync(other.LegacyId, otherSubscription, "TAR2009X");
+        await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["deadLetters"]!.GetValue<int>() == 0);
+        Assert.Empty(await SyncWorld.ConflictsAsync(app, other));
+        var legacy = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, other.LegacyId);
+        Assert.Equal("TAR2009X", legacy.PlanCodes()[otherSubscription]);
+        Assert.Equal(version, legacy.Version());
+        Assert.Single(await SyncWorld.ConflictsAsync(app, person));
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
+    public async Task AReconciliationFindsALinesPlanChangedInLegacyAndRepairLegacyBringsDialtonesPlanBack()
+    {
+        await using var app = App();
+        var admin = app.Admin();
+        var mapping = await LegacyWorld.MapPlansAsync(admin);
+        var people = await LegacyWorld.ImportAsync(app);
+        var (person, _, subscriptionId) = (await StartLinesAsync(admin, people, mapping["PLN-S10"], 3))[2];
+        await LegacyPlanEditAsync(person.LegacyId, subscriptionId, "PLN-L50");
+
+        var report = await Reconciliation.LegacyReconciliationJobs.RunAsync(admin, "report");
+        Assert.Contains("plan:toLegacy", (await Reconciliation.LegacyReconciliationJobs.DriftAsync(admin, report))[person.LegacyId]);
+        Assert.True(report["drift"]!["plan"]!["toLegacy"]!.GetValue<int>() >= 1, report.ToJsonString());
+        Assert.Equal("PLN-L50", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).PlanCodes()[subscriptionId]);
+
+        await Reconciliation.LegacyReconciliationJobs.RunAsync(admin, "repairLegacy");
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.PlanCodes()[subscriptionId] == "PLN-S10");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["deadLetters"]!.GetValue<int>() == 0);
+        var again = await Reconciliation.LegacyReconciliationJobs.DriftAsync(admin, await Reconciliation.LegacyReconciliationJobs.RunAsync(admin, "report"));
+        Assert.DoesNotContain("plan:toLegacy", again.GetValueOrDefault(person.LegacyId) ?? []);
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
     public async Task AFailingWriteOfDialtonesOwnDuringADeliveryEndsInTheDeadLettersNotPendingForEver()
     {
         await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);
@@ -138,13 +196,30 @@ public sealed class LegacyPlanPropagation(SmallLegacySim sim) : IClassFixture<Sm
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
-    private DialtoneApp App() => LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, new Dictionary<string, string?>
+    private DialtoneApp App(Dictionary<string, string?>? more = null)
     {
-        ["Dialtone:SeedDemoData"] = "true",
-        ["Dialtone:DemoSubscribers"] = "0",
-        ["Dialtone:Ordering:Network:BaseUrl"] = network.BaseUrl + "/",
-        ["Dialtone:Ordering:Smdp:BaseUrl"] = network.BaseUrl + "/",
-    });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Dialtone:SeedDemoData"] = "true",
+            ["Dialtone:DemoSubscribers"] = "0",
+            ["Dialtone:Ordering:Network:BaseUrl"] = network.BaseUrl + "/",
+            ["Dialtone:Ordering:Smdp:BaseUrl"] = network.BaseUrl + "/",
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, settings);
+    }
+
+    /// <summary>A legacy agent changes a subscription's plan code in the old CRM (origin LEGACY-CRM); answers the record's new version.</summary>
+    private async Task<long> LegacyPlanEditAsync(string legacyId, string subscriptionId, string planCode)
+    {
+        var version = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, legacyId)).Version();
+        await LegacyWorld.LegacyUserWriteAsync(sim.Legacy, "ChangePlan", ("CustomerId", legacyId), ("ExpectedVersion", version), ("SubscriptionId", subscriptionId), ("PlanCode", planCode));
+        return (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, legacyId)).Version();
+    }
 
     /// <summary>Imported people with an active migrated line on <paramref name="offeringId"/>: the person, the product and its legacy subscription.</summary>
     private async Task<IReadOnlyList<(ImportedPerson Person, string ProductId, string SubscriptionId)>> StartLinesAsync(HttpClient admin, IReadOnlyList<ImportedPerson> people, string offeringId, int count)

@@ -173,7 +173,7 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
             .First();
     }
 
-    private static async Task<JsonNode> RunAsync(HttpClient admin, string mode)
+    internal static async Task<JsonNode> RunAsync(HttpClient admin, string mode)
     {
         using var started = await admin.PostAsync("/admin/legacy/reconciliations", TmfHttp.Json(new JsonObject { ["mode"] = mode }));
         var body = await started.Content.ReadAsStringAsync();
@@ -187,7 +187,7 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
     }
 
     /// <summary>Every drifting record of a reconciliation (paged), legacy id → its <c>field:direction</c> list.</summary>
-    private static async Task<Dictionary<string, List<string>>> DriftAsync(HttpClient admin, JsonNode reconciliation)
+    internal static async Task<Dictionary<string, List<string>>> DriftAsync(HttpClient admin, JsonNode reconciliation)
     {
         var all = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         for (var offset = 0; ; offset += 10)

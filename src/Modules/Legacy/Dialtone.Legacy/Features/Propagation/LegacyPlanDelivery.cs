@@ -1,9 +1,6 @@
 using Dialtone.Inventory.Contracts;
 using Dialtone.Legacy.Adapter;
-using Dialtone.Legacy.Features.ImportJobs;
 using Dialtone.Legacy.Persistence;
-using Dialtone.Platform.Tmf.Documents;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Dialtone.Legacy.Features.Propagation;
@@ -26,17 +23,12 @@ internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInv
     /// <summary>Answers the number of <c>ChangePlan</c> writes it took.</summary>
     public async Task<int> SynchronizeAsync(LegacyChange change, IReadOnlyList<string> legacyIds, CancellationToken cancellationToken)
     {
-        var mappings = await db.PlanMappings.AsNoTracking().ToListAsync(cancellationToken);
-        var offeringOf = mappings.ToDictionary(m => m.LegacyPlanCode, m => m.ProductOfferingId, StringComparer.Ordinal);
-        // Several legacy codes may map to one offering: the first in code order is the one written.
-        var codeOf = mappings.OrderBy(m => m.LegacyPlanCode, StringComparer.Ordinal)
-            .GroupBy(m => m.ProductOfferingId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().LegacyPlanCode, StringComparer.Ordinal);
+        var table = await LegacyPlanTable.ReadAsync(db, cancellationToken);
         var writes = 0;
         var unmapped = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var legacyId in legacyIds)
         {
-            writes += await SynchronizeRecordAsync(change, legacyId, offeringOf, codeOf, unmapped, cancellationToken);
+            writes += await SynchronizeRecordAsync(change, legacyId, table, unmapped, cancellationToken);
         }
 
         if (unmapped.Count > 0)
@@ -47,8 +39,7 @@ internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInv
         return writes;
     }
 
-    private async Task<int> SynchronizeRecordAsync(LegacyChange change, string legacyId, Dictionary<string, string> offeringOf, Dictionary<string, string> codeOf,
-        SortedSet<string> unmapped, CancellationToken cancellationToken)
+    private async Task<int> SynchronizeRecordAsync(LegacyChange change, string legacyId, LegacyPlanTable table, SortedSet<string> unmapped, CancellationToken cancellationToken)
     {
         return await LegacyRereads.RunAsync(async round =>
         {
@@ -59,26 +50,17 @@ internal sealed partial class LegacyPlanDelivery(LegacyDbContext db, IProductInv
                 return;
             }
 
-            var live = current.Subscriptions.Where(s => s.IsLive).ToList();
-            var productIds = live.ToDictionary(s => TmfDocumentImport.IdFor(ImportJobRunner.Source, "product", s.SubscriptionId), s => s, StringComparer.Ordinal);
-            var products = productIds.Count == 0 ? [] : await inventory.FindManyAsync(productIds.Keys, cancellationToken);
-            foreach (var product in products.Where(p => p.OfferingId is not null && p.Status != ProductStatus.Terminated).OrderBy(p => p.Id, StringComparer.Ordinal))
+            foreach (var difference in await LegacyPlans.DifferencesAsync(current, table, inventory, cancellationToken))
             {
-                var subscription = productIds[product.Id];
-                if (offeringOf.GetValueOrDefault(subscription.PlanCode) == product.OfferingId)
+                if (difference.WantedCode is not { } planCode)
                 {
+                    unmapped.Add(difference.OfferingId);
                     continue;
                 }
 
-                if (!codeOf.TryGetValue(product.OfferingId!, out var planCode))
-                {
-                    unmapped.Add(product.OfferingId!);
-                    continue;
-                }
-
-                round.Wrote(await legacy.WriteAsync("ChangePlan", legacyId, round.Version, [("SubscriptionId", subscription.SubscriptionId), ("PlanCode", planCode)],
+                round.Wrote(await legacy.WriteAsync("ChangePlan", legacyId, round.Version, [("SubscriptionId", difference.SubscriptionId), ("PlanCode", planCode)],
                     change.TraceParent, cancellationToken));
-                LogPlanWritten(logger, change.Id, legacyId, subscription.SubscriptionId, planCode, round.Version, change.TraceId);
+                LogPlanWritten(logger, change.Id, legacyId, difference.SubscriptionId, planCode, round.Version, change.TraceId);
             }
         }, change, legacyId, logger);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dialtone.Inventory.Contracts;
 using Dialtone.Legacy.Adapter;
 using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Features.Sync;
@@ -144,6 +145,9 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         var repairLegacy = job.Mode is ReconciliationModes.RepairLegacy or ReconciliationModes.RepairBoth;
         var repairDialtone = job.Mode is ReconciliationModes.RepairDialtone or ReconciliationModes.RepairBoth;
         var toStage = new Dictionary<string, CustomerRecord>(StringComparer.Ordinal);
+        var plansToStage = new Dictionary<string, CustomerRecord>(StringComparer.Ordinal);
+        var inventory = services.GetRequiredService<IProductInventory>();
+        var plans = await LegacyPlanTable.ReadAsync(db, cancellationToken);
         var newest = new Dictionary<string, string?>(StringComparer.Ordinal);
         var service = services.GetRequiredService<LegacyCustomerService>();
         var now = clock.GetUtcNow();
@@ -193,6 +197,12 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             var drifting = erased
                 ? [new FieldComparison("erasure", LegacyFieldMasters.Dialtone, true, null)]
                 : LegacyFieldMasters.Compare(person, legacy, person.SourceIds.Count > 1).Where(c => c.Differs).ToList();
+            if (!erased && (await LegacyPlans.DifferencesAsync(legacy, plans, inventory, cancellationToken)).Count > 0)
+            {
+                // A line's plan code that does not map to its product's current offering: Dialtone masters plans, so legacy is repaired.
+                drifting.Add(new FieldComparison(LegacyFieldMasters.PlanField, LegacyFieldMasters.Dialtone, true, null));
+            }
+
             if (drifting.Count == 0)
             {
                 return;
@@ -209,7 +219,16 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             var repairs = new List<string>();
             if (repairLegacy && !erased && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone))
             {
-                toStage.TryAdd(person.PartyId, person);
+                if (drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone && d.Field != LegacyFieldMasters.PlanField))
+                {
+                    toStage.TryAdd(person.PartyId, person);
+                }
+
+                if (drifting.Any(d => d.Field == LegacyFieldMasters.PlanField))
+                {
+                    plansToStage.TryAdd(person.PartyId, person);
+                }
+
                 repairs.Add("stagedForLegacy");
             }
 
@@ -304,10 +323,10 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         }
 
         // Each repair commits on its own before the page: a page done again after a crash stages the current state again, which is harmless.
-        foreach (var person in toStage.Values)
+        foreach (var (person, kind) in toStage.Values.Select(p => (p, LegacyChangeKinds.Contact)).Concat(plansToStage.Values.Select(p => (p, LegacyChangeKinds.Plan))))
         {
             await using var staging = scopes.CreateAsyncScope();
-            await LegacyChangeStaging.StageAsync(staging.ServiceProvider, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
+            await LegacyChangeStaging.StageAsync(staging.ServiceProvider, person.PartyId, kind, person.SourceIds,
                 Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
         }
 

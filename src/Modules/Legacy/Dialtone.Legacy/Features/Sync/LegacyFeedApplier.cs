@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Dialtone.Inventory.Contracts;
 using Dialtone.Legacy.Adapter;
 using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Persistence;
@@ -39,7 +40,7 @@ internal sealed class LegacyFeedBatch
 /// to legacy's current value", so an entry applied again after a crash changes nothing.
 /// </summary>
 internal sealed partial class LegacyFeedApplier(
-    LegacyDbContext db, IServiceProvider services, ICustomerRecords records, LegacyCustomerService legacy, PersonalDataProtector protector,
+    LegacyDbContext db, IServiceProvider services, ICustomerRecords records, IProductInventory inventory, LegacyCustomerService legacy, PersonalDataProtector protector,
     IOptions<LegacyOptions> options, LegacyFeedMetrics metrics, TimeProvider clock, ILogger<LegacyFeedApplier> logger)
 {
     public const string FromLegacy = "fromLegacy";
@@ -63,10 +64,10 @@ internal sealed partial class LegacyFeedApplier(
         var stage = await ApplyAsync(entry, cursor, batch.People, batch.Reported, cancellationToken);
         cursor.Watermark = entry.Watermark;
         Touch(cursor);
-        if (stage is { } person)
+        if (stage is var (person, kind))
         {
             // A scope of its own per staged change: the outbox of one scope flushes its messages once.
-            await LegacyChangeStaging.StageAsync(services, person.PartyId, LegacyChangeKinds.Contact, person.SourceIds,
+            await LegacyChangeStaging.StageAsync(services, person.PartyId, kind, person.SourceIds,
                 Activity.Current?.Id is { Length: 55 } traceparent ? traceparent : null, clock, cancellationToken);
         }
         else
@@ -161,8 +162,8 @@ internal sealed partial class LegacyFeedApplier(
         }
     }
 
-    /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again, if any.</summary>
-    private async Task<CustomerRecord?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, Dictionary<string, CustomerRecord?> people,
+    /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again (and which kind of change), if any.</summary>
+    private async Task<(CustomerRecord Person, string Kind)?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, Dictionary<string, CustomerRecord?> people,
         HashSet<(string, string)> reported, CancellationToken cancellationToken)
     {
         if (string.Equals(entry.OriginSystem, options.Value.CallerSystem, StringComparison.Ordinal))
@@ -207,13 +208,32 @@ internal sealed partial class LegacyFeedApplier(
 
         if (entry.Entity == "Subscription")
         {
-            foreach (var field in entry.Fields.Where(LegacyFieldMasters.SubscriptionFields.ContainsKey))
+            var (reportedLine, overruledPlan) = (false, false);
+            foreach (var field in entry.Fields.Where(LegacyFieldMasters.SubscriptionFields.ContainsKey).Select(f => LegacyFieldMasters.SubscriptionFields[f]))
             {
-                // Lines change through Dialtone's orders after migration; a legacy edit is reported (no value: plan codes and line codes are not personal, the operator reads them in legacy).
-                Report(cursor, entry, person, record, LegacyFieldMasters.SubscriptionFields[field], null, "reported", reported, now);
+                // Lines change through Dialtone's orders after migration (no value reported: plan codes and line codes are not personal, the operator reads them in legacy).
+                if (field != LegacyFieldMasters.PlanField)
+                {
+                    Report(cursor, entry, person, record, field, null, "reported", reported, now);
+                    reportedLine = true;
+                    continue;
+                }
+
+                // A plan code that still maps to the line's offering (another code of the same plan) is no conflict; any other is overruled and the plan propagated again.
+                var differences = await LegacyPlans.DifferencesAsync(record, await LegacyPlanTable.ReadAsync(db, cancellationToken), inventory, cancellationToken);
+                if (differences.Any(d => d.SubscriptionId == entry.EntityId))
+                {
+                    Report(cursor, entry, person, record, field, null, "dialtoneWins", reported, now);
+                    overruledPlan = true;
+                }
             }
 
-            return null;
+            if (!reportedLine && !overruledPlan)
+            {
+                Skip(cursor, entry, "unchanged");
+            }
+
+            return !overruledPlan || await PendingAsync(person, LegacyChangeKinds.Plan, cancellationToken) ? null : (person, LegacyChangeKinds.Plan);
         }
 
         var named = entry.Fields.Where(LegacyFieldMasters.CustomerFields.ContainsKey).Select(f => LegacyFieldMasters.CustomerFields[f].Field).ToHashSet(StringComparer.Ordinal);
@@ -256,10 +276,12 @@ internal sealed partial class LegacyFeedApplier(
             LogApplied(logger, entry.Watermark, entry.CustomerId, outcome, fields, record.Version, entry.TraceId);
         }
 
-        // A change of this person still pending sends Dialtone's current state anyway; otherwise (none, or already delivered) it is staged again.
-        return overruled.Count > 0 && !await db.Changes.AnyAsync(c => c.PartyId == person.PartyId && c.Kind == LegacyChangeKinds.Contact && c.State == LegacyChangeStates.Pending, cancellationToken)
-            ? person : null;
+        return overruled.Count > 0 && !await PendingAsync(person, LegacyChangeKinds.Contact, cancellationToken) ? (person, LegacyChangeKinds.Contact) : null;
     }
+
+    /// <summary>A change of this kind still pending for the person sends Dialtone's current state anyway; otherwise (none, or already delivered) one is staged again.</summary>
+    private Task<bool> PendingAsync(CustomerRecord person, string kind, CancellationToken cancellationToken) =>
+        db.Changes.AnyAsync(c => c.PartyId == person.PartyId && c.Kind == kind && c.State == LegacyChangeStates.Pending, cancellationToken);
 
     /// <summary>
     /// Legacy's current values of the fields Dialtone masters are now known (and any edit of them reported), as after a

@@ -31,10 +31,13 @@ internal static class LegacyFieldMasters
         ["BirthDate"] = ("birthDate", Legacy),
     };
 
+    /// <summary>A line's plan: Dialtone's (through orders); legacy's code compared with the mapping of the product's current offering (<see cref="LegacyPlans"/>).</summary>
+    public const string PlanField = "plan";
+
     /// <summary>Legacy's subscription feed field names: Dialtone masters lines after migration.</summary>
     public static readonly IReadOnlyDictionary<string, string> SubscriptionFields = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["PlanCode"] = "plan",
+        ["PlanCode"] = PlanField,
         ["Status"] = "lineStatus",
     };
 
