@@ -95,6 +95,7 @@ internal abstract class LegacyDbContext(DbContextOptions options) : ModuleDbCont
         sync.HasKey(s => s.LegacyCustomerId);
         sync.Property(s => s.LegacyCustomerId).HasMaxLength(32);
         sync.Property(s => s.FieldHashes).HasMaxLength(1000);
+        sync.Property(s => s.Version).IsConcurrencyToken();
 
         var conflict = modelBuilder.Entity<LegacyConflict>();
         conflict.ToTable("conflicts");

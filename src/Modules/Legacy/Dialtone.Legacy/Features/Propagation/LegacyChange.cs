@@ -79,6 +79,23 @@ internal sealed class LegacySyncState
     public string FieldHashes { get; set; } = "{}";
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// A concurrency token every writer moves (<see cref="Touch"/>): the propagation and the change-feed sync both write
+    /// this row, and a writer whose copy is stale fails its save and works again from a fresh read instead of leaving the
+    /// other's field hashes half overwritten (ADR 0018).
+    /// </summary>
+    public long Version { get; set; }
+
+    public void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// <summary>A concurrency failure of a save in which only sync states were stale: the save is worth doing again from a fresh read.</summary>
+    public static bool OnlyStatesConflicted(Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException e) =>
+        e.Entries.Count > 0 && e.Entries.All(entry => entry.Entity is LegacySyncState);
 }
 
 /// <summary>

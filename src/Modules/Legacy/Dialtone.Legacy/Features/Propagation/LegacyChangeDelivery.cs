@@ -26,7 +26,12 @@ internal sealed partial class LegacyChangeDelivery(
     /// <summary>The dead-letter reason of a change whose party no longer exists in Dialtone (deleted, not erased).</summary>
     public const string PartyNotFound = "PARTY_NOT_FOUND";
 
-    public async Task DeliverAsync(string changeId, CancellationToken cancellationToken)
+    /// <summary>How often one delivery is done again at once because the change-feed sync wrote a record's sync state meanwhile.</summary>
+    public const int MaxStateConflicts = 3;
+
+    public Task DeliverAsync(string changeId, CancellationToken cancellationToken) => DeliverAsync(changeId, 0, cancellationToken);
+
+    private async Task DeliverAsync(string changeId, int stateConflicts, CancellationToken cancellationToken)
     {
         var change = await db.Changes.FirstOrDefaultAsync(c => c.Id == changeId, cancellationToken);
         if (change is null || change.State != LegacyChangeStates.Pending)
@@ -91,6 +96,14 @@ internal sealed partial class LegacyChangeDelivery(
         {
             await DeadLetterAsync(change, e.Message);
         }
+        catch (DbUpdateConcurrencyException e) when (LegacySyncState.OnlyStatesConflicted(e) && stateConflicts < MaxStateConflicts)
+        {
+            // The change-feed sync wrote a record's sync state since this delivery read it: done again from fresh reads
+            // (legacy's record too, so what this attempt wrote is not written twice, and no edit is reported twice).
+            db.ChangeTracker.Clear();
+            LogStateConflict(logger, changeId, stateConflicts + 1);
+            await DeliverAsync(changeId, stateConflicts + 1, cancellationToken);
+        }
         catch (DbUpdateException e)
         {
             // Dialtone's own write failed (the sync state, a conflict report, the change itself): what the context tracks
@@ -135,7 +148,7 @@ internal sealed partial class LegacyChangeDelivery(
             if (LegacyFields.IsErased(current.Status))
             {
                 state.LastVersion = current.Version;
-                state.UpdatedAt = now;
+                state.Touch(now);
                 return;
             }
 
@@ -168,7 +181,7 @@ internal sealed partial class LegacyChangeDelivery(
 
             // Legacy's edits have been seen (and reported): a retry of this delivery must not report them again.
             state.LastVersion = current.Version;
-            state.UpdatedAt = now;
+            state.Touch(now);
             state.FieldHashes = HashesOf(legacyNow);
             foreach (var (operation, fields) in plan.Writes)
             {
@@ -221,6 +234,9 @@ internal sealed partial class LegacyChangeDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) delivered with {Writes} writes, trace {TraceId}")]
     private static partial void LogDelivered(ILogger logger, string changeId, string kind, int writes, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: a sync state changed while it was delivered; delivering again ({Time} of 3)")]
+    private static partial void LogStateConflict(ILogger logger, string changeId, int time);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} deferred: {Reason}, trace {TraceId}")]
     private static partial void LogDeferred(ILogger logger, string changeId, string reason, string? traceId);

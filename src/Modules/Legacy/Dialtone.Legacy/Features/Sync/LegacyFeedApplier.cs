@@ -308,7 +308,7 @@ internal sealed partial class LegacyFeedApplier(
         }
 
         state.FieldHashes = JsonSerializer.Serialize(hashes);
-        state.UpdatedAt = now;
+        state.Touch(now);
     }
 
     private void Report(LegacyFeedCursor cursor, LegacyFeedEntry entry, CustomerRecord person, LegacyCustomer record, string field, string? legacyValue, string resolution,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dialtone.Legacy.Adapter;
 using Dialtone.Legacy.Features.ImportJobs;
+using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Tmf;
@@ -119,8 +120,7 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
+                await ApplyAsync(entry, batch, cancellationToken);
             }
             catch (Exception e) when (CountsAgainstEntry(e, cancellationToken))
             {
@@ -150,6 +150,32 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
         }
 
         return page.More;
+    }
+
+    /// <summary>
+    /// Applies one entry in a scope of its own; when only a sync state was stale at the commit (a delivery wrote it
+    /// meanwhile), the entry is applied again from fresh reads in a new scope (its write to Dialtone is "set to legacy's
+    /// value", so doing it again changes nothing), at most <see cref="LegacyChangeDelivery.MaxStateConflicts"/> times.
+    /// </summary>
+    private async Task ApplyAsync(LegacyFeedEntry entry, LegacyFeedBatch batch, CancellationToken cancellationToken)
+    {
+        var reportedBefore = batch.Reported.ToHashSet();
+        for (var conflicts = 0; ; conflicts++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException e) when (LegacySyncState.OnlyStatesConflicted(e) && conflicts < LegacyChangeDelivery.MaxStateConflicts)
+            {
+                // Nothing of the failed attempt was committed: what it reported is reported again.
+                batch.People.Remove(entry.CustomerId);
+                batch.Reported.IntersectWith(reportedBefore);
+                LogStateConflict(logger, entry.Watermark, entry.CustomerId);
+            }
+        }
     }
 
     /// <summary>The cursor with this node's lease, or null when another node holds it (or nothing was imported yet).</summary>
@@ -253,6 +279,9 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
             // The database is unavailable too: the next poll tries again.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy feed {Watermark}: record {LegacyCustomerId}'s sync state changed while the entry was applied; applying it again")]
+    private static partial void LogStateConflict(ILogger logger, long watermark, string legacyCustomerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change-feed sync starts at watermark {Watermark}")]
     private static partial void LogStarted(ILogger logger, long watermark);

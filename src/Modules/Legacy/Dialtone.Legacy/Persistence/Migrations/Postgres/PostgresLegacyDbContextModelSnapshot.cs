@@ -357,6 +357,10 @@ namespace Dialtone.Legacy.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
                     b.HasKey("LegacyCustomerId");
 
                     b.ToTable("sync_states", "legacy");

@@ -350,6 +350,10 @@ namespace Dialtone.Legacy.Persistence.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("LegacyCustomerId");
 
                     b.ToTable("legacy_sync_states", (string)null);
