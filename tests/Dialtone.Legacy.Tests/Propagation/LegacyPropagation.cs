@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Dialtone.Legacy.Tests.Propagation;
 
 /// <summary>
@@ -194,6 +197,33 @@ public sealed class LegacyPropagation(SmallLegacySim sim) : IClassFixture<SmallL
         Assert.Null(legacy.Field("Email"));
         await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() >= 1);
         Assert.Empty(app.Errors.Unexpected);
+    }
+
+    [Fact]
+    public async Task AnErasureKeepsNoSyncStateOfThePersonsLegacyRecord()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);
+        var person = (await LegacyWorld.ImportAsync(app))[13];
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(LegacyWorld.Customer(app, person), person, "erase.me@example.org", "+4917012345613", Street)).StatusCode);
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "erase.me@example.org");
+        await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+        Assert.NotNull(await SyncStateAsync(app, person.LegacyId));
+
+        // The sync state's field hashes are keyed hashes of the person's legacy values: erased with the person, and not made again by the erasure's delivery.
+        using var erased = await LegacyWorld.Customer(app, person).PostAsync("/selfservice/me/erasure", null);
+        Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
+        Assert.Null(await SyncStateAsync(app, person.LegacyId));
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 2);
+        Assert.Null(await SyncStateAsync(app, person.LegacyId));
+        Assert.Empty(app.Errors.Unexpected);
+    }
+
+    private static async Task<string?> SyncStateAsync(DialtoneApp app, string legacyId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Dialtone.Legacy.Persistence.LegacyDbContext>();
+        return (await db.SyncStates.AsNoTracking().FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId))?.FieldHashes;
     }
 
     [Fact]

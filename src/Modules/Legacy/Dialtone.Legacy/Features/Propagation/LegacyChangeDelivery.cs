@@ -138,11 +138,13 @@ internal sealed partial class LegacyChangeDelivery(
             db.SyncStates.Add(state);
         }
 
-        return await LegacyRereads.RunAsync(async round =>
+        var erasing = false;
+        var writes = await LegacyRereads.RunAsync(async round =>
         {
             var current = await legacy.GetCustomerAsync(legacyId, change.TraceParent, cancellationToken);
             var record = await records.FindByPartyAsync(change.PartyId, cancellationToken) ?? throw new PartyGoneException();
             var desired = record.Erased ? null : record;
+            erasing = desired is null;
             var now = clock.GetUtcNow();
             round.Version = current.Version;
             if (LegacyFields.IsErased(current.Status))
@@ -196,6 +198,13 @@ internal sealed partial class LegacyChangeDelivery(
                 state.FieldHashes = HashesOf(LegacyFields.After(legacyNow, LegacyFields.Desired(desired), plan));
             }
         }, change, legacyId, logger);
+        if (erasing)
+        {
+            // Dialtone erased the person: the keyed hashes of their legacy values are not kept (GDPR erasure).
+            db.SyncStates.Remove(state);
+        }
+
+        return writes;
     }
 
     private async Task RefusedAsync(LegacyChange change, string reason)

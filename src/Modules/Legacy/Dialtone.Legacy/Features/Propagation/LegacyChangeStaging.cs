@@ -58,7 +58,7 @@ internal static class LegacyChangeStaging
 /// The legacy module in a GDPR erasure: it runs before the parties module pseudonymises the person (whose legacy ids
 /// go with it) and stages the erasure for legacy, released by <see cref="PersonalDataErasedHandler"/> once the parties
 /// module has erased; the delivery erases in legacy only if Dialtone did erase (current state). The
-/// cached bill history and the conflict reports of the person are deleted.
+/// cached bill history, the conflict reports and the sync states of the person's legacy records are deleted.
 /// </summary>
 internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerRecords records, TimeProvider clock) : IPersonalDataHolder
 {
@@ -92,6 +92,9 @@ internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerR
 
         if (record is { SourceIds.Count: > 0 })
         {
+            // The sync states hold keyed hashes of the person's legacy values: nothing of them is kept (the delivery keeps none either).
+            var legacyIds = record.SourceIds.ToList();
+            await db.SyncStates.Where(s => legacyIds.Contains(s.LegacyCustomerId)).ExecuteDeleteAsync(cancellationToken);
             await LegacyChangeStaging.StageAsync(scope.ServiceProvider, subject.PartyId, LegacyChangeKinds.Erasure, record.SourceIds,
                 Activity.Current?.Id is { Length: 55 } id ? id : null, clock, cancellationToken, awaitingErasure: true);
         }
