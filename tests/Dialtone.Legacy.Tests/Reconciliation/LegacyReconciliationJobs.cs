@@ -1,4 +1,6 @@
+using Dialtone.Legacy.Adapter;
 using Dialtone.Legacy.Tests.Sync;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialtone.Legacy.Tests.Reconciliation;
 
@@ -104,6 +106,82 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
             {
                 await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, id, "lastName", mergedFamily);
             }
+        }
+    }
+
+    [Fact]
+    public async Task ALiveLegacyRecordWhosePersonDialtoneCannotFindIsCountedNotFound()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(enabled: false));
+        var admin = app.Admin();
+        var person = (await LegacyWorld.ImportAsync(app))[30];
+        var before = (await RunAsync(admin, "report"))["progress"]!;
+
+        // The person is deleted in Dialtone (TMF632 DELETE, its customer first): legacy's record is still there, live.
+        using (var customerDeleted = await admin.DeleteAsync($"/tmf-api/customerManagement/v4/customer/{person.CustomerId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, customerDeleted.StatusCode);
+        }
+
+        using (var partyDeleted = await admin.DeleteAsync($"/tmf-api/party/v4/individual/{person.PartyId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, partyDeleted.StatusCode);
+        }
+
+        var after = (await RunAsync(admin, "report"))["progress"]!;
+        Assert.Equal(before["notFound"]!.GetValue<int>() + 1, after["notFound"]!.GetValue<int>());
+        Assert.Equal(before["compared"]!.GetValue<int>() - 1, after["compared"]!.GetValue<int>());
+        Assert.Equal(before["legacyRecords"]!.GetValue<int>(), after["legacyRecords"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ARepairDialtoneWritesLegacysValueAsItIsAtTheRepairNotAsThePageReadIt()
+    {
+        var edit = new EditAfterListing(sim.Legacy);
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(enabled: false),
+            services: s => s.AddHttpClient<LegacyCustomerService>(LegacyResilience.ClientName).AddHttpMessageHandler(() => new EditAfterListingHandler(edit)));
+        var admin = app.Admin();
+        var person = (await LegacyWorld.ImportAsync(app))[31];
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "lastName", "Seitenstand");
+
+        // Right after the page holding the record is read, a legacy agent edits the name again (as the feed might apply meanwhile).
+        edit.LegacyId = person.LegacyId;
+        var repair = await RunAsync(admin, "repairDialtone");
+        Assert.Equal(1, edit.Edits);
+        Assert.Contains("familyName:toDialtone", (await DriftAsync(admin, repair))[person.LegacyId]);
+        Assert.Equal("Frischstand", (await SyncWorld.IndividualAsync(app, person))["familyName"]!.GetValue<string>());
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    private sealed class EditAfterListing(StandinProcess legacy)
+    {
+        public string? LegacyId { get; set; }
+
+        public int Edits { get; private set; }
+
+        public async Task EditAsync()
+        {
+            await SyncWorld.LegacyAgentEditsAsync(legacy, LegacyId!, "lastName", "Frischstand");
+            Edits++;
+        }
+    }
+
+    private sealed class EditAfterListingHandler(EditAfterListing edit) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var listing = request.Content is not null && (await request.Content.ReadAsStringAsync(cancellationToken)).Contains("ListCustomers", StringComparison.Ordinal);
+            var response = await base.SendAsync(request, cancellationToken);
+            if (listing && edit.LegacyId is { } id && edit.Edits == 0)
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                if ((await response.Content.ReadAsStringAsync(cancellationToken)).Contains($">{id}<", StringComparison.Ordinal))
+                {
+                    await edit.EditAsync();
+                }
+            }
+
+            return response;
         }
     }
 

@@ -34,19 +34,25 @@ internal sealed record ReconciliationView(
     {
         var drift = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, int>>>(r.Summary) ?? [];
         var errors = drift.Remove(ReconciliationRunner.ErrorKey, out var failed) ? failed.Values.Sum() : 0;
+        var notFound = drift.Remove(ReconciliationRunner.NotFoundKey, out var unknown) ? unknown.Values.Sum() : 0;
         return new(r.Id, $"/admin/legacy/reconciliations/{r.Id}", r.Mode, r.State, r.RequestedBy, r.CreatedAt,
-            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors), drift, r.Failure);
+            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors, notFound), drift, r.Failure);
     }
 }
 
-/// <summary>Pages of legacy read, legacy records read, records of migrated people compared, drifting, repaired, and records that failed (listed in the drift with <c>error:&lt;reason&gt;</c>).</summary>
+/// <summary>
+/// Pages of legacy read, legacy records read, records of migrated people compared, drifting, repaired, records that
+/// failed (listed in the drift with <c>error:&lt;reason&gt;</c>), and live legacy records whose person Dialtone cannot
+/// find by their legacy id (not compared).
+/// </summary>
 internal sealed record ReconciliationProgress(
     [property: JsonPropertyName("pages")] int Pages,
     [property: JsonPropertyName("legacyRecords")] int LegacyRecords,
     [property: JsonPropertyName("compared")] int Compared,
     [property: JsonPropertyName("drifting")] int Drifting,
     [property: JsonPropertyName("repaired")] int Repaired,
-    [property: JsonPropertyName("errors")] int Errors);
+    [property: JsonPropertyName("errors")] int Errors,
+    [property: JsonPropertyName("notFound")] int NotFound);
 
 /// <summary>A drifting field and the side it must be repaired on (<c>toLegacy</c>: Dialtone masters it; <c>toDialtone</c>: legacy does).</summary>
 internal sealed record DriftField([property: JsonPropertyName("field")] string Field, [property: JsonPropertyName("direction")] string Direction);

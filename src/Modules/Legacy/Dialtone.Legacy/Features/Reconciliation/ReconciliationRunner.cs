@@ -33,6 +33,13 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
     /// <summary>The summary's key of records that failed to compare or repair (reason → records); shown as <c>progress.errors</c>.</summary>
     public const string ErrorKey = "error";
 
+    /// <summary>
+    /// The summary's key of live legacy records whose person Dialtone cannot find by its legacy id (never migrated —
+    /// rejected by the import or added to legacy after the export — or imported before legacy ids were searchable);
+    /// shown as <c>progress.notFound</c>.
+    /// </summary>
+    public const string NotFoundKey = "notFound";
+
     /// <summary>Wakes the runner at once (a job was just created).</summary>
     public void Poke()
     {
@@ -187,6 +194,14 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         async Task CompareAsync(LegacyCustomer legacy)
         {
             var person = await records.FindBySourceIdAsync(legacy.CustomerId, cancellationToken);
+            if (person is null && !LegacyFields.IsErased(legacy.Status))
+            {
+                // Not compared, but counted: a record Dialtone cannot find is drift nobody would see otherwise. (An
+                // erased legacy record has no person by design: an erasure through Dialtone removes the legacy ids.)
+                var notFound = summary.TryGetValue(NotFoundKey, out var found) ? found : summary[NotFoundKey] = [];
+                notFound["legacyRecords"] = notFound.GetValueOrDefault("legacyRecords") + 1;
+            }
+
             if (person is null || person.Erased)
             {
                 return;
