@@ -88,6 +88,42 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
+    /// <summary>
+    /// A delivery that overwrote a legacy user's edit (and reported it) and then lost its save to another writer of the
+    /// sync state is done again: legacy then already holds Dialtone's value, so the redo finds nothing to report — the
+    /// first attempt's report, which describes a write that really happened, must survive the redo.
+    /// </summary>
+    [Fact]
+    public async Task AnEditOverwrittenByADeliveryThatWasDoneAgainIsStillReportedOnce()
+    {
+        var writer = new SecondWriter();
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy,
+            services: s => s.AddHttpClient<LegacyCustomerService>(LegacyResilience.ClientName).AddHttpMessageHandler(() => new SecondWriterHandler(writer)));
+        writer.Services = app.Services;
+        var person = (await LegacyWorld.ImportAsync(app))[13];
+        var admin = app.Admin();
+        var customer = LegacyWorld.Customer(app, person);
+
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "first.report@example.org", "+4917012345613", "Meldeweg 1")).StatusCode);
+        var synced = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "first.report@example.org");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+
+        // One of legacy's own users changes the email; then the customer changes theirs, and the delivery's write to legacy
+        // is the moment another writer writes the record's sync state.
+        await LegacyWorld.LegacyUserWriteAsync(sim.Legacy, "UpdateContact", ("CustomerId", person.LegacyId), ("ExpectedVersion", synced.Version()), ("Email", "agent.typed@example.org"));
+        writer.LegacyId = person.LegacyId;
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "second.report@example.org", "+4917012345613", "Meldeweg 1")).StatusCode);
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "second.report@example.org");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 2);
+
+        Assert.Equal(1, writer.Bumps);
+        Assert.True(writer.ReadsAfterBump >= 1, "The delivery was not done again after its sync state changed under it.");
+        var conflict = Assert.Single(await admin.GetJsonArrayAsync($"/admin/legacy/conflicts?partyId={person.PartyId}"));
+        Assert.Equal("email", conflict!["field"]!.GetValue<string>());
+        Assert.Equal("agent.typed@example.org", conflict["overwrittenLegacyValue"]!.GetValue<string>());
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
     /// <summary>Writes a record's sync state once, at the moment the propagation sends its first write for the record, and counts legacy reads after it.</summary>
     private sealed class SecondWriter
     {

@@ -99,8 +99,12 @@ internal sealed partial class LegacyChangeDelivery(
         catch (DbUpdateConcurrencyException e) when (LegacySyncState.OnlyStatesConflicted(e) && stateConflicts < MaxStateConflicts)
         {
             // The change-feed sync wrote a record's sync state since this delivery read it: done again from fresh reads
-            // (legacy's record too, so what this attempt wrote is not written twice, and no edit is reported twice).
+            // (legacy's record too, so what this attempt wrote is not written twice, and no edit is reported twice). The
+            // edits this attempt overwrote in legacy are reported still: the redo finds Dialtone's values there and would
+            // report nothing, though the legacy user's value is gone.
+            var reports = db.ChangeTracker.Entries<LegacyConflict>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             db.ChangeTracker.Clear();
+            db.Conflicts.AddRange(reports);
             LogStateConflict(logger, changeId, stateConflicts + 1);
             await DeliverAsync(changeId, stateConflicts + 1, cancellationToken);
         }
