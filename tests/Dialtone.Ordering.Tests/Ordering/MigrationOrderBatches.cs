@@ -149,4 +149,23 @@ public sealed class MigrationOrderBatches
             Assert.Equal((NumberStatus.Quarantined, (string?)null), (resting.Status, resting.OrderId));
         }
     }
+
+    /// <summary>A batch that needs more IMSIs than the range has left is refused as a whole: no IMSI beyond 15 digits is ever drawn.</summary>
+    [Fact]
+    public async Task ABatchNeedingMoreImsisThanTheRangeHasIsRefusedWithoutAnOverlongImsi()
+    {
+        // A 14-digit prefix leaves one digit: IMSIs 1 to 9.
+        await using var shop = await Shop.OpenAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Dialtone:Ordering:Numbers:ImsiPrefix"] = "00101000000000" });
+        var (partyId, _) = await shop.CustomerAsync("Ida");
+        var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+        var lines = Enumerable.Range(1, 10).Select(i => new MigrationLine($"X-{i}", partyId, null, plus, $"+49176123456{i + 20}", "active", null)).ToArray();
+
+        var refused = await Assert.ThrowsAsync<Dialtone.Platform.Tmf.TmfProblemException>(() => shop.App.Services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync("test", lines, CancellationToken.None));
+        Assert.Equal("NUMBER_POOL_EXHAUSTED", refused.Code);
+        await using var scope = shop.App.Services.CreateAsyncScope();
+        var pool = scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Numbers.AsNoTracking();
+        Assert.Equal(0, await pool.CountAsync());
+        Assert.Equal(9, (await shop.App.Services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync("test", lines[..9], CancellationToken.None)).Count(o => o.Outcome == MigrationOutcomes.Created));
+        Assert.All(await pool.Where(n => n.Kind == NumberKind.Imsi).Select(n => n.Value).ToListAsync(), imsi => Assert.Equal(15, imsi.Length));
+    }
 }

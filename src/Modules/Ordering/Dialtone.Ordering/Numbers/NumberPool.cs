@@ -181,6 +181,11 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
             for (; serial <= last && next < claims.Count; serial++)
             {
                 var candidate = Imsi(serial);
+                if (candidate.Length > 15)
+                {
+                    throw TmfProblemException.Conflict("NUMBER_POOL_EXHAUSTED", "No free IMSI is left in the range; the pool needs more numbers.");
+                }
+
                 if (taken.Contains(candidate))
                 {
                     continue;
