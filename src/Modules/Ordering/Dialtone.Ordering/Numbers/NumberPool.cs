@@ -164,7 +164,7 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
 
     /// <summary>
     /// The next free IMSIs in sequence (counted from the pool's size, as <see cref="ReserveAsync"/> draws them), one per
-    /// claim, reserved for its order and naming its product; the taken values of the range are read in one query per window.
+    /// claim, reserved for its order and naming its product; which candidates are taken is read with one query per 500.
     /// </summary>
     public async Task<string[]> ClaimImsisAsync(OrderingDbContext db, IReadOnlyList<(string OrderId, string ProductId)> claims, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -173,11 +173,19 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
         var next = 0;
         while (next < claims.Count)
         {
-            // IMSIs are fixed-length digit strings with one prefix: their string order is their numeric order.
+            // The values are stored encrypted (deterministically): a window of candidates is looked up by equality, not by range.
             var last = serial + (claims.Count - next) + RandomTries;
-            var (from, to) = (Imsi(serial), Imsi(last));
-            var taken = (await db.Numbers.Where(n => n.Kind == NumberKind.Imsi && n.Value.CompareTo(from) >= 0 && n.Value.CompareTo(to) <= 0).Select(n => n.Value)
-                .ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var window = new List<string>();
+            for (var candidate = serial; candidate <= last && Imsi(candidate).Length <= 15; candidate++)
+            {
+                window.Add(Imsi(candidate));
+            }
+
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in window.Chunk(500))
+            {
+                taken.UnionWith(await db.Numbers.Where(n => n.Kind == NumberKind.Imsi && chunk.Contains(n.Value)).Select(n => n.Value).ToListAsync(cancellationToken));
+            }
             for (; serial <= last && next < claims.Count; serial++)
             {
                 var candidate = Imsi(serial);
