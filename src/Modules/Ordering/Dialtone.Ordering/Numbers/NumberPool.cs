@@ -186,6 +186,7 @@ internal sealed partial class NumberPool(IOptions<OrderingOptions> options)
             {
                 taken.UnionWith(await db.Numbers.Where(n => n.Kind == NumberKind.Imsi && chunk.Contains(n.Value)).Select(n => n.Value).ToListAsync(cancellationToken));
             }
+
             for (; serial <= last && next < claims.Count; serial++)
             {
                 var candidate = Imsi(serial);
