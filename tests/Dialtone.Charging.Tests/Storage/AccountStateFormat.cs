@@ -116,6 +116,30 @@ public sealed class AccountStateFormat(ITestOutputHelper output)
         Assert.Equal(JsonSerializer.Serialize(session, JsonSerializerOptions.Web), JsonSerializer.Serialize(again.Sessions[session.Ref], JsonSerializerOptions.Web));
     }
 
+    /// <summary>
+    /// A consumer that used a charging id again has two sessions under one create key. When the newer one is forgotten
+    /// while the older is kept, the key names the older one — in the live state as in a state read back (which rebuilds
+    /// the index), so a reactivated grain or a copy answers a retransmitted create as the live grain does.
+    /// </summary>
+    [Fact]
+    public void ForgettingTheNewestSessionOfACreateKeyLeavesTheIndexAsARebuildWouldMakeIt()
+    {
+        var state = Load(VersionOne);
+        state.Migrate();
+        var older = state.Sessions[$"{Account}-3"];
+        var newer = new ChargingSession { Ref = $"{Account}-7", CreateKey = older.CreateKey, CreateSequence = 1, LastSequence = 1, LastSeenAt = older.LastSeenAt };
+        state.Sessions[newer.Ref] = newer;
+        state.SessionsByCreateKey[newer.CreateKey] = newer.Ref;
+
+        state.Forget(newer);
+        Assert.Equal(older.Ref, state.SessionsByCreateKey[older.CreateKey]);
+        var reread = Load(Write(state));
+        Assert.Equal(state.SessionsByCreateKey.OrderBy(p => p.Key, StringComparer.Ordinal), reread.SessionsByCreateKey.OrderBy(p => p.Key, StringComparer.Ordinal));
+
+        state.Forget(older);
+        Assert.False(state.SessionsByCreateKey.ContainsKey(older.CreateKey));
+    }
+
     [Fact]
     public void AStateWrittenByVersionTwoLoadsEverySessionAsItWasStored()
     {

@@ -492,14 +492,7 @@ internal sealed partial class ChargingAccountGrain(
         await ReleasePoolHoldsAsync(freed);
     }
 
-    private void Forget(ChargingSession session)
-    {
-        Account.Sessions.Remove(session.Ref);
-        if (Account.SessionsByCreateKey.GetValueOrDefault(session.CreateKey) == session.Ref)
-        {
-            Account.SessionsByCreateKey.Remove(session.CreateKey);
-        }
-    }
+    private void Forget(ChargingSession session) => Account.Forget(session);
 
     private async Task ReloadAsync()
     {

@@ -91,6 +91,30 @@ public sealed partial class ChargingAccountState
         SchemaVersion = CurrentSchemaVersion;
     }
 
+    /// <summary>
+    /// Forgets a session (its tombstone's time is up, or it is pushed out by newer ones). A create key it held names the
+    /// newest session still kept with that key, exactly as <see cref="IndexByCreateKey"/> rebuilds the index when the
+    /// state is read: the live index and a reloaded (or copied) state's answer a retransmitted create alike.
+    /// </summary>
+    public void Forget(ChargingSession session)
+    {
+        sessions.Remove(session.Ref);
+        if (SessionsByCreateKey.GetValueOrDefault(session.CreateKey) != session.Ref)
+        {
+            return;
+        }
+
+        var newest = sessions.Values.Where(s => s.CreateKey == session.CreateKey).MaxBy(s => NumberOf(s.Ref));
+        if (newest is null)
+        {
+            SessionsByCreateKey.Remove(session.CreateKey);
+        }
+        else
+        {
+            SessionsByCreateKey[session.CreateKey] = newest.Ref;
+        }
+    }
+
     private static Dictionary<string, string> IndexByCreateKey(Dictionary<string, ChargingSession> sessions)
     {
         var index = new Dictionary<string, string>(StringComparer.Ordinal);
