@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Xunit.Abstractions;
 
@@ -41,6 +42,8 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
             await server.StartAsync();
             for (var iteration = 0; iteration < Iterations; iteration++)
             {
+                // Counted before the orders are placed: on an idle machine their lines can reach the network before the count.
+                var createdBefore = await network.CounterAsync("subscribersCreated");
                 using (var agent = Agent(server))
                 {
                     var plan = await Shop.OfferingIdAsync(agent, "5G Plus 40 GB");
@@ -52,9 +55,10 @@ public sealed class CrashMidOrder(ITestOutputHelper output)
                     }
                 }
 
-                var createdBefore = await network.CounterAsync("subscribersCreated");
+                var waitingSince = Stopwatch.GetTimestamp();
                 while (await network.CounterAsync("subscribersCreated") == createdBefore)
                 {
+                    Assert.True(Stopwatch.GetElapsedTime(waitingSince) < TimeSpan.FromSeconds(90), $"seed {seed}, iteration {iteration}: no line reached the network");
                     await Task.Delay(10);
                 }
 
