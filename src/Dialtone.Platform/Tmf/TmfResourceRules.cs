@@ -28,7 +28,7 @@ public sealed record TmfWriteContext(ModuleDbContext Db, Caller Caller, string B
     public async Task<string> NextNumberAsync(TmfResourceDescriptor resource, string path, string prefix, long first, CancellationToken cancellationToken)
     {
         var highest = await Db.SearchEntries
-            .Where(e => e.ResourceType == resource.Resource && e.Path == path && e.Text!.StartsWith(prefix))
+            .Where(e => e.ResourceType == resource.Resource && e.Path == path && e.Text != null && e.Text.StartsWith(prefix))
             .MaxAsync(e => e.Text, cancellationToken);
         var next = highest is not null && long.TryParse(highest.AsSpan(prefix.Length), out var number) ? number + 1 : first;
         return prefix + next.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -103,9 +103,12 @@ internal sealed class TmfSearchEntryConfiguration : IEntityTypeConfiguration<Tmf
         builder.Property(e => e.ResourceType).HasMaxLength(64);
         builder.Property(e => e.Path).HasMaxLength(128);
         builder.Property(e => e.Text).HasMaxLength(512);
-        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Text });
-        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Number });
-        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Time });
+        // An entry holds one value in the column of its kind, so each value index is partial: it holds only the entries of its
+        // kind (an entry is written to two indexes, not four). Filters compare the column (=, IN, <, >), which implies
+        // IS NOT NULL, so SQLite and PostgreSQL both use these indexes (ADR 0003; test SearchEntryIndexes).
+        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Text }).HasFilter("\"Text\" IS NOT NULL");
+        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Number }).HasFilter("\"Number\" IS NOT NULL");
+        builder.HasIndex(e => new { e.ResourceType, e.Path, e.Time }).HasFilter("\"Time\" IS NOT NULL");
         builder.HasIndex(e => new { e.DocumentId, e.Path });
     }
 }

@@ -754,11 +754,14 @@ namespace Dialtone.Legacy.Persistence.Migrations.Sqlite
 
                     b.HasIndex("DocumentId", "Path");
 
-                    b.HasIndex("ResourceType", "Path", "Number");
+                    b.HasIndex("ResourceType", "Path", "Number")
+                        .HasFilter("\"Number\" IS NOT NULL");
 
-                    b.HasIndex("ResourceType", "Path", "Text");
+                    b.HasIndex("ResourceType", "Path", "Text")
+                        .HasFilter("\"Text\" IS NOT NULL");
 
-                    b.HasIndex("ResourceType", "Path", "Time");
+                    b.HasIndex("ResourceType", "Path", "Time")
+                        .HasFilter("\"Time\" IS NOT NULL");
 
                     b.ToTable("legacy_search_entries", (string)null);
                 });

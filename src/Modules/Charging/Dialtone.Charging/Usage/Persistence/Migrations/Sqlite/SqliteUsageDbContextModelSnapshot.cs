@@ -301,11 +301,14 @@ namespace Dialtone.Charging.Usage.Persistence.Migrations.Sqlite
 
                     b.HasIndex("DocumentId", "Path");
 
-                    b.HasIndex("ResourceType", "Path", "Number");
+                    b.HasIndex("ResourceType", "Path", "Number")
+                        .HasFilter("\"Number\" IS NOT NULL");
 
-                    b.HasIndex("ResourceType", "Path", "Text");
+                    b.HasIndex("ResourceType", "Path", "Text")
+                        .HasFilter("\"Text\" IS NOT NULL");
 
-                    b.HasIndex("ResourceType", "Path", "Time");
+                    b.HasIndex("ResourceType", "Path", "Time")
+                        .HasFilter("\"Time\" IS NOT NULL");
 
                     b.ToTable("usage_search_entries", (string)null);
                 });

@@ -1,0 +1,87 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dialtone.Accounts.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class PartialSearchIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Number",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Text",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Time",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Number",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Number" },
+                filter: "\"Number\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Text",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Text" },
+                filter: "\"Text\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Time",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Time" },
+                filter: "\"Time\" IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Number",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Text",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_search_entries_ResourceType_Path_Time",
+                schema: "accounts",
+                table: "search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Number",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Text",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Text" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_search_entries_ResourceType_Path_Time",
+                schema: "accounts",
+                table: "search_entries",
+                columns: new[] { "ResourceType", "Path", "Time" });
+        }
+    }
+}

@@ -1,0 +1,75 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dialtone.Legacy.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PartialSearchIndexes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Number",
+                table: "legacy_search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Text",
+                table: "legacy_search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Time",
+                table: "legacy_search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Number",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Number" },
+                filter: "\"Number\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Text",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Text" },
+                filter: "\"Text\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Time",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Time" },
+                filter: "\"Time\" IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Number",
+                table: "legacy_search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Text",
+                table: "legacy_search_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Time",
+                table: "legacy_search_entries");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Number",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Text",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Text" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_legacy_search_entries_ResourceType_Path_Time",
+                table: "legacy_search_entries",
+                columns: new[] { "ResourceType", "Path", "Time" });
+        }
+    }
+}

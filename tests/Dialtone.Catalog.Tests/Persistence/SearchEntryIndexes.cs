@@ -1,0 +1,109 @@
+using System.Data.Common;
+using Dialtone.Catalog.Domain;
+using Dialtone.Catalog.Persistence;
+using Dialtone.Platform.Tmf;
+using Dialtone.Platform.Tmf.Documents;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Primitives;
+
+namespace Dialtone.Catalog.Tests.Persistence;
+
+/// <summary>
+/// The search entries' value indexes hold only the entries of their kind (an entry is written to two indexes, not four: ADR
+/// 0003), and a TMF630 filter of each kind and operator is still answered through its index, in both databases. The plan
+/// is asked of the database for the very command a list request runs.
+/// </summary>
+public sealed class SearchEntryIndexes
+{
+    public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
+
+    private static readonly (string Resource, string Query, string Index)[] Filters =
+    [
+        ("productOffering", "name=5G Start 10 GB", "Text"),
+        ("productOffering", "lifecycleStatus=Active,Launched", "Text"),
+        ("productOffering", "lastUpdate.gt=2026-01-01T00:00:00Z", "Time"),
+        ("productOffering", "lastUpdate=2026-01-01T00:00:00Z", "Time"),
+        ("productOfferingPrice", "price.value.lte=30", "Number"),
+        ("productOfferingPrice", "price.value=9.99", "Number"),
+    ];
+
+    [Theory, MemberData(nameof(Databases))]
+    public async Task EachValueIndexHoldsOnlyItsKindAndFiltersOfEveryKindUseIt(TestDatabase database)
+    {
+        await using var app = new DialtoneApp(database);
+        using var client = app.CreateClient();
+        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var postgres = database == TestDatabase.Postgres;
+
+        foreach (var kind in new[] { "Text", "Number", "Time" })
+        {
+            var definition = await ScalarAsync(db, postgres
+                ? $"SELECT indexdef FROM pg_indexes WHERE schemaname = 'catalog' AND indexname = 'IX_search_entries_ResourceType_Path_{kind}'"
+                : $"SELECT sql FROM sqlite_master WHERE name = 'IX_catalog_search_entries_ResourceType_Path_{kind}'");
+            Assert.Contains($"\"{kind}\" IS NOT NULL", definition ?? "(no such index)", StringComparison.Ordinal);
+        }
+
+        foreach (var (resourceName, text, kind) in Filters)
+        {
+            var resource = resourceName == "productOffering" ? CatalogResources.ProductOffering : CatalogResources.ProductOfferingPrice;
+            var (key, value) = (text[..text.IndexOf('=', StringComparison.Ordinal)], text[(text.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            var list = TmfListQuery.Parse(new QueryCollection(new Dictionary<string, StringValues> { [key] = value }), resource);
+            var entries = db.SearchEntries.AsNoTracking().Where(e => e.ResourceType == resource.Resource);
+            var documents = db.Documents.OfResource(resource).WhereMatches(entries, Assert.Single(list.Filters));
+
+            var plan = await PlanAsync(db, documents, postgres);
+            Assert.True(plan.Contains($"search_entries_ResourceType_Path_{kind}", StringComparison.Ordinal), $"{text}:\n{plan}");
+        }
+    }
+
+    private static async Task<string> PlanAsync(CatalogDbContext db, IQueryable<TmfDocument> query, bool postgres)
+    {
+        await using var command = query.CreateDbCommand();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            if (postgres)
+            {
+                // The catalog is tiny: without this PostgreSQL rightly prefers a sequential scan. With it, an index the
+                // filter cannot use (a partial index whose condition the filter does not imply) still loses to a scan.
+                await using var off = command.Connection!.CreateCommand();
+                off.CommandText = "SET enable_seqscan = off";
+                await off.ExecuteNonQueryAsync();
+            }
+
+            command.CommandText = (postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.CommandText;
+            var lines = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(postgres ? 0 : 3));
+            }
+
+            return string.Join('\n', lines);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<string?> ScalarAsync(CatalogDbContext db, string sql)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using DbCommand command = connection.CreateCommand();
+            command.CommandText = sql;
+            return (string?)await command.ExecuteScalarAsync();
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
