@@ -60,6 +60,27 @@ public sealed class SearchEntryIndexes
         }
     }
 
+    [Theory, MemberData(nameof(Databases))]
+    public async Task AnIdIsFilteredByTheDocumentKeyWithoutSearchEntries(TestDatabase database)
+    {
+        await using var app = new DialtoneApp(database);
+        var pm = app.ProductManager();
+        var prices = $"{TmfHttp.Catalog}/productOfferingPrice";
+        var first = await CatalogFixtures.MonthlyPriceAsync(pm, 5m, CatalogFixtures.Unique("id filter"));
+        var second = await CatalogFixtures.MonthlyPriceAsync(pm, 6m, CatalogFixtures.Unique("id filter"));
+        _ = await CatalogFixtures.MonthlyPriceAsync(pm, 7m, CatalogFixtures.Unique("id filter"));
+
+        var one = (await (await pm.GetAsync($"{prices}?id={first.Id()}")).ReadJsonAsync()).AsArray();
+        Assert.Equal([first.Id()], one.Select(p => p!["id"]!.GetValue<string>()));
+        var two = (await (await pm.GetAsync($"{prices}?id={second.Id()},{first.Id()}")).ReadJsonAsync()).AsArray();
+        Assert.Equal(new[] { first.Id(), second.Id() }.Order(StringComparer.Ordinal), two.Select(p => p!["id"]!.GetValue<string>()));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        Assert.True(await db.SearchEntries.CountAsync(e => e.DocumentId == first.Id()) > 0);
+        Assert.Equal(0, await db.SearchEntries.CountAsync(e => e.Path == TmfResourceDescriptor.IdPath));
+    }
+
     private static async Task<string> PlanAsync(CatalogDbContext db, IQueryable<TmfDocument> query, bool postgres)
     {
         await using var command = query.CreateDbCommand();

@@ -17,6 +17,19 @@ public static class TmfDocumentQueries
     public static IQueryable<TmfDocument> WhereMatches(this IQueryable<TmfDocument> documents, IQueryable<TmfSearchEntry> entries, TmfFilter filter)
     {
         var path = filter.Attribute.Path;
+        if (path == TmfResourceDescriptor.IdPath)
+        {
+            // The document's key answers an id filter: no search entry is written for it.
+            var ids = filter.Texts;
+            if (ids.Count == 1)
+            {
+                var single = ids[0];
+                return documents.Where(d => d.Id == single);
+            }
+
+            return documents.Where(d => ids.Contains(d.Id));
+        }
+
         var type = filter.Attribute.Kind;
         Expression<Func<TmfSearchEntry, bool>> predicate = (type, filter.Operator) switch
         {

@@ -46,6 +46,11 @@ public sealed class TmfResourceDescriptor
         Resource = resource;
         Representation = representation;
         Attributes = attributes.ToDictionary(a => a.Path, StringComparer.Ordinal);
+        if (Attributes.TryGetValue(IdPath, out var id) && (id.Sortable || id.Kind != TmfAttributeKind.Text || id.Personal is not null))
+        {
+            throw new ArgumentException("'id' is filtered by the document's key: it can only be declared as plain text, not sortable.", nameof(attributes));
+        }
+
         TopLevelAttributes = JsonAttributesOf(representation);
     }
 
@@ -87,12 +92,20 @@ public sealed class TmfResourceDescriptor
 
     public string Href(string baseUrl, string id) => $"{baseUrl}{BasePath}/{Uri.EscapeDataString(id)}";
 
-    /// <summary>The search entries of a representation: every value found at every declared path.</summary>
+    /// <summary>The resource's id: filtered by the document's key, so it has no search entries (and is not sortable).</summary>
+    public const string IdPath = "id";
+
+    /// <summary>The search entries of a representation: every value found at every declared path but <see cref="IdPath"/>.</summary>
     /// <param name="protector">Hashes personal attributes; required when the resource declares any.</param>
     public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body, PersonalDataProtector? protector)
     {
         foreach (var attribute in Attributes.Values)
         {
+            if (attribute.Path == IdPath)
+            {
+                continue;
+            }
+
             foreach (var value in ValuesAt(body, attribute.Path.Split('.')))
             {
                 var entry = new TmfSearchEntry { DocumentId = id, ResourceType = Resource, Path = attribute.Path };

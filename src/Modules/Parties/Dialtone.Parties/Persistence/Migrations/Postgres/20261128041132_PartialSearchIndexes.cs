@@ -10,6 +10,9 @@ namespace Dialtone.Parties.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Ids are answered by the document's key (ADR 0003, amendment of 2026-11-28): their entries are no longer read.
+            migrationBuilder.Sql("DELETE FROM \"parties\".\"search_entries\" WHERE \"Path\" = 'id';");
+
             migrationBuilder.DropIndex(
                 name: "IX_search_entries_ResourceType_Path_Number",
                 schema: "parties",
