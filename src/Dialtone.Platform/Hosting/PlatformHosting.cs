@@ -6,6 +6,7 @@ using Dialtone.Platform.Persistence;
 using Dialtone.Platform.Telemetry;
 using Dialtone.Platform.Tmf;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -23,6 +24,9 @@ namespace Dialtone.Platform.Hosting;
 /// <summary>The platform's two doors: what every module stands on, registered and mapped once.</summary>
 public static class PlatformHosting
 {
+    /// <summary>The connection item a listener sets on connections whose requests skip authentication (see <see cref="UseDialtonePlatform"/>).</summary>
+    public const string UnauthenticatedConnection = "dialtone.unauthenticated";
+
     public static WebApplicationBuilder AddDialtonePlatform(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -67,7 +71,11 @@ public static class PlatformHosting
         app.UseExceptionHandler();
         app.UseTmfStatusCodeBodies();
         app.UseTraceResponse();
-        app.UseAuthentication();
+        // A listener that trusts its network (the charging SBI port when it requires no token) marks its connections: their
+        // requests carry no credentials to check, so the per-request authentication work (every request handler scheme,
+        // OpenIddict's among them) is skipped for them; their endpoints' policies decide by the mark.
+        app.UseWhen(static context => context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(UnauthenticatedConnection) != true,
+            static branch => branch.UseAuthentication());
         app.UseAuthorization();
         app.UseRateLimiter();
 

@@ -9,6 +9,7 @@ using Dialtone.Charging.Storage;
 using Dialtone.Charging.Usage;
 using Dialtone.Platform;
 using Dialtone.Platform.Auth;
+using Dialtone.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -147,6 +148,11 @@ public static class ChargingModule
             listen.Use(next => connection =>
             {
                 connection.Items[SbiConnection] = true;
+                if (!settings.SbiRequiresToken)
+                {
+                    connection.Items[PlatformHosting.UnauthenticatedConnection] = true;
+                }
+
                 return next(connection);
             });
         };
