@@ -48,6 +48,19 @@ public sealed class ImportResume
 
             server.Kill();
             Assert.Equal("running", job["state"]!.GetValue<string>());
+
+            // What a kill leaves on disk for the resume is the export encrypted: none of its rows in clear.
+            var spool = await File.ReadAllBytesAsync(Path.Combine(directory, "data", "legacy-imports", id + ".csv"));
+            Assert.Equal("DTSPOOL1"u8.ToArray(), spool[..8]);
+            using (var sim = new HttpClient())
+            {
+                var export = (await sim.GetStringAsync(new Uri(new Uri(legacy.BaseUrl), "admin/export"))).Split('\n', 3);
+                foreach (var row in export[..2])
+                {
+                    Assert.True(spool.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(row.TrimEnd('\r'))) < 0, $"the spool holds a row in clear: {row[..Math.Min(row.Length, 20)]}...");
+                }
+            }
+
             var checkpoint = job["checkpoint"]!["nextBatch"]!.GetValue<int>();
             Assert.True(checkpoint < job["checkpoint"]!["batchCount"]!.GetValue<int>(), "The job finished before the kill; nothing was resumed.");
 

@@ -11,6 +11,27 @@ public sealed partial class LegacyImport(LegacySimProcess sim) : IClassFixture<L
 {
     public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
 
+    [Fact]
+    public async Task AnUploadedExportIsSpooledEncryptedAndImportedLikeTheLegacySystems()
+    {
+        await using var app = new DialtoneApp(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Dialtone:Legacy:BaseUrl"] = sim.Legacy.BaseUrl });
+        var admin = app.Admin();
+        using var legacy = new HttpClient { BaseAddress = new Uri(sim.Legacy.BaseUrl) };
+        var export = await legacy.GetByteArrayAsync("admin/export");
+        using var content = new ByteArrayContent(export);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        using var upload = await admin.PostAsync("/admin/legacy/importJobs?batchSize=500", content);
+        var started = JsonNode.Parse(await upload.Content.ReadAsStringAsync())!.AsObject();
+        Assert.True(upload.StatusCode == HttpStatusCode.Accepted, started.ToJsonString());
+
+        var job = await ImportJobClient.WaitAsync(admin, started["id"]!.GetValue<string>());
+        Assert.True(job["state"]!.GetValue<string>() == "completed", job.ToJsonString());
+        Assert.Equal(LegacySimProcess.Customers, job["legacyRecords"]!.GetValue<int>());
+        var customers = job["customersImported"]!.GetValue<int>();
+        Assert.Equal(LegacySimProcess.Customers - job["rejectedRecords"]!.GetValue<int>() - job["duplicatesMerged"]!.GetValue<int>(), customers);
+        Assert.Equal(customers, await ImportJobClient.TotalAsync(admin, "/tmf-api/customerManagement/v4/customer"));
+    }
+
     [Theory]
     [MemberData(nameof(Databases))]
     public async Task ImportsTheExportOnceAndASecondRunCreatesNothing(TestDatabase database)

@@ -2,12 +2,14 @@ using System.Text.Json.Serialization;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Platform.Auth;
 using Dialtone.Platform.Json;
+using Dialtone.Platform.PersonalData;
 using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dialtone.Legacy.Features.ImportJobs;
@@ -187,12 +189,18 @@ internal static class ImportJobEndpoints
                 throw new TmfProblemException(413, "EXPORT_TOO_LARGE", "Payload too large", $"An uploaded export is at most {settings.MaxUploadBytes:N0} bytes.");
             }
 
-            await using (var file = File.Create(spool))
+            // The export is personal data: it is spooled encrypted (ImportSpool), never in clear.
+            var protector = http.RequestServices.GetRequiredService<PersonalDataProtector>();
+            try
             {
-                await request.Body.CopyToAsync(file, ct);
+                await ImportSpool.WriteAsync(request.Body, spool, protector, settings.MaxUploadBytes, ct);
+            }
+            catch (ImportSpool.ExportTooLargeException)
+            {
+                throw new TmfProblemException(413, "EXPORT_TOO_LARGE", "Payload too large", $"An uploaded export is at most {settings.MaxUploadBytes:N0} bytes.");
             }
 
-            using var check = new StreamReader(spool);
+            var check = new StreamReader(ImportSpool.OpenRead(spool, protector));
             try
             {
                 new Import.LegacyExportReader(check).ReadHeader();
@@ -203,6 +211,8 @@ internal static class ImportJobEndpoints
                 File.Delete(spool);
                 throw TmfProblemException.BadRequest("INVALID_EXPORT", exception.Message);
             }
+
+            check.Dispose();
         }
 
         db.ImportJobs.Add(job);

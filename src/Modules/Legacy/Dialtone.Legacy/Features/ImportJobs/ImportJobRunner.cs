@@ -9,6 +9,7 @@ using Dialtone.Legacy.Persistence;
 using Dialtone.Ordering.Contracts;
 using Dialtone.Parties.Contracts;
 using Dialtone.Platform.Persistence;
+using Dialtone.Platform.PersonalData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,7 @@ namespace Dialtone.Legacy.Features.ImportJobs;
 /// </summary>
 internal sealed partial class ImportJobRunner(
     IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IHttpClientFactory http,
-    IOptions<LegacyOptions> options, LegacyMetrics metrics, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
+    IOptions<LegacyOptions> options, LegacyMetrics metrics, PersonalDataProtector protector, TimeProvider clock, ILogger<ImportJobRunner> logger) : BackgroundService
 {
     public const string Source = "legacy";
 
@@ -117,7 +118,7 @@ internal sealed partial class ImportJobRunner(
         }
 
         TranslatedExport export;
-        using (var reader = new StreamReader(spool, System.Text.Encoding.UTF8))
+        using (var reader = new StreamReader(ImportSpool.OpenRead(spool, protector), System.Text.Encoding.UTF8))
         {
             export = LegacyCustomerTranslator.Translate(reader);
         }
@@ -204,7 +205,7 @@ internal sealed partial class ImportJobRunner(
                 tracked.DuplicatesMerged);
         }
 
-        // The spool holds the export's personal data in clear: gone as soon as it is no longer needed for a resume.
+        // The spool holds the export's personal data (encrypted): gone as soon as it is no longer needed for a resume.
         File.Delete(spool);
     }
 
@@ -327,13 +328,11 @@ internal sealed partial class ImportJobRunner(
         using var client = http.CreateClient(nameof(ImportJobRunner));
         using var response = await client.GetAsync(new Uri(new Uri(baseUrl), "admin/export"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        var partial = spool + ".part";
-        await using (var file = File.Create(partial))
+        await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
         {
-            await response.Content.CopyToAsync(file, cancellationToken);
+            await ImportSpool.WriteAsync(body, spool, protector, long.MaxValue, cancellationToken);
         }
 
-        File.Move(partial, spool, overwrite: true);
         return response.Headers.TryGetValues("X-Legacy-Watermark", out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var mark) ? mark : null;
     }
 
