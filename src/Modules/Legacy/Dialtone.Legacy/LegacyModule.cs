@@ -49,6 +49,8 @@ public static class LegacyModule
         services.AddScoped<LegacyPlanDelivery>();
         services.AddScoped<Platform.PersonalData.IPersonalDataHolder, LegacyPersonalData>();
         services.AddHostedService<LegacyPropagationMonitor>();
+        services.AddSingleton<LegacyChangeRetention>();
+        services.AddHostedService(provider => provider.GetRequiredService<LegacyChangeRetention>());
         services.AddSingleton<LegacyFeedMetrics>();
         services.AddScoped<LegacyFeedApplier>();
         services.AddHostedService<LegacyFeedSync>();

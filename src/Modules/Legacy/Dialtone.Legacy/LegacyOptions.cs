@@ -80,6 +80,12 @@ internal sealed class LegacyPropagationOptions
     /// <summary>How often the propagation metrics (lag, queue depth, dead letters) are counted.</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a change legacy received is kept (for following it by its trace id) before it is deleted.</summary>
+    public TimeSpan DeliveredRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often changes past <see cref="DeliveredRetention"/> are deleted.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Count > 0
         ? RetryDelays
         : [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
