@@ -1,7 +1,13 @@
+using Dialtone.Catalog.Contracts;
 using Dialtone.Charging.Grains;
+using Dialtone.Inventory.Contracts;
 using Dialtone.Ordering.Contracts;
+using Dialtone.Ordering.Domain;
+using Dialtone.Ordering.Features.Migration;
+using Dialtone.Ordering.Features.ProductOrders;
 using Dialtone.Ordering.Numbers;
 using Dialtone.Ordering.Persistence;
+using Dialtone.Platform.Tmf.Documents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Dialtone.Ordering.Tests.Ordering.NchfCalls;
@@ -148,6 +154,83 @@ public sealed class MigrationOrderBatches
             var resting = await pool.SingleAsync(n => n.Value == "+4917612345612");
             Assert.Equal((NumberStatus.Quarantined, (string?)null), (resting.Status, resting.OrderId));
         }
+    }
+
+    /// <summary>
+    /// A batch resumed after its first step: one line's process was written before processes kept only the line's own
+    /// values (a whole change, offering characteristics and prices included) and before claims named their product (its
+    /// numbers reserved with no product); the other's keeps only the line. Both complete alike: products with the plan's
+    /// allowances and prices, numbers assigned to them, orders completed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AResumedBatchCompletesLinesReservedBeforeClaimsNamedTheirProductAndLinesKeptWithoutTheirPlan(TestDatabase database)
+    {
+        await using var shop = await Shop.OpenAsync(database);
+        var (partyId, customer) = await shop.CustomerAsync("Jana");
+        var plus = await shop.OfferingIdAsync("5G Plus 40 GB");
+        MigrationLine[] lines =
+        [
+            new("R-1", partyId, null, plus, "+4917612345631", "active", new DateOnly(2019, 5, 6)),
+            new("R-2", partyId, null, plus, "+4917612345632", "suspended", null),
+        ];
+        var orderIds = lines.Select(l => TmfDocumentImport.IdFor("test", "productOrder", l.SourceLineId)).ToArray();
+        var productIds = lines.Select(l => TmfDocumentImport.IdFor("test", "product", l.SourceLineId)).ToArray();
+        var now = shop.App.Clock.GetUtcNow();
+        CatalogOffering offering;
+        await using (var scope = shop.App.Services.CreateAsyncScope())
+        {
+            offering = (await scope.ServiceProvider.GetRequiredService<IOfferingCatalog>().FindOfferingAsync(plus, CancellationToken.None))!;
+            var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
+            var kept = MigrationOrders.LineChange(lines[0], productIds[0], "001010000000001", offering);
+            var whole = kept with
+            {
+                Characteristics = [.. kept.Characteristics!, .. offering.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))],
+                Prices = OrderPlanner.Prices(offering),
+            };
+            db.Processes.AddRange(
+                OrderProcess.StartMigration(orderIds[0], MigrationOrders.Creator, partyId, [whole], now),
+                OrderProcess.StartMigration(orderIds[1], MigrationOrders.Creator, partyId, [MigrationOrders.LineChange(lines[1], productIds[1], "001010000000002", offering)], now));
+            db.Numbers.AddRange(
+                new NumberAssignment { Kind = NumberKind.Msisdn, Value = "+4917612345631", OrderId = orderIds[0], UpdatedAt = now },
+                new NumberAssignment { Kind = NumberKind.Imsi, Value = "001010000000001", OrderId = orderIds[0], UpdatedAt = now },
+                new NumberAssignment { Kind = NumberKind.Msisdn, Value = "+4917612345632", OrderId = orderIds[1], ProductId = productIds[1], UpdatedAt = now },
+                new NumberAssignment { Kind = NumberKind.Imsi, Value = "001010000000002", OrderId = orderIds[1], ProductId = productIds[1], UpdatedAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        var outcomes = await shop.App.Services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync("test", lines, CancellationToken.None);
+        Assert.Equal(["created", "created"], outcomes.Select(o => o.Outcome));
+        Assert.Equal(productIds, outcomes.Select(o => o.ProductId));
+
+        var products = new List<JsonObject>();
+        foreach (var (productId, i) in productIds.Select((id, i) => (id, i)))
+        {
+            var product = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{productId}");
+            products.Add(product);
+            Assert.Equal(lines[i].Msisdn, Shop.Characteristic(product, "msisdn"));
+            Assert.Equal($"00101000000000{i + 1}", Shop.Characteristic(product, "imsi"));
+            Assert.Equal(["msisdn", "imsi", .. offering.Characteristics.Select(c => c.Name)], product["productCharacteristic"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+            Assert.Equal(offering.Prices.Select(p => p.Id), product["productPrice"]!.AsArray().Select(p => p!["productOfferingPrice"]!["id"]!.GetValue<string>()));
+            var order = await customer.GetJsonAsync($"{Shop.OrderApi}/productOrder/{orderIds[i]}");
+            Assert.Equal(("completed", productId), (order["state"]!.GetValue<string>(), Shop.ProductOf(order)));
+        }
+
+        Assert.Equal(("active", "suspended"), (products[0]["status"]!.GetValue<string>(), products[1]["status"]!.GetValue<string>()));
+        Assert.StartsWith("2019-05-06", products[0]["startDate"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(products[0]["productCharacteristic"]!.AsArray().Skip(2).Select(c => c!.ToJsonString()), products[1]["productCharacteristic"]!.AsArray().Skip(2).Select(c => c!.ToJsonString()));
+
+        await using (var scope = shop.App.Services.CreateAsyncScope())
+        {
+            var pool = scope.ServiceProvider.GetRequiredService<OrderingDbContext>().Numbers.AsNoTracking();
+            var numbers = await pool.Where(n => orderIds.Contains(n.OrderId!)).ToListAsync();
+            Assert.Equal(4, numbers.Count);
+            Assert.All(numbers, n => Assert.Equal((NumberStatus.Assigned, productIds[Array.IndexOf(orderIds, n.OrderId)]), (n.Status, n.ProductId)));
+        }
+
+        Assert.Equal(["existing", "existing"], (await shop.App.Services.GetRequiredService<IMigrationOrderBatch>().MigrateAsync("test", lines, CancellationToken.None)).Select(o => o.Outcome));
+        Assert.Empty(shop.Network.Calls);
+        Assert.Empty(shop.Problems);
     }
 
     /// <summary>A batch that needs more IMSIs than the range has left is refused as a whole: no IMSI beyond 15 digits is ever drawn.</summary>

@@ -56,7 +56,9 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         if (completing.Count > 0)
         {
             var now = clock.GetUtcNow();
-            await inventory.ImportAsync([.. completing.Select(p => new InventoryChangeSet(p.OrderId, OrderingResources.ProductOrder.BasePath + "/" + p.OrderId, p.CreatedBy, now, p.Changes))], cancellationToken);
+            await OfferingsOfAsync(completing, offerings, cancellationToken);
+            await inventory.ImportAsync([.. completing.Select(p => new InventoryChangeSet(p.OrderId, OrderingResources.ProductOrder.BasePath + "/" + p.OrderId, p.CreatedBy, now,
+                [.. p.Changes.Select(c => WithOffering(c, offerings, p.OrderId))]))], cancellationToken);
             await CompleteAsync(batch, orderIds, offerings, cancellationToken);
         }
 
@@ -77,6 +79,55 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
 
         return offerings;
     }
+
+    /// <summary>The offerings of processes a resumed batch carries on that its lines no longer name (the mapping changed meanwhile).</summary>
+    private async Task OfferingsOfAsync(List<OrderProcess> completing, Dictionary<string, CatalogOffering?> offerings, CancellationToken cancellationToken)
+    {
+        var missing = completing.SelectMany(p => p.Changes).Select(c => c.OfferingId).OfType<string>().Where(id => !offerings.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<IOfferingCatalog>();
+        foreach (var id in missing)
+        {
+            offerings[id] = await catalog.FindOfferingAsync(id, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The change a process keeps (the line's own values: <see cref="LineChange"/>) made whole from its offering: the plan's
+    /// characteristics after the line identifiers, and the catalog's prices. A process that kept a whole change (written
+    /// before processes kept only the line's values) is taken as it is.
+    /// </summary>
+    private static InventoryChange WithOffering(InventoryChange kept, Dictionary<string, CatalogOffering?> offerings, string orderId)
+    {
+        if (kept.Prices is not null)
+        {
+            return kept;
+        }
+
+        var offering = offerings.GetValueOrDefault(kept.OfferingId ?? "")
+            ?? throw new InvalidOperationException($"Migration order {orderId}: product offering '{kept.OfferingId}' is no longer in the catalog; restore it and run the batch again.");
+        return kept with
+        {
+            Characteristics = [.. kept.Characteristics ?? [], .. offering.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))],
+            Prices = OrderPlanner.Prices(offering),
+        };
+    }
+
+    /// <summary>
+    /// What a migration's process keeps of its line (step 1): the values that are not the offering's (ids, party, account,
+    /// status, activation date, MSISDN and IMSI). The plan's characteristics and prices (most of a whole change's size)
+    /// are taken from the catalog when the product is recorded (<see cref="WithOffering"/>), as the order document's
+    /// prices are at step 3.
+    /// </summary>
+    internal static InventoryChange LineChange(MigrationLine line, string productId, string imsi, CatalogOffering offering) =>
+        new(ItemId, "add", productId, offering.Name, offering.Id, offering.Name, offering.Specification!.Id, offering.Specification.Name,
+            line.BillingAccountId, [new InventoryParty(line.PartyId, ProductOrderRules.CustomerRole, "Individual")], [Characteristic("msisdn", line.Msisdn), Characteristic("imsi", imsi)],
+            null, null, Status: line.Status, StartDate: line.ActivatedOn is { } on ? new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null);
 
     /// <summary>
     /// Step 1: a process and the reserved numbers for every line not migrated before; refusals go into <paramref name="outcomes"/>.
@@ -139,13 +190,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         {
             var i = lines[l];
             var line = batch[i];
-            var offering = offerings[line.OfferingId]!;
-            List<InventoryCharacteristic> characteristics = [Characteristic("msisdn", line.Msisdn), Characteristic("imsi", imsis[l]),
-                .. offering.Characteristics.Select(c => new InventoryCharacteristic(c.Name, c.ValueType, c.Value))];
-            var change = new InventoryChange(ItemId, "add", productIds[i], offering.Name, offering.Id, offering.Name, offering.Specification!.Id, offering.Specification.Name,
-                line.BillingAccountId, [new InventoryParty(line.PartyId, ProductOrderRules.CustomerRole, "Individual")], characteristics, OrderPlanner.Prices(offering), null,
-                Status: line.Status, StartDate: line.ActivatedOn is { } on ? new DateTimeOffset(on.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null);
-            db.Processes.Add(OrderProcess.StartMigration(orderIds[i], Creator, line.PartyId, [change], now));
+            db.Processes.Add(OrderProcess.StartMigration(orderIds[i], Creator, line.PartyId, [LineChange(line, productIds[i], imsis[l], offerings[line.OfferingId]!)], now));
         }
 
         db.ChangeTracker.DetectChanges();
