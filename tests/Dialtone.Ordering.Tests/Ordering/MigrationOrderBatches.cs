@@ -51,6 +51,9 @@ public sealed class MigrationOrderBatches
         Assert.Equal("S-1", order["externalId"]!.GetValue<string>());
         Assert.Equal(first[0].ProductId, Shop.ProductOf(order));
         Assert.Equal("completed", order["productOrderItem"]![0]!["state"]!.GetValue<string>());
+        // Nothing was sold: the order copies no prices; the product keeps the plan's.
+        Assert.Null(order["productOrderItem"]![0]!["itemPrice"]);
+        Assert.Null(order["orderTotalPrice"]);
         Assert.Equal(2, (await customer.GetJsonArrayAsync($"{Shop.OrderApi}/productOrder?category=migration")).Count);
 
         var product = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{first[0].ProductId}");
@@ -58,6 +61,7 @@ public sealed class MigrationOrderBatches
         Assert.Equal(plus, product["productOffering"]!["id"]!.GetValue<string>());
         Assert.Equal("+4917612345601", Shop.Characteristic(product, "msisdn"));
         Assert.StartsWith("2021-03-04", product["startDate"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(product["productPrice"]!.AsArray(), p => p!["priceType"]!.GetValue<string>() == "recurring");
         var imsi = Shop.Characteristic(product, "imsi")!;
         Assert.Equal("001010000000001", imsi);
         var barred = await customer.GetJsonAsync($"{Shop.InventoryApi}/product/{first[1].ProductId}");

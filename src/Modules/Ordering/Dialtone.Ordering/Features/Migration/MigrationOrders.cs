@@ -59,7 +59,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             await OfferingsOfAsync(completing, offerings, cancellationToken);
             await inventory.ImportAsync([.. completing.Select(p => new InventoryChangeSet(p.OrderId, OrderingResources.ProductOrder.BasePath + "/" + p.OrderId, p.CreatedBy, now,
                 [.. p.Changes.Select(c => WithOffering(c, offerings, p.OrderId))]))], cancellationToken);
-            await CompleteAsync(batch, orderIds, offerings, cancellationToken);
+            await CompleteAsync(batch, orderIds, cancellationToken);
         }
 
         var completed = completing.Select(p => p.OrderId).ToHashSet(StringComparer.Ordinal);
@@ -199,7 +199,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
     }
 
     /// <summary>Step 3: every line of the batch still completing gets its numbers assigned and its order document, completed; charging hears of them in a few events.</summary>
-    private async Task CompleteAsync(IReadOnlyList<MigrationLine> batch, List<string> orderIds, Dictionary<string, CatalogOffering?> offerings, CancellationToken cancellationToken)
+    private async Task CompleteAsync(IReadOnlyList<MigrationLine> batch, List<string> orderIds, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
@@ -220,7 +220,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             var change = process.Changes[0];
             if (!documented.Contains(process.OrderId))
             {
-                var order = Document(lineOf[process.OrderId], change, offerings.GetValueOrDefault(change.OfferingId!), now);
+                var order = Document(lineOf[process.OrderId], change, now);
                 documents.Add(TmfDocumentImport.CreateFromJson<ProductOrder>(db, OrderingResources.ProductOrder, TmfRepresentation.ToJsonObject(order), process.OrderId, now, process.CreatedBy));
             }
 
@@ -238,8 +238,13 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
 
-    /// <summary>The TMF622 order of one migrated line, as a completed order reads: what was taken over, from where, at which prices, and that nothing was provisioned.</summary>
-    private static ProductOrder Document(MigrationLine line, InventoryChange change, CatalogOffering? offering, DateTimeOffset now)
+    /// <summary>
+    /// The TMF622 order of one migrated line, as a completed order reads: what was taken over, from where, and that
+    /// nothing was provisioned. No <c>itemPrice</c> nor <c>orderTotalPrice</c>: nothing was sold at a price (the line's
+    /// prices came with it from legacy); the prices it keeps are its product's (<c>productPrice</c>), and a copy on the
+    /// order was a third of the order's size.
+    /// </summary>
+    private static ProductOrder Document(MigrationLine line, InventoryChange change, DateTimeOffset now)
     {
         var item = new ProductOrderItem
         {
@@ -250,11 +255,6 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             ProductOffering = new ProductOfferingRef { Id = change.OfferingId, Name = change.OfferingName, Href = "/tmf-api/productCatalogManagement/v4/productOffering/" + change.OfferingId },
             Product = new ProductRefOrValue { Id = change.ProductId, Href = "/tmf-api/productInventory/v4/product/" + change.ProductId },
         };
-        if (offering is not null)
-        {
-            OrderPlanner.CopyPrices(item, offering, "productOrderItem[0]");
-        }
-
         const string Reason = "Migrated from the legacy system of record: the line already exists on the network, so nothing was provisioned.";
         return new ProductOrder
         {
@@ -264,12 +264,11 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             OrderDate = now,
             CompletionDate = now,
             State = OrderState.Completed,
-            StateChange = [new OrderStateChange { State = OrderState.Completed, ChangeDate = now, ChangeReason = Reason }],
+            StateChange = [new OrderStateChange { State = OrderState.Completed, ChangeDate = now }],
             Note = [new Note { Text = Reason, Date = now, Author = "Dialtone" }],
             BillingAccount = change.BillingAccountId is { } account ? new BillingAccountRef { Id = account, Href = "/tmf-api/accountManagement/v4/billingAccount/" + account } : null,
             RelatedParty = [new RelatedParty { Id = line.PartyId, Role = ProductOrderRules.CustomerRole, ReferredType = "Individual", Href = "/tmf-api/party/v4/individual/" + line.PartyId }],
             ProductOrderItem = [item],
-            OrderTotalPrice = OrderTotals.Of([item]),
         };
     }
 
