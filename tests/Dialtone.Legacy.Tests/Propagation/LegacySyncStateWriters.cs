@@ -89,6 +89,41 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
     }
 
     /// <summary>
+    /// Two writers making a record's first sync state at once (the feed saw the record while its first delivery ran):
+    /// the delivery's insert is refused by the key, which is the same conflict as a stale copy — the delivery is done
+    /// again from fresh reads, not counted as a failed attempt and rescheduled.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task ADeliveryWhoseFirstSyncStateAnotherWriterMadeMeanwhileIsDoneAgainNotCountedAsAFailedAttempt(TestDatabase database)
+    {
+        var hook = new SyncStateSaveHook();
+        await using var app = LegacyWorld.App(database, sim.Legacy, services: s => SyncStateSaveHook.Register(s, hook));
+        hook.Services = app.Services;
+        var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 14 : 15];
+        var admin = app.Admin();
+        var email = $"first.state.{database}@example.org".ToLowerInvariant();
+        hook.Arm(person.LegacyId);
+
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(LegacyWorld.Customer(app, person), person, email, "+4917012345614", "Erstweg 1")).StatusCode);
+        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == email);
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+
+        Assert.Equal(1, hook.Fired);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        var change = await db.Changes.AsNoTracking().SingleAsync(c => c.PartyId == person.PartyId);
+        Assert.Equal((LegacyChangeStates.Delivered, 0, (string?)null), (change.State, change.Attempts, change.LastError));
+        var state = await db.SyncStates.AsNoTracking().SingleAsync(s => s.LegacyCustomerId == person.LegacyId);
+        Assert.Equal(legacy.Version(), state.LastVersion);
+        Assert.True(state.Version >= 1, $"The redo did not write the state on top of the other writer's ({state.Version}).");
+        Assert.Equal(legacy.Version(), (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Version());
+        // EF Core logs the refused insert at Error; nothing else may have failed.
+        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains("sync_states", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>
     /// A delivery that overwrote a legacy user's edit (and reported it) and then lost its save to another writer of the
     /// sync state is done again: legacy then already holds Dialtone's value, so the redo finds nothing to report — the
     /// first attempt's report, which describes a write that really happened, must survive the redo.

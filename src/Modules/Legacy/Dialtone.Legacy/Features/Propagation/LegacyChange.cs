@@ -93,9 +93,22 @@ internal sealed class LegacySyncState
         Version++;
     }
 
-    /// <summary>A concurrency failure of a save in which only sync states were stale: the save is worth doing again from a fresh read.</summary>
-    public static bool OnlyStatesConflicted(Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException e) =>
-        e.Entries.Count > 0 && e.Entries.All(entry => entry.Entity is LegacySyncState);
+    /// <summary>
+    /// A failed save that another writer of a sync state caused, and that is worth doing again from a fresh read: a
+    /// concurrency failure in which only sync states were stale, or the insert of a record's first sync state refused
+    /// because another writer inserted it first (a unique violation of <c>sync_states</c>' key).
+    /// </summary>
+    public static bool OnlyStatesConflicted(Microsoft.EntityFrameworkCore.DbUpdateException e) => e is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException
+        ? e.Entries.Count > 0 && e.Entries.All(entry => entry.Entity is LegacySyncState)
+        : e.Entries.Any(entry => entry.Entity is LegacySyncState && entry.State == Microsoft.EntityFrameworkCore.EntityState.Added) && IsStateKeyViolation(e.InnerException);
+
+    // SQLite: SQLITE_CONSTRAINT_PRIMARYKEY (1555) or _UNIQUE (2067) naming the table; PostgreSQL: unique_violation (23505) on it.
+    private static bool IsStateKeyViolation(Exception? inner) => inner switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067 && sqlite.Message.Contains("sync_states.", StringComparison.Ordinal),
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && postgres.TableName == "sync_states",
+        _ => false,
+    };
 }
 
 /// <summary>

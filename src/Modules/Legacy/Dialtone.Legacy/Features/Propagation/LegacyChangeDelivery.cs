@@ -96,9 +96,9 @@ internal sealed partial class LegacyChangeDelivery(
         {
             await DeadLetterAsync(change, e.Message);
         }
-        catch (DbUpdateConcurrencyException e) when (LegacySyncState.OnlyStatesConflicted(e) && stateConflicts < MaxStateConflicts)
+        catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e) && stateConflicts < MaxStateConflicts)
         {
-            // The change-feed sync wrote a record's sync state since this delivery read it: done again from fresh reads
+            // The change-feed sync wrote (or first made) a record's sync state since this delivery read it: done again from fresh reads
             // (legacy's record too, so what this attempt wrote is not written twice, and no edit is reported twice). The
             // edits this attempt overwrote in legacy are reported still: the redo finds Dialtone's values there and would
             // report nothing, though the legacy user's value is gone.

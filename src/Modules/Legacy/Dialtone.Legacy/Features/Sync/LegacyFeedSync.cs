@@ -154,7 +154,7 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
 
     /// <summary>
     /// Applies one entry in a scope of its own; when only a sync state was stale at the commit (a delivery wrote it
-    /// meanwhile), the entry is applied again from fresh reads in a new scope (its write to Dialtone is "set to legacy's
+    /// meanwhile, or made the record's first one), the entry is applied again from fresh reads in a new scope (its write to Dialtone is "set to legacy's
     /// value", so doing it again changes nothing), at most <see cref="LegacyChangeDelivery.MaxStateConflicts"/> times.
     /// </summary>
     private async Task ApplyAsync(LegacyFeedEntry entry, LegacyFeedBatch batch, CancellationToken cancellationToken)
@@ -168,7 +168,7 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
                 await scope.ServiceProvider.GetRequiredService<LegacyFeedApplier>().ApplyAsync(entry, batch, node, cancellationToken);
                 return;
             }
-            catch (DbUpdateConcurrencyException e) when (LegacySyncState.OnlyStatesConflicted(e) && conflicts < LegacyChangeDelivery.MaxStateConflicts)
+            catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e) && conflicts < LegacyChangeDelivery.MaxStateConflicts)
             {
                 // Nothing of the failed attempt was committed: what it reported is reported again.
                 batch.People.Remove(entry.CustomerId);

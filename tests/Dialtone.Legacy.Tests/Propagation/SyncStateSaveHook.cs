@@ -1,0 +1,62 @@
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialtone.Legacy.Tests.Propagation;
+
+/// <summary>
+/// Another writer of a legacy record's sync state, at the worst moment: once, just before a save of the legacy module
+/// that writes the armed record's sync state (and that <see cref="When"/> accepts), it writes the same row from a scope
+/// of its own — inserting it when the save inserts it (two writers making the first one), else moving its version on.
+/// </summary>
+internal sealed class SyncStateSaveHook : SaveChangesInterceptor
+{
+    private int armed;
+
+    public IServiceProvider? Services { get; set; }
+
+    public string? LegacyId { get; private set; }
+
+    /// <summary>Which saves count (all of them when null): e.g. only the change feed's, which move its cursor.</summary>
+    public Func<LegacyDbContext, bool>? When { get; set; }
+
+    public int Fired { get; private set; }
+
+    public static void Register(IServiceCollection services, SyncStateSaveHook hook)
+    {
+        services.ConfigureDbContext<SqliteLegacyDbContext>((_, options) => options.AddInterceptors(hook));
+        services.ConfigureDbContext<PostgresLegacyDbContext>((_, options) => options.AddInterceptors(hook));
+    }
+
+    public void Arm(string legacyId)
+    {
+        LegacyId = legacyId;
+        Volatile.Write(ref armed, 1);
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is LegacyDbContext db && Volatile.Read(ref armed) == 1 && (When?.Invoke(db) ?? true)
+            && db.ChangeTracker.Entries<LegacySyncState>().FirstOrDefault(e => e.Entity.LegacyCustomerId == LegacyId && e.State is EntityState.Added or EntityState.Modified) is { } entry
+            && Interlocked.Exchange(ref armed, 0) == 1)
+        {
+            await using var scope = Services!.CreateAsyncScope();
+            var other = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+            if (entry.State == EntityState.Added)
+            {
+                other.SyncStates.Add(new LegacySyncState { LegacyCustomerId = LegacyId!, LastVersion = -1, UpdatedAt = DateTimeOffset.UtcNow });
+            }
+            else
+            {
+                (await other.SyncStates.SingleAsync(s => s.LegacyCustomerId == LegacyId, cancellationToken)).Touch(DateTimeOffset.UtcNow);
+            }
+
+            await other.SaveChangesAsync(cancellationToken);
+            Fired++;
+        }
+
+        return result;
+    }
+}
