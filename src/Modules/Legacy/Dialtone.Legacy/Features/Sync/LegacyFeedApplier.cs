@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Dialtone.Inventory.Contracts;
 using Dialtone.Legacy.Adapter;
@@ -23,6 +24,12 @@ internal sealed class LegacyFeedBatch
     public Dictionary<string, CustomerRecord?> People { get; } = new(StringComparer.Ordinal);
 
     public HashSet<(string, string)> Reported { get; } = [];
+
+    /// <summary>
+    /// Entries whose write to Dialtone was made (the parties module commits it at once), even by an attempt whose own
+    /// commit then failed: the attempt made again finds nothing left to write, and counts the entry applied all the same.
+    /// </summary>
+    public HashSet<long> Applied { get; } = [];
 }
 
 /// <summary>
@@ -37,7 +44,8 @@ internal sealed class LegacyFeedBatch
 /// Values are always read from legacy's current record (<c>GetCustomer</c>), never from the feed, so an older entry
 /// never brings back an older value. Scoped: one scope (and transaction) per entry, in which the watermark commits with
 /// what the entry wrote in the legacy module (conflicts, the sync state, a staged change); Dialtone's writes are "set
-/// to legacy's current value", so an entry applied again after a crash changes nothing.
+/// to legacy's current value", so an entry applied again after a crash changes nothing. The meter counts what an entry
+/// did only once its commit succeeded: an entry applied again (a sync state another writer changed) is counted once.
 /// </summary>
 internal sealed partial class LegacyFeedApplier(
     LegacyDbContext db, IServiceProvider services, ICustomerRecords records, IProductInventory inventory, LegacyCustomerService legacy, PersonalDataProtector protector,
@@ -47,6 +55,9 @@ internal sealed partial class LegacyFeedApplier(
 
     /// <summary>The skip reason (and the conflict resolution's prefix) of an entry that failed too often.</summary>
     public const string Parked = "parked";
+
+    // What this scope's entry did, added to the meter after its commit (a failed commit is done again in a new scope).
+    private readonly List<(Counter<long> Counter, string? Reason)> counted = [];
 
     /// <summary>
     /// Applies one entry in this scope's transaction: what it writes in the legacy module, the change staged for legacy
@@ -61,7 +72,7 @@ internal sealed partial class LegacyFeedApplier(
         }
 
         // The commit itself needs no clock check: the cursor's version token fails it if another node committed meanwhile.
-        var stage = await ApplyAsync(entry, cursor, batch.People, batch.Reported, cancellationToken);
+        var stage = await ApplyAsync(entry, cursor, batch, cancellationToken);
         cursor.Watermark = entry.Watermark;
         Touch(cursor);
         if (stage is var (person, kind))
@@ -74,6 +85,8 @@ internal sealed partial class LegacyFeedApplier(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+
+        Measure();
     }
 
     /// <summary>
@@ -108,6 +121,7 @@ internal sealed partial class LegacyFeedApplier(
         Skip(cursor, entry, Parked);
         Touch(cursor);
         await db.SaveChangesAsync(cancellationToken);
+        Measure();
     }
 
     /// <summary>Closes a page: the watermark past it, legacy's high watermark, the poll's time, and caught up when legacy had no more.</summary>
@@ -163,13 +177,13 @@ internal sealed partial class LegacyFeedApplier(
     }
 
     /// <summary>Applies one entry; answers the person whose Dialtone state must be propagated again (and which kind of change), if any.</summary>
-    private async Task<(CustomerRecord Person, string Kind)?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, Dictionary<string, CustomerRecord?> people,
-        HashSet<(string, string)> reported, CancellationToken cancellationToken)
+    private async Task<(CustomerRecord Person, string Kind)?> ApplyAsync(LegacyFeedEntry entry, LegacyFeedCursor cursor, LegacyFeedBatch batch, CancellationToken cancellationToken)
     {
+        var (people, reported) = (batch.People, batch.Reported);
         if (string.Equals(entry.OriginSystem, options.Value.CallerSystem, StringComparison.Ordinal))
         {
             cursor.Echoes++;
-            metrics.Echoes.Add(1);
+            counted.Add((metrics.Echoes, null));
             LogEcho(logger, entry.Watermark, entry.CustomerId, entry.NewVersion, entry.TraceId);
             return null;
         }
@@ -247,10 +261,15 @@ internal sealed partial class LegacyFeedApplier(
 
         if (values is not null && await records.UpdateFromSourceAsync(person.PartyId, values, cancellationToken))
         {
-            cursor.Applied++;
-            metrics.Applied.Add(1);
-            outcome = "applied";
+            batch.Applied.Add(entry.Watermark);
             people.Remove(entry.CustomerId);
+        }
+
+        if (batch.Applied.Contains(entry.Watermark))
+        {
+            cursor.Applied++;
+            counted.Add((metrics.Applied, null));
+            outcome = "applied";
         }
 
         var overruled = differing.Where(c => c.Master == LegacyFieldMasters.Dialtone).ToList();
@@ -333,14 +352,31 @@ internal sealed partial class LegacyFeedApplier(
             Direction = FromLegacy,
         });
         cursor.Conflicts++;
-        metrics.Conflicts.Add(1);
+        counted.Add((metrics.Conflicts, null));
         LogConflict(logger, entry.Watermark, entry.CustomerId, field, resolution, record.Version, entry.TraceId);
+    }
+
+    private void Measure()
+    {
+        foreach (var (counter, reason) in counted)
+        {
+            if (reason is null)
+            {
+                counter.Add(1);
+            }
+            else
+            {
+                counter.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            }
+        }
+
+        counted.Clear();
     }
 
     private void Skip(LegacyFeedCursor cursor, LegacyFeedEntry entry, string why)
     {
         cursor.Skipped++;
-        metrics.Skipped.Add(1, new KeyValuePair<string, object?>("reason", why));
+        counted.Add((metrics.Skipped, why));
         LogSkipped(logger, entry.Watermark, entry.CustomerId, why, entry.TraceId);
     }
 

@@ -170,7 +170,8 @@ internal sealed partial class LegacyFeedSync(IServiceScopeFactory scopes, IHostA
             }
             catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e) && conflicts < LegacyChangeDelivery.MaxStateConflicts)
             {
-                // Nothing of the failed attempt was committed: what it reported is reported again.
+                // Nothing of the failed attempt was committed but its write to Dialtone (batch.Applied): what it reported is
+                // reported again, and counted only by the attempt that commits.
                 batch.People.Remove(entry.CustomerId);
                 batch.Reported.IntersectWith(reportedBefore);
                 LogStateConflict(logger, entry.Watermark, entry.CustomerId);
