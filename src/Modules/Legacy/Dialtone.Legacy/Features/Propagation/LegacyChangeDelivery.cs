@@ -26,6 +26,9 @@ internal sealed partial class LegacyChangeDelivery(
     /// <summary>The dead-letter reason of a change whose party no longer exists in Dialtone (deleted, not erased).</summary>
     public const string PartyNotFound = "PARTY_NOT_FOUND";
 
+    /// <summary>The <c>LastError</c> of a change that waits while the person's erasure request still runs.</summary>
+    public const string AwaitingErasure = "awaiting erasure";
+
     /// <summary>How often one delivery is done again at once because the change-feed sync wrote a record's sync state meanwhile.</summary>
     public const int MaxStateConflicts = 3;
 
@@ -47,6 +50,12 @@ internal sealed partial class LegacyChangeDelivery(
                 // The party no longer exists in Dialtone (deleted through TMF632, not erased): nothing says legacy's
                 // record must go, so legacy is not written at all (ADR 0017: an erasure is sent only when Dialtone erased).
                 await DeadLetterAsync(change, PartyNotFound);
+                return;
+            }
+
+            if (change.Kind != LegacyChangeKinds.Erasure && await ErasureStateAsync(change.PartyId, cancellationToken) is { } erasure)
+            {
+                await SupersededAsync(change, erasure);
                 return;
             }
 
@@ -128,6 +137,37 @@ internal sealed partial class LegacyChangeDelivery(
         }
     }
 
+    /// <summary>The state of the person's erasure for legacy, if one was staged: a change staged after it for the person is not sent.</summary>
+    private async Task<string?> ErasureStateAsync(string partyId, CancellationToken cancellationToken)
+    {
+        var states = await db.Changes.AsNoTracking().Where(c => c.PartyId == partyId && c.Kind == LegacyChangeKinds.Erasure).Select(c => c.State).ToListAsync(cancellationToken);
+        return states.FirstOrDefault(s => s != LegacyChangeStates.AwaitingErasure) ?? states.FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The person asked to be erased: their erasure is legacy's last change, so no contact data of theirs is written
+    /// there and no sync state made again (the erasure deleted it, ADR 0017). While the erasure request still runs
+    /// (staged, awaiting the parties module) the change waits, as through an outage; once the erasure is released it
+    /// is done, with no write.
+    /// </summary>
+    private async Task SupersededAsync(LegacyChange change, string erasure)
+    {
+        if (erasure == LegacyChangeStates.AwaitingErasure)
+        {
+            change.LastError = AwaitingErasure;
+            await db.SaveChangesAsync(CancellationToken.None);
+            LogDeferred(logger, change.Id, change.LastError, change.TraceId);
+            throw new LegacyDeliveryDeferredException(change.LastError);
+        }
+
+        change.State = LegacyChangeStates.Delivered;
+        change.DeliveredAt = clock.GetUtcNow();
+        change.LastError = null;
+        await db.SaveChangesAsync(CancellationToken.None);
+        metrics.Delivered.Add(1);
+        LogSuperseded(logger, change.Id, change.Kind, change.TraceId);
+    }
+
     /// <summary>
     /// Brings one legacy record to the person's current state; answers the number of writes it took. Dialtone's state
     /// is read after legacy's in every round, right before the writes: a legacy read that took long (retries through
@@ -135,12 +175,8 @@ internal sealed partial class LegacyChangeDelivery(
     /// </summary>
     private async Task<int> SynchronizeAsync(LegacyChange change, string legacyId, CancellationToken cancellationToken)
     {
-        var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken);
-        if (state is null)
-        {
-            state = new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1 };
-            db.SyncStates.Add(state);
-        }
+        var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken)
+                    ?? new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1 };
 
         var erasing = false;
         var writes = await LegacyRereads.RunAsync(async round =>
@@ -149,6 +185,17 @@ internal sealed partial class LegacyChangeDelivery(
             var record = await records.FindByPartyAsync(change.PartyId, cancellationToken) ?? throw new PartyGoneException();
             var desired = record.Erased ? null : record;
             erasing = desired is null;
+            if (erasing)
+            {
+                // Dialtone erased the person: the keyed hashes of their legacy values are not kept (GDPR erasure), not
+                // even by an attempt legacy refuses (a refused attempt saves what it tracked).
+                ForgetState(state);
+            }
+            else if (db.Entry(state).State == EntityState.Detached)
+            {
+                db.SyncStates.Add(state);
+            }
+
             var now = clock.GetUtcNow();
             round.Version = current.Version;
             if (LegacyFields.IsErased(current.Status))
@@ -204,11 +251,23 @@ internal sealed partial class LegacyChangeDelivery(
         }, change, legacyId, logger);
         if (erasing)
         {
-            // Dialtone erased the person: the keyed hashes of their legacy values are not kept (GDPR erasure).
-            db.SyncStates.Remove(state);
+            ForgetState(state);
         }
 
         return writes;
+    }
+
+    private void ForgetState(LegacySyncState state)
+    {
+        var entry = db.Entry(state);
+        if (entry.State == EntityState.Added)
+        {
+            entry.State = EntityState.Detached;
+        }
+        else if (entry.State is EntityState.Unchanged or EntityState.Modified)
+        {
+            entry.State = EntityState.Deleted;
+        }
     }
 
     private async Task RefusedAsync(LegacyChange change, string reason)
@@ -247,6 +306,9 @@ internal sealed partial class LegacyChangeDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) delivered with {Writes} writes, trace {TraceId}")]
     private static partial void LogDelivered(ILogger logger, string changeId, string kind, int writes, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) settled without a write: the person's erasure supersedes it, trace {TraceId}")]
+    private static partial void LogSuperseded(ILogger logger, string changeId, string kind, string? traceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId}: a sync state changed while it was delivered; delivering again ({Time} of 3)")]
     private static partial void LogStateConflict(ILogger logger, string changeId, int time);

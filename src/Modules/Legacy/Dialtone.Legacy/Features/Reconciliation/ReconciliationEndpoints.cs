@@ -35,15 +35,17 @@ internal sealed record ReconciliationView(
         var drift = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, int>>>(r.Summary) ?? [];
         var errors = drift.Remove(ReconciliationRunner.ErrorKey, out var failed) ? failed.Values.Sum() : 0;
         var notFound = drift.Remove(ReconciliationRunner.NotFoundKey, out var unknown) ? unknown.Values.Sum() : 0;
+        var erasing = drift.Remove(ReconciliationRunner.ErasingKey, out var erasures) ? erasures.Values.Sum() : 0;
         return new(r.Id, $"/admin/legacy/reconciliations/{r.Id}", r.Mode, r.State, r.RequestedBy, r.CreatedAt,
-            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors, notFound), drift, r.Failure);
+            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors, notFound, erasing), drift, r.Failure);
     }
 }
 
 /// <summary>
 /// Pages of legacy read, legacy records read, records of migrated people compared, drifting, repaired, records that
-/// failed (listed in the drift with <c>error:&lt;reason&gt;</c>), and live legacy records whose person Dialtone cannot
-/// find by their legacy id (not compared).
+/// failed (listed in the drift with <c>error:&lt;reason&gt;</c>), live legacy records whose person Dialtone cannot
+/// find by their legacy id (not compared), and live legacy records whose person Dialtone erased while the erasure has
+/// not reached legacy yet (staged, waiting for legacy, or dead-lettered; not compared).
 /// </summary>
 internal sealed record ReconciliationProgress(
     [property: JsonPropertyName("pages")] int Pages,
@@ -52,7 +54,8 @@ internal sealed record ReconciliationProgress(
     [property: JsonPropertyName("drifting")] int Drifting,
     [property: JsonPropertyName("repaired")] int Repaired,
     [property: JsonPropertyName("errors")] int Errors,
-    [property: JsonPropertyName("notFound")] int NotFound);
+    [property: JsonPropertyName("notFound")] int NotFound,
+    [property: JsonPropertyName("erasing")] int Erasing);
 
 /// <summary>A drifting field and the side it must be repaired on (<c>toLegacy</c>: Dialtone masters it; <c>toDialtone</c>: legacy does).</summary>
 internal sealed record DriftField([property: JsonPropertyName("field")] string Field, [property: JsonPropertyName("direction")] string Direction);

@@ -40,6 +40,13 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
     /// </summary>
     public const string NotFoundKey = "notFound";
 
+    /// <summary>
+    /// The summary's key of live legacy records whose person Dialtone erased while the erasure has not reached legacy yet
+    /// (state of the erasure change → records): the erasure removed the person's legacy ids, so they are not compared,
+    /// but they are no unknown records either; shown as <c>progress.erasing</c>.
+    /// </summary>
+    public const string ErasingKey = "erasing";
+
     /// <summary>Wakes the runner at once (a job was just created).</summary>
     public void Poke()
     {
@@ -159,6 +166,7 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         var service = services.GetRequiredService<LegacyCustomerService>();
         var now = clock.GetUtcNow();
         var traceId = Activity.Current?.TraceId.ToHexString();
+        var erasures = await ErasuresOnTheirWayAsync(db, cancellationToken);
         foreach (var legacy in customers)
         {
             job.LegacyRecords++;
@@ -194,7 +202,12 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
         async Task CompareAsync(LegacyCustomer legacy)
         {
             var person = await records.FindBySourceIdAsync(legacy.CustomerId, cancellationToken);
-            if (person is null && !LegacyFields.IsErased(legacy.Status))
+            if (person is null && !LegacyFields.IsErased(legacy.Status) && erasures.TryGetValue(legacy.CustomerId, out var erasure))
+            {
+                var erasing = summary.TryGetValue(ErasingKey, out var found) ? found : summary[ErasingKey] = [];
+                erasing[erasure] = erasing.GetValueOrDefault(erasure) + 1;
+            }
+            else if (person is null && !LegacyFields.IsErased(legacy.Status))
             {
                 // Not compared, but counted: a record Dialtone cannot find is drift nobody would see otherwise. (An
                 // erased legacy record has no person by design: an erasure through Dialtone removes the legacy ids.)
@@ -360,6 +373,23 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
 
         await db.SaveChangesAsync(cancellationToken);
         return next is not null;
+    }
+
+    /// <summary>The legacy ids of erasures staged but not delivered, with the state of their change.</summary>
+    private static async Task<Dictionary<string, string>> ErasuresOnTheirWayAsync(LegacyDbContext db, CancellationToken cancellationToken)
+    {
+        var staged = await db.Changes.AsNoTracking().Where(c => c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Delivered)
+            .OrderBy(c => c.ChangedAt).Select(c => new { c.LegacyCustomerIds, c.State }).ToListAsync(cancellationToken);
+        var erasures = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var change in staged)
+        {
+            foreach (var legacyId in change.LegacyCustomerIds.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                erasures[legacyId] = change.State;
+            }
+        }
+
+        return erasures;
     }
 
     private async Task FailAsync(Exception e, CancellationToken cancellationToken)

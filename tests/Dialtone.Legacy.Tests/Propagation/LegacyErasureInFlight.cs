@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Persistence;
+using Dialtone.Legacy.Tests.Reconciliation;
+using Dialtone.Legacy.Tests.Sync;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dialtone.Legacy.Tests.Propagation;
+
+/// <summary>
+/// While a person's erasure is staged but not yet delivered (legacy's record is locked by a batch job, so every write
+/// to it is refused and retried), the erasure already holds: a contact change of the person still waiting neither
+/// writes their contact data to legacy nor makes again the sync state the erasure deleted, and a reconciliation counts
+/// the still-live legacy record as erasing, not as a record Dialtone cannot find. Its own LegacySim: the erasures here
+/// erase legacy records for good.
+/// </summary>
+public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<SmallLegacySim>
+{
+    private static readonly Dictionary<string, string?> PatientRetries = new(SyncWorld.FastSync(enabled: false))
+    {
+        // A locked record refuses with RECORD_LOCKED, which counts as a refused attempt: these changes wait it out.
+        ["Dialtone:Legacy:Propagation:MaxAttempts"] = "10000",
+    };
+
+    [Fact]
+    public async Task AContactChangeWaitingBehindAnErasureNeitherWritesTheErasedPersonsDataNorMakesTheirSyncStateAgain()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, PatientRetries);
+        var person = (await LegacyWorld.ImportAsync(app))[10];
+        var admin = app.Admin();
+        var customer = LegacyWorld.Customer(app, person);
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "before.erasure@example.org", "+4917012345610", "Vorweg 1")).StatusCode);
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "before.erasure@example.org");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+        var before = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Version();
+
+        await LockAsync(person.LegacyId);
+        try
+        {
+            // The next contact change is refused while the record is locked; then the person is erased.
+            Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "during.erasure@example.org", "+4917012345611", "Mittelweg 2")).StatusCode);
+            var contact = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.Attempts >= 1);
+            using (var erased = await customer.PostAsync("/selfservice/me/erasure", null))
+            {
+                Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
+            }
+
+            Assert.Null(await SyncStateAsync(app, person.LegacyId));
+
+            // Both are retried behind the lock: the contact change settles (the erasure supersedes it) or keeps being
+            // refused; neither may make the record's sync state again.
+            await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Pending && c.Attempts >= 2);
+            await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending || c.Attempts >= contact.Attempts + 3);
+            Assert.Null(await SyncStateAsync(app, person.LegacyId));
+        }
+        finally
+        {
+            await UnlockAsync(person.LegacyId);
+        }
+
+        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+        Assert.Null(await SyncStateAsync(app, person.LegacyId));
+        Assert.Equal(before + 1, legacy.Version());
+        var settled = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending && c.Attempts > 0);
+        Assert.Equal(LegacyChangeStates.Delivered, settled.State);
+        // Since the lock, Dialtone wrote the record once, and that was the erasure (LegacySim logs every call with the record's version).
+        var written = sim.Legacy.Output.Select(l => Regex.Match(l, $@"(\w+) record {Regex.Escape(person.LegacyId)} version (\d+) origin DIALTONE"))
+            .Where(m => m.Success && long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > before).Select(m => m.Groups[1].Value).Where(operation => !operation.StartsWith("Get", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["EraseCustomer"], written);
+        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
+    public async Task ALegacyRecordWhoseErasureIsOnItsWayIsCountedErasingNotNotFound()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, PatientRetries);
+        var person = (await LegacyWorld.ImportAsync(app))[20];
+        var admin = app.Admin();
+        var baseline = (await LegacyReconciliationJobs.RunAsync(admin, "report"))["progress"]!;
+        Assert.Equal(0, baseline["erasing"]!.GetValue<int>());
+
+        await LockAsync(person.LegacyId);
+        try
+        {
+            using (var erased = await LegacyWorld.Customer(app, person).PostAsync("/selfservice/me/erasure", null))
+            {
+                Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
+            }
+
+            await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Pending && c.Attempts >= 1);
+            var during = (await LegacyReconciliationJobs.RunAsync(admin, "report"))["progress"]!;
+            Assert.Equal(1, during["erasing"]!.GetValue<int>());
+            Assert.Equal(baseline["notFound"]!.GetValue<int>(), during["notFound"]!.GetValue<int>());
+            Assert.Equal(baseline["compared"]!.GetValue<int>() - 1, during["compared"]!.GetValue<int>());
+            Assert.Equal(baseline["legacyRecords"]!.GetValue<int>(), during["legacyRecords"]!.GetValue<int>());
+        }
+        finally
+        {
+            await UnlockAsync(person.LegacyId);
+        }
+
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+        var after = (await LegacyReconciliationJobs.RunAsync(admin, "report"))["progress"]!;
+        Assert.Equal(0, after["erasing"]!.GetValue<int>());
+        Assert.Equal(baseline["notFound"]!.GetValue<int>(), after["notFound"]!.GetValue<int>());
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    private async Task LockAsync(string legacyId)
+    {
+        using var locked = await sim.Legacy.AdminAsync(HttpMethod.Put, $"/admin/locks/{legacyId}");
+        Assert.True(locked.IsSuccessStatusCode, await locked.Content.ReadAsStringAsync());
+    }
+
+    private async Task UnlockAsync(string legacyId)
+    {
+        using var unlocked = await sim.Legacy.AdminAsync(HttpMethod.Delete, $"/admin/locks/{legacyId}");
+        Assert.True(unlocked.IsSuccessStatusCode, await unlocked.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls the person's change of one kind until <paramref name="condition"/> holds (at most 30 s).</summary>
+    private static async Task<LegacyChange> WaitForChangeAsync(DialtoneApp app, string partyId, string kind, Func<LegacyChange, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var changes = await scope.ServiceProvider.GetRequiredService<LegacyDbContext>().Changes.AsNoTracking()
+                    .Where(c => c.PartyId == partyId && c.Kind == kind).OrderByDescending(c => c.ChangedAt).ToListAsync();
+                if (changes.FirstOrDefault() is { } change && condition(change))
+                {
+                    return change;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"The {kind} change of {partyId} did not reach the expected state: "
+                    + string.Join("; ", changes.Select(c => $"{c.State} after {c.Attempts} attempts ({c.LastError})")));
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<string?> SyncStateAsync(DialtoneApp app, string legacyId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        return (await db.SyncStates.AsNoTracking().FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId))?.FieldHashes;
+    }
+}
