@@ -136,6 +136,47 @@ public sealed class LegacyPlanPropagation(SmallLegacySim sim) : IClassFixture<Sm
     }
 
     [Fact]
+    public async Task ARepairLegacyReportsALinesPlanNoLegacyCodeMapsAsUnrepairableInsteadOfStagingAChangeThatDeadLetters()
+    {
+        await using var app = App();
+        var admin = app.Admin();
+        var mapping = await LegacyWorld.MapPlansAsync(admin);
+        var people = await LegacyWorld.ImportAsync(app);
+        var start = mapping["PLN-S10"];
+        var (person, _, subscriptionId) = (await StartLinesAsync(admin, people, start, 4))[3];
+
+        // The operator's table loses 5G Start's codes: no legacy code maps to the offering of the person's line any more.
+        var table = new JsonObject
+        {
+            ["mappings"] = new JsonArray([.. mapping.Where(m => m.Value != start).Select(m => new JsonObject { ["legacyPlanCode"] = m.Key, ["productOfferingId"] = m.Value })]),
+        };
+        using (var put = await admin.PutAsync("/admin/legacy/planMappings", TmfHttp.Json(table)))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var repair = await Reconciliation.LegacyReconciliationJobs.RunAsync(admin, "repairLegacy");
+        var drift = await admin.GetJsonArrayAsync($"{repair["href"]}/drift?limit=1000");
+        var record = drift.Single(d => d!["legacyCustomerId"]!.GetValue<string>() == person.LegacyId)!;
+        Assert.Contains(record["fields"]!.AsArray(), f => f!["field"]!.GetValue<string>() == "plan" && f["direction"]!.GetValue<string>() == "toLegacy");
+        Assert.Contains("unrepairable:PLAN_NOT_MAPPED", record["repair"]!.GetValue<string>(), StringComparison.Ordinal);
+        var unrepairable = drift.Count(d => d!["repair"]!.GetValue<string>().Contains("unrepairable:PLAN_NOT_MAPPED", StringComparison.Ordinal));
+        Assert.Equal(unrepairable, repair["progress"]!["unrepairable"]!.GetValue<int>());
+        Assert.True(repair["drift"]!["plan"]!["toLegacy"]!.GetValue<int>() >= unrepairable, repair.ToJsonString());
+
+        // Nothing was staged that could only be dead-lettered: no plan change at all, legacy's line as it was.
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<LegacyDbContext>().Changes.CountAsync(c => c.Kind == LegacyChangeKinds.Plan));
+        }
+
+        Assert.Equal("PLN-S10", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).PlanCodes()[subscriptionId]);
+        LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    [Fact]
     public async Task AFailingWriteOfDialtonesOwnDuringADeliveryEndsInTheDeadLettersNotPendingForEver()
     {
         await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy);

@@ -36,8 +36,9 @@ internal sealed record ReconciliationView(
         var errors = drift.Remove(ReconciliationRunner.ErrorKey, out var failed) ? failed.Values.Sum() : 0;
         var notFound = drift.Remove(ReconciliationRunner.NotFoundKey, out var unknown) ? unknown.Values.Sum() : 0;
         var erasing = drift.Remove(ReconciliationRunner.ErasingKey, out var erasures) ? erasures.Values.Sum() : 0;
+        var unrepairable = drift.Remove(ReconciliationRunner.UnrepairableKey, out var beyondRepair) ? beyondRepair.Values.Sum() : 0;
         return new(r.Id, $"/admin/legacy/reconciliations/{r.Id}", r.Mode, r.State, r.RequestedBy, r.CreatedAt,
-            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors, notFound, erasing), drift, r.Failure);
+            r.StartedAt, r.CompletedAt, new ReconciliationProgress(r.Pages, r.LegacyRecords, r.Compared, r.Drifting, r.Repaired, errors, notFound, erasing, unrepairable), drift, r.Failure);
     }
 }
 
@@ -45,7 +46,9 @@ internal sealed record ReconciliationView(
 /// Pages of legacy read, legacy records read, records of migrated people compared, drifting, repaired, records that
 /// failed (listed in the drift with <c>error:&lt;reason&gt;</c>), live legacy records whose person Dialtone cannot
 /// find by their legacy id (not compared), and live legacy records whose person Dialtone erased while the erasure has
-/// not reached legacy yet (staged, waiting for legacy, or dead-lettered; not compared).
+/// not reached legacy yet (staged, waiting for legacy, or dead-lettered; not compared), and drifting records no repair
+/// can bring back (listed with the repair <c>unrepairable:&lt;reason&gt;</c>; <c>PLAN_NOT_MAPPED</c>: no legacy plan code
+/// maps to a line's offering, so no plan change is staged until the operator maps one).
 /// </summary>
 internal sealed record ReconciliationProgress(
     [property: JsonPropertyName("pages")] int Pages,
@@ -55,7 +58,8 @@ internal sealed record ReconciliationProgress(
     [property: JsonPropertyName("repaired")] int Repaired,
     [property: JsonPropertyName("errors")] int Errors,
     [property: JsonPropertyName("notFound")] int NotFound,
-    [property: JsonPropertyName("erasing")] int Erasing);
+    [property: JsonPropertyName("erasing")] int Erasing,
+    [property: JsonPropertyName("unrepairable")] int Unrepairable);
 
 /// <summary>A drifting field and the side it must be repaired on (<c>toLegacy</c>: Dialtone masters it; <c>toDialtone</c>: legacy does).</summary>
 internal sealed record DriftField([property: JsonPropertyName("field")] string Field, [property: JsonPropertyName("direction")] string Direction);

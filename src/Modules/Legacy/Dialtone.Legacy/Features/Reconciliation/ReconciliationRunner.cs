@@ -47,6 +47,13 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
     /// </summary>
     public const string ErasingKey = "erasing";
 
+    /// <summary>
+    /// The summary's key of drifting records that no repair can bring back (reason → records), shown as
+    /// <c>progress.unrepairable</c>; the reason is <see cref="LegacyPlanDelivery.PlanNotMapped"/> when no legacy plan code
+    /// maps to a line's offering (a staged plan change could only be dead-lettered, until the operator maps one).
+    /// </summary>
+    public const string UnrepairableKey = "unrepairable";
+
     /// <summary>Wakes the runner at once (a job was just created).</summary>
     public void Poke()
     {
@@ -225,11 +232,16 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             var drifting = erased
                 ? [new FieldComparison("erasure", LegacyFieldMasters.Dialtone, true, null)]
                 : LegacyFieldMasters.Compare(person, legacy, person.SourceIds.Count > 1).Where(c => c.Differs).ToList();
-            if (!erased && (await LegacyPlans.DifferencesAsync(legacy, plans, inventory, cancellationToken)).Count > 0)
+            IReadOnlyList<LegacyPlanDifference> planDifferences = erased ? [] : await LegacyPlans.DifferencesAsync(legacy, plans, inventory, cancellationToken);
+            if (planDifferences.Count > 0)
             {
                 // A line's plan code that does not map to its product's current offering: Dialtone masters plans, so legacy is repaired.
                 drifting.Add(new FieldComparison(LegacyFieldMasters.PlanField, LegacyFieldMasters.Dialtone, true, null));
             }
+
+            // No legacy code maps to a line's offering: the plan delivery would dead-letter it (PLAN_NOT_MAPPED), so nothing
+            // is staged; the record is counted unrepairable until the operator maps a code (then a repair stages it).
+            var planNotMapped = planDifferences.Any(d => d.WantedCode is null);
 
             if (drifting.Count == 0)
             {
@@ -245,18 +257,20 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
 
             job.Drifting++;
             var repairs = new List<string>();
-            if (repairLegacy && !erased && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone))
+            var stageContact = repairLegacy && !erased && drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone && d.Field != LegacyFieldMasters.PlanField);
+            var stagePlan = repairLegacy && !erased && planDifferences.Count > 0 && !planNotMapped;
+            if (stageContact)
             {
-                if (drifting.Any(d => d.Master == LegacyFieldMasters.Dialtone && d.Field != LegacyFieldMasters.PlanField))
-                {
-                    toStage.TryAdd(person.PartyId, person);
-                }
+                toStage.TryAdd(person.PartyId, person);
+            }
 
-                if (drifting.Any(d => d.Field == LegacyFieldMasters.PlanField))
-                {
-                    plansToStage.TryAdd(person.PartyId, person);
-                }
+            if (stagePlan)
+            {
+                plansToStage.TryAdd(person.PartyId, person);
+            }
 
+            if (stageContact || stagePlan)
+            {
                 repairs.Add("stagedForLegacy");
             }
 
@@ -269,6 +283,13 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             if (repairs.Count > 0)
             {
                 job.Repaired++;
+            }
+
+            if (planNotMapped)
+            {
+                var unrepairable = summary.TryGetValue(UnrepairableKey, out var found) ? found : summary[UnrepairableKey] = [];
+                unrepairable[LegacyPlanDelivery.PlanNotMapped] = unrepairable.GetValueOrDefault(LegacyPlanDelivery.PlanNotMapped) + 1;
+                repairs.Add($"{UnrepairableKey}:{LegacyPlanDelivery.PlanNotMapped}");
             }
 
             var fields = drifting.Select(d => (d.Field, Direction: DirectionOf(d))).ToList();
