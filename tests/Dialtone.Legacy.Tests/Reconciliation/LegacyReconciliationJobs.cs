@@ -1,4 +1,6 @@
 using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.Propagation;
+using Dialtone.Legacy.Persistence;
 using Dialtone.Legacy.Tests.Sync;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -105,6 +107,62 @@ public sealed class LegacyReconciliationJobs(SmallLegacySim sim) : IClassFixture
             foreach (var id in merged.LegacyIds)
             {
                 await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, id, "lastName", mergedFamily);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A merged person whose records Dialtone agrees with, until a legacy agent edits the family name on one of them:
+    /// that record's version moved past the one Dialtone last wrote or saw (its sync state), so its name is a legacy
+    /// edit and is written to Dialtone — not outvoted for ever by the other record, which still holds the old name.
+    /// </summary>
+    [Fact]
+    public async Task AMergedPersonsRecordEditedInLegacyItselfIsALegacyEditNotOutvotedByTheRecordDialtoneAgreesWith()
+    {
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(enabled: false));
+        var admin = app.Admin();
+        await LegacyWorld.ImportAsync(app);
+        var merged = await MergedPersonAsync(admin);
+        var families = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                // What the propagation left: each record's sync state at the version Dialtone last wrote or saw.
+                var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+                foreach (var id in merged.LegacyIds)
+                {
+                    var record = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, id);
+                    families[id] = record.Field("LastName")!;
+                    db.SyncStates.Add(new LegacySyncState { LegacyCustomerId = id, LastVersion = record.Version(), UpdatedAt = app.Clock.GetUtcNow() });
+                }
+
+                await db.SaveChangesAsync();
+            }
+
+            var (edited, other) = (merged.LegacyIds[1], merged.LegacyIds[0]);
+            await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, edited, "lastName", "Eigenhand");
+
+            var repair = await RunAsync(admin, "repairDialtone");
+            var drift = await DriftAsync(admin, repair);
+            Assert.Contains("familyName:toDialtone", drift[edited]);
+            Assert.DoesNotContain("familyName:toLegacy", drift[edited]);
+            Assert.Equal("Eigenhand", (await admin.GetJsonAsync($"/tmf-api/party/v4/individual/{merged.PartyId}"))["familyName"]!.GetValue<string>());
+
+            // Converged: the other record, whose version moved only through Dialtone, is now legacy disagreeing with itself.
+            await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+            var after = await DriftAsync(admin, await RunAsync(admin, "report"));
+            Assert.DoesNotContain(after.Values.SelectMany(f => f), f => f.EndsWith(":toDialtone", StringComparison.Ordinal));
+            Assert.Contains("familyName:toLegacy", after[other]);
+            Assert.Equal("Eigenhand", (await admin.GetJsonAsync($"/tmf-api/party/v4/individual/{merged.PartyId}"))["familyName"]!.GetValue<string>());
+            LegacyWorld.AssertNoUnexpectedErrors(app);
+        }
+        finally
+        {
+            // The other tests of this class import the same records merged again.
+            foreach (var (id, family) in families)
+            {
+                await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, id, "lastName", family);
             }
         }
     }

@@ -248,7 +248,7 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
                 return;
             }
 
-            // A person with several legacy records takes the fields legacy masters from one of them only (the newest):
+            // A person with several legacy records takes the fields legacy masters from one of them only (NewestRecordAsync):
             // the others' differing values are legacy disagreeing with itself, reported toLegacy, never written to Dialtone.
             var outvoted = !erased && person.SourceIds.Count > 1 && drifting.Any(d => d.Master == LegacyFieldMasters.Legacy)
                 && !string.Equals(await NewestRecordAsync(person), legacy.CustomerId, StringComparison.Ordinal);
@@ -313,8 +313,9 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
             LogDrift(logger, job.Id, legacy.CustomerId, described, traceId);
         }
 
-        // The legacy id whose values of the fields legacy masters a merged person takes: the live record Dialtone already
-        // agrees with, else the one with the highest version (ties: the lowest id).
+        // The legacy id whose values of the fields legacy masters a merged person takes: a live record legacy's users edited
+        // since Dialtone last wrote or saw it (its version moved past the sync state's) that Dialtone does not agree with,
+        // else the live record Dialtone already agrees with, else the one with the highest version (ties: the lowest id).
         async Task<string?> NewestRecordAsync(CustomerRecord person)
         {
             if (newest.TryGetValue(person.PartyId, out var known))
@@ -341,10 +342,17 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
 
             // The record Dialtone already agrees with keeps the part: versions also move with Dialtone's own writes (a
             // delivery writes only the records that differ), so "newest" alone could pass from one record to the other
-            // between runs and flip the value back and forth.
+            // between runs and flip the value back and forth. But a record whose version moved past the one Dialtone last
+            // wrote or saw (LegacySyncState.LastVersion) was edited in legacy itself: its differing values are a legacy
+            // edit, which the record Dialtone still agrees with must not outvote for ever. Once written to Dialtone, that
+            // record is the one Dialtone agrees with, so the runs still converge.
+            var ids = candidates.Select(r => r.CustomerId).ToList();
+            var seen = await db.SyncStates.AsNoTracking().Where(s => ids.Contains(s.LegacyCustomerId))
+                .ToDictionaryAsync(s => s.LegacyCustomerId, s => s.LastVersion, StringComparer.Ordinal, cancellationToken);
+            bool Agrees(LegacyCustomer r) => !LegacyFieldMasters.Compare(person, r, merged: true).Any(c => c.Master == LegacyFieldMasters.Legacy && c.Differs);
             var ordered = candidates.OrderByDescending(r => r.Version).ThenBy(r => r.CustomerId, StringComparer.Ordinal).ToList();
-            var agreed = ordered.FirstOrDefault(r => !LegacyFieldMasters.Compare(person, r, merged: true).Any(c => c.Master == LegacyFieldMasters.Legacy && c.Differs));
-            return newest[person.PartyId] = (agreed ?? ordered.FirstOrDefault())?.CustomerId;
+            var editedInLegacy = ordered.FirstOrDefault(r => seen.TryGetValue(r.CustomerId, out var version) && r.Version > version && !Agrees(r));
+            return newest[person.PartyId] = (editedInLegacy ?? ordered.FirstOrDefault(Agrees) ?? ordered.FirstOrDefault())?.CustomerId;
         }
 
         // Just before a write to Dialtone, legacy's record and Dialtone's person read again and compared again: the page
