@@ -45,7 +45,7 @@ internal sealed record ReconciliationView(
 /// <summary>
 /// Pages of legacy read, legacy records read, records of migrated people compared, drifting, repaired, records that
 /// failed (listed in the drift with <c>error:&lt;reason&gt;</c>), live legacy records whose person Dialtone cannot
-/// find by their legacy id (not compared), and live legacy records whose person Dialtone erased while the erasure has
+/// find by their legacy id (not compared), live legacy records whose person Dialtone erased while the erasure has
 /// not reached legacy yet (staged, waiting for legacy, or dead-lettered; not compared), and drifting records no repair
 /// can bring back (listed with the repair <c>unrepairable:&lt;reason&gt;</c>; <c>PLAN_NOT_MAPPED</c>: no legacy plan code
 /// maps to a line's offering, so no plan change is staged until the operator maps one).
