@@ -64,8 +64,10 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
 
         // A first delivery makes the record's sync state.
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "first.writer@example.org", "+4917012345612", "Schreiberweg 1")).StatusCode);
-        var before = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "first.writer@example.org");
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "first.writer@example.org");
         await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+        // Read once the delivery is done: the email shows after its first write, the address write follows.
+        var before = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
 
         // The next delivery's write to legacy is the moment another writer (the feed, say) writes the same sync state.
         writer.LegacyId = person.LegacyId;
@@ -106,8 +108,9 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
         hook.Arm(person.LegacyId);
 
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(LegacyWorld.Customer(app, person), person, email, "+4917012345614", "Erstweg 1")).StatusCode);
-        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == email);
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == email);
         await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+        var legacy = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
 
         Assert.Equal(1, hook.Fired);
         await using var scope = app.Services.CreateAsyncScope();
@@ -140,8 +143,10 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
         var customer = LegacyWorld.Customer(app, person);
 
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "first.report@example.org", "+4917012345613", "Meldeweg 1")).StatusCode);
-        var synced = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "first.report@example.org");
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "first.report@example.org");
         await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["delivered"]!.GetValue<int>() == 1);
+        // Read once the delivery is done: the email shows after its first write, the address write follows.
+        var synced = await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId);
 
         // One of legacy's own users changes the email; then the customer changes theirs, and the delivery's write to legacy
         // is the moment another writer writes the record's sync state.
