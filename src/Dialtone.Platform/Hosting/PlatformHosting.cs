@@ -76,6 +76,9 @@ public static class PlatformHosting
         // OpenIddict's among them) is skipped for them; their endpoints' policies decide by the mark.
         app.UseWhen(static context => context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(UnauthenticatedConnection) != true,
             static branch => branch.UseAuthentication());
+        // UseAuthentication on a branch does not tell the host it was added (the branch's properties are a copy), and the host
+        // would then put an unconditional one in front of the whole pipeline: the marker UseAuthentication sets, set here.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseAuthorization();
         app.UseRateLimiter();
 

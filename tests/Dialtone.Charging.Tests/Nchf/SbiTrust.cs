@@ -7,7 +7,7 @@ namespace Dialtone.Charging.Tests.Nchf;
 
 /// <summary>
 /// The SBI port (h2c, its own listener) trusts the core network when it requires no token: its requests skip
-/// authentication and reach charging. When it requires a token, authentication runs there as on the main port. The main
+/// authentication (no credential counts there) and reach charging. When it requires a token, authentication runs there as on the main port. The main
 /// port never trusts a caller for charging.
 /// </summary>
 public sealed class SbiTrust
@@ -53,6 +53,14 @@ public sealed class SbiTrust
                 // Trusted: the request reaches charging, which does not know this subscriber.
                 Assert.True(anonymous.StatusCode == HttpStatusCode.NotFound, body);
                 Assert.Contains("USER_UNKNOWN", body, StringComparison.Ordinal);
+
+                // No authentication runs there (neither a credential's check nor OpenIddict's per-request work): an admin's
+                // credential, good on the main port, counts for nothing on the SBI port.
+                using var onSbi = await sbi.SendAsync(Credentialed("ops-1:admin", HttpMethod.Get, "/admin/charging/outboxDeadLetters"));
+                Assert.Equal(HttpStatusCode.Unauthorized, onSbi.StatusCode);
+                using var adminRead = new HttpRequestMessage(HttpMethod.Get, "/admin/charging/outboxDeadLetters") { Headers = { Authorization = new AuthenticationHeaderValue("Dev", "ops-1:admin") } };
+                using var onMainPort = await main.SendAsync(adminRead);
+                Assert.Equal(HttpStatusCode.OK, onMainPort.StatusCode);
             }
 
             using var onMain = await main.PostAsync($"{Smf.Api}/chargingdata", Json());
@@ -71,10 +79,10 @@ public sealed class SbiTrust
         }
     }
 
-    private static HttpRequestMessage Credentialed(string credential) =>
-        new(HttpMethod.Post, $"{Smf.Api}/chargingdata")
+    private static HttpRequestMessage Credentialed(string credential, HttpMethod? method = null, string path = $"{Smf.Api}/chargingdata") =>
+        new(method ?? HttpMethod.Post, path)
         {
-            Content = Json(),
+            Content = method == HttpMethod.Get ? null : Json(),
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Headers = { Authorization = new AuthenticationHeaderValue("Dev", credential) },
