@@ -53,11 +53,14 @@ public sealed class PersonalDataProtector
     public string Unprotect(string stored) =>
         stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal) ? protector.Unprotect(stored[ProtectedPrefix.Length..]) : stored;
 
-    /// <summary>Encrypts bytes as <see cref="Protect"/> does text (files that hold personal data: an import's spooled export).</summary>
-    public byte[] ProtectBytes(byte[] plaintext) => protector.Protect(plaintext);
+    /// <summary>
+    /// Encrypts bytes with the same key ring as <see cref="Protect"/>, under a purpose of their own (files that hold personal
+    /// data: an import's spooled export), so that what is sealed for one purpose cannot be passed off as another's.
+    /// </summary>
+    public byte[] ProtectBytes(string purpose, byte[] plaintext) => protector.CreateProtector(purpose).Protect(plaintext);
 
-    /// <summary>Decrypts what <see cref="ProtectBytes"/> wrote; throws <see cref="CryptographicException"/> when it was altered.</summary>
-    public byte[] UnprotectBytes(byte[] protectedBytes) => protector.Unprotect(protectedBytes);
+    /// <summary>Decrypts what <see cref="ProtectBytes"/> sealed for <paramref name="purpose"/>; throws <see cref="CryptographicException"/> when it was altered.</summary>
+    public byte[] UnprotectBytes(string purpose, byte[] protectedBytes) => protector.CreateProtector(purpose).Unprotect(protectedBytes);
 
     /// <summary>The keyed hash of an already normalised value: equal inputs give equal hashes, nothing else can be learnt.</summary>
     public string Hash(string normalized) => HashPrefix + Base64Url(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(normalized)));

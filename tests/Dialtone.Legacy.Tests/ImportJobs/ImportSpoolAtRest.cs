@@ -54,11 +54,15 @@ public sealed class ImportSpoolAtRest : IDisposable
     [InlineData("cut")]
     [InlineData("reordered")]
     [InlineData("lastDropped")]
+    [InlineData("fromAnotherSpool")]
+    [InlineData("trailingBytes")]
     public async Task ADamagedSpoolIsRefusedWhenRead(string damage)
     {
         var path = Path.Combine(directory, "job.csv");
         await ImportSpool.WriteAsync(new MemoryStream(Export(3 * ImportSpool.ChunkBytes + 5)), path, protector, long.MaxValue, CancellationToken.None);
-        var chunks = Chunks(await File.ReadAllBytesAsync(path));
+        var file = await File.ReadAllBytesAsync(path);
+        var header = file[..24];
+        var chunks = Chunks(file);
         Assert.Equal(4, chunks.Count);
         switch (damage)
         {
@@ -71,14 +75,44 @@ public sealed class ImportSpoolAtRest : IDisposable
             case "reordered":
                 (chunks[1], chunks[2]) = (chunks[2], chunks[1]);
                 break;
+            case "fromAnotherSpool":
+                var other = Path.Combine(directory, "other.csv");
+                await ImportSpool.WriteAsync(new MemoryStream(Export(3 * ImportSpool.ChunkBytes + 5)), other, protector, long.MaxValue, CancellationToken.None);
+                chunks[1] = Chunks(await File.ReadAllBytesAsync(other))[1];
+                break;
+            case "trailingBytes":
+                chunks.Add([1, 2, 3]);
+                break;
             default:
                 chunks.RemoveAt(3);
                 break;
         }
 
-        await File.WriteAllBytesAsync(path, [.. "DTSPOOL1"u8, .. chunks.SelectMany(c => c)]);
+        await File.WriteAllBytesAsync(path, [.. header, .. chunks.SelectMany(c => c)]);
         await using var spool = ImportSpool.OpenRead(path, protector);
         await Assert.ThrowsAsync<InvalidDataException>(() => spool.CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public async Task AClearSpoolAnOlderBuildLeftIsEncryptedInPlaceWithTheSameContent()
+    {
+        var export = Export(ImportSpool.ChunkBytes + 100);
+        var path = Path.Combine(directory, "old.csv");
+        await File.WriteAllBytesAsync(path, export);
+        Assert.False(ImportSpool.IsEncrypted(path));
+
+        await ImportSpool.EncryptInPlaceAsync(path, protector, CancellationToken.None);
+
+        Assert.True(ImportSpool.IsEncrypted(path));
+        Assert.Equal(["old.csv"], Directory.GetFiles(directory, "old*").Select(Path.GetFileName));
+        Assert.True((await File.ReadAllBytesAsync(path)).AsSpan().IndexOf("ada.lovelace@example.org"u8) < 0);
+        using var read = new MemoryStream();
+        await using (var spool = ImportSpool.OpenRead(path, protector))
+        {
+            await spool.CopyToAsync(read);
+        }
+
+        Assert.Equal(export, read.ToArray());
     }
 
     [Fact]
@@ -110,7 +144,7 @@ public sealed class ImportSpoolAtRest : IDisposable
     private static List<byte[]> Chunks(byte[] file)
     {
         var chunks = new List<byte[]>();
-        for (var at = 8; at < file.Length;)
+        for (var at = 24; at < file.Length;)
         {
             var length = BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(at));
             chunks.Add(file[at..(at + 4 + length)]);

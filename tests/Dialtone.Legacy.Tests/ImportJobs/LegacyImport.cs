@@ -12,7 +12,7 @@ public sealed partial class LegacyImport(LegacySimProcess sim) : IClassFixture<L
     public static TheoryData<TestDatabase> Databases => DialtoneApps.Databases;
 
     [Fact]
-    public async Task AnUploadedExportIsSpooledEncryptedAndImportedLikeTheLegacySystems()
+    public async Task AnUploadedExportIsImportedLikeTheLegacySystems()
     {
         await using var app = new DialtoneApp(TestDatabase.Sqlite, new Dictionary<string, string?> { ["Dialtone:Legacy:BaseUrl"] = sim.Legacy.BaseUrl });
         var admin = app.Admin();

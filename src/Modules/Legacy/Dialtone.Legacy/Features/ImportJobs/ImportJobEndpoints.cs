@@ -7,6 +7,7 @@ using Dialtone.Platform.Tmf;
 using Dialtone.Platform.Tmf.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -189,6 +190,12 @@ internal static class ImportJobEndpoints
                 throw new TmfProblemException(413, "EXPORT_TOO_LARGE", "Payload too large", $"An uploaded export is at most {settings.MaxUploadBytes:N0} bytes.");
             }
 
+            // Kestrel's limit for every other body (TmfBody.MaxBytes, 1 MiB) would refuse an export: this body may be as large as the setting.
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = settings.MaxUploadBytes;
+            }
+
             // The export is personal data: it is spooled encrypted (ImportSpool), never in clear.
             var protector = http.RequestServices.GetRequiredService<PersonalDataProtector>();
             try
@@ -200,19 +207,16 @@ internal static class ImportJobEndpoints
                 throw new TmfProblemException(413, "EXPORT_TOO_LARGE", "Payload too large", $"An uploaded export is at most {settings.MaxUploadBytes:N0} bytes.");
             }
 
-            var check = new StreamReader(ImportSpool.OpenRead(spool, protector));
             try
             {
+                using var check = new StreamReader(ImportSpool.OpenRead(spool, protector));
                 new Import.LegacyExportReader(check).ReadHeader();
             }
             catch (InvalidDataException exception)
             {
-                check.Dispose();
                 File.Delete(spool);
                 throw TmfProblemException.BadRequest("INVALID_EXPORT", exception.Message);
             }
-
-            check.Dispose();
         }
 
         db.ImportJobs.Add(job);

@@ -116,6 +116,11 @@ internal sealed partial class ImportJobRunner(
 
             job.LegacyWatermark = await DownloadAsync(job.SourceUrl!, spool, cancellationToken);
         }
+        else if (!ImportSpool.IsEncrypted(spool))
+        {
+            // A job interrupted on a build that spooled the export in clear: the same snapshot, encrypted before it is read.
+            await ImportSpool.EncryptInPlaceAsync(spool, protector, cancellationToken);
+        }
 
         TranslatedExport export;
         using (var reader = new StreamReader(ImportSpool.OpenRead(spool, protector), System.Text.Encoding.UTF8))
