@@ -48,13 +48,13 @@ public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<Sm
                 Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
             }
 
-            Assert.Null(await SyncStateAsync(app, person.LegacyId));
+            Assert.Null(await KeptHashesAsync(app, person.LegacyId));
 
             // Both are retried behind the lock: the contact change settles (the erasure supersedes it) or keeps being
             // refused; neither may make the record's sync state again.
             await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Pending && c.Attempts >= 2);
             await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending || c.Attempts >= contact.Attempts + 3, first);
-            Assert.Null(await SyncStateAsync(app, person.LegacyId));
+            Assert.Null(await KeptHashesAsync(app, person.LegacyId));
         }
         finally
         {
@@ -63,16 +63,89 @@ public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<Sm
 
         var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
         await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
-        Assert.Null(await SyncStateAsync(app, person.LegacyId));
+        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
         Assert.Equal(before + 1, legacy.Version());
         var settled = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, first);
         Assert.Equal(LegacyChangeStates.Delivered, settled.State);
         // Since the lock, Dialtone wrote the record once, and that was the erasure (LegacySim logs every call with the record's version).
-        var written = sim.Legacy.Output.Select(l => Regex.Match(l, $@"(\w+) record {Regex.Escape(person.LegacyId)} version (\d+) origin DIALTONE"))
-            .Where(m => m.Success && long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > before).Select(m => m.Groups[1].Value).Where(operation => !operation.StartsWith("Get", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["EraseCustomer"], written);
+        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, before));
         Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
         LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    public static TheoryData<TestDatabase, bool> DatabasesAndFirstStates
+    {
+        get
+        {
+            var data = new TheoryData<TestDatabase, bool>();
+            foreach (var database in DialtoneApp.Databases)
+            {
+                data.Add(database, true);
+                data.Add(database, false);
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// The other order: an attempt of a contact change that legacy refuses (the record is locked) saves the record's
+    /// sync state (its first, or one an earlier delivery made) just after the person's erasure ran from start to end.
+    /// The erasure's mark on the state wins the race (the attempt's insert, or its update from a stale version, is
+    /// refused and the attempt counted without it), so no keyed hash of the erased person's legacy values is kept, and
+    /// the change gives way to the erasure: legacy's record is only erased.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DatabasesAndFirstStates))]
+    public async Task AnAttemptSavingTheSyncStateJustAfterTheErasureKeepsNoHashOfThePerson(TestDatabase database, bool firstState)
+    {
+        var hook = new SyncStateSaveHook();
+        await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s => SyncStateSaveHook.Register(s, hook));
+        hook.Services = app.Services;
+        var person = (await LegacyWorld.ImportAsync(app))[30 + (database == TestDatabase.Postgres ? 2 : 0) + (firstState ? 0 : 1)];
+        var admin = app.Admin();
+        var customer = LegacyWorld.Customer(app, person);
+        string? first = null;
+        if (!firstState)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "before.erasure@example.org", "+4917012345629", "Vorweg 3")).StatusCode);
+            first = (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State == LegacyChangeStates.Delivered)).Id;
+            Assert.NotNull(await KeptHashesAsync(app, person.LegacyId));
+        }
+
+        var before = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Version();
+        HttpStatusCode? erasure = null;
+        hook.OtherWriter = async ct =>
+        {
+            using var erased = await customer.PostAsync("/selfservice/me/erasure", null, ct);
+            erasure = erased.StatusCode;
+        };
+        hook.Arm(person.LegacyId);
+
+        await LockAsync(person.LegacyId);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "after.erasure@example.org", "+4917012345630", "Nachweg 3")).StatusCode);
+            await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Pending && c.Attempts >= 1);
+            Assert.Equal((1, HttpStatusCode.OK), (hook.Fired, erasure));
+            Assert.True(hook.HashesAfterSave is null or "{}", $"The attempt's save kept hashes of the erased person's legacy values: {hook.HashesAfterSave}");
+            Assert.Null(await KeptHashesAsync(app, person.LegacyId));
+        }
+        finally
+        {
+            await UnlockAsync(person.LegacyId);
+        }
+
+        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
+        Assert.Equal(before + 1, legacy.Version());
+        Assert.Equal(LegacyChangeStates.Delivered, (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, first)).State);
+        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, before));
+        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        // EF Core logs the refused insert of the attempt at Error; nothing else may have failed.
+        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains("sync_states", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     [Fact]
@@ -112,6 +185,12 @@ public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<Sm
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
+    /// <summary>The operations Dialtone wrote legacy's record with since its version was <paramref name="version"/> (LegacySim logs every call with the record's version).</summary>
+    private List<string> WritesSince(string legacyId, long version) =>
+        [.. sim.Legacy.Output.Select(l => Regex.Match(l, $@"(\w+) record {Regex.Escape(legacyId)} version (\d+) origin DIALTONE"))
+            .Where(m => m.Success && long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) > version).Select(m => m.Groups[1].Value)
+            .Where(operation => !operation.StartsWith("Get", StringComparison.Ordinal))];
+
     private async Task LockAsync(string legacyId)
     {
         using var locked = await sim.Legacy.AdminAsync(HttpMethod.Put, $"/admin/locks/{legacyId}");
@@ -147,10 +226,18 @@ public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<Sm
         }
     }
 
-    private static async Task<string?> SyncStateAsync(DialtoneApp app, string legacyId)
+    /// <summary>The keyed hashes of a legacy record's values Dialtone keeps, if any (an erasure in flight leaves the record's state without any).</summary>
+    private static async Task<string?> KeptHashesAsync(DialtoneApp app, string legacyId)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
-        return (await db.SyncStates.AsNoTracking().FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId))?.FieldHashes;
+        var hashes = (await db.SyncStates.AsNoTracking().FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId))?.FieldHashes;
+        return hashes is null or "{}" ? null : hashes;
+    }
+
+    private static async Task<bool> HasSyncStateAsync(DialtoneApp app, string legacyId)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<LegacyDbContext>().SyncStates.AnyAsync(s => s.LegacyCustomerId == legacyId);
     }
 }

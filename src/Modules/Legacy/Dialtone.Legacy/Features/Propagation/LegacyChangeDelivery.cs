@@ -81,6 +81,12 @@ internal sealed partial class LegacyChangeDelivery(
             metrics.Delivered.Add(1);
             LogDelivered(logger, change.Id, change.Kind, writes, change.TraceId);
         }
+        catch (ErasureStagedException e)
+        {
+            // What the attempt read and reported belongs to a person being erased: nothing of it is saved.
+            ForgetAttempt();
+            await SupersededAsync(change, e.Erasure);
+        }
         catch (PartyGoneException)
         {
             // Deleted while legacy was being read (a read that waited out an outage, say): the same answer as above.
@@ -177,6 +183,12 @@ internal sealed partial class LegacyChangeDelivery(
     {
         var state = await db.SyncStates.FirstOrDefaultAsync(s => s.LegacyCustomerId == legacyId, cancellationToken)
                     ?? new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1 };
+        if (change.Kind != LegacyChangeKinds.Erasure && await ErasureStateAsync(change.PartyId, cancellationToken) is { } erasure)
+        {
+            // Checked again after the state was read: an erasure stages itself before it empties the states, so a state
+            // read after that is never written back with the person's hashes (one read before fails its save, stale).
+            throw new ErasureStagedException(erasure);
+        }
 
         var erasing = false;
         var writes = await LegacyRereads.RunAsync(async round =>
@@ -280,7 +292,7 @@ internal sealed partial class LegacyChangeDelivery(
             return;
         }
 
-        await db.SaveChangesAsync(CancellationToken.None);
+        await SaveAttemptAsync(change);
         LogDeferred(logger, change.Id, change.LastError, change.TraceId);
         throw new LegacyDeliveryDeferredException(change.LastError);
     }
@@ -290,12 +302,48 @@ internal sealed partial class LegacyChangeDelivery(
         change.State = LegacyChangeStates.DeadLettered;
         change.DeadLetteredAt = clock.GetUtcNow();
         change.LastError = Truncate(reason);
-        await db.SaveChangesAsync(CancellationToken.None);
+        await SaveAttemptAsync(change);
         metrics.DeadLettered.Add(1);
         LogDeadLettered(logger, change.Id, change.Attempts, change.LastError, change.TraceId);
     }
 
+    /// <summary>
+    /// Saves an attempt that did not deliver, with what it tracked (the sync states it read legacy into, the edits it
+    /// reported), so a retry does not report them twice. When another writer of a sync state came first (the
+    /// change-feed sync, or an erasure that emptied it) that is stale: the change's own outcome is saved alone, and
+    /// the next attempt reads legacy and the state afresh.
+    /// </summary>
+    private async Task SaveAttemptAsync(LegacyChange change)
+    {
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e))
+        {
+            var (state, attempts, lastError, deadLetteredAt) = (change.State, change.Attempts, change.LastError, change.DeadLetteredAt);
+            db.ChangeTracker.Clear();
+            var reread = await db.Changes.FirstAsync(c => c.Id == change.Id, CancellationToken.None);
+            (reread.State, reread.Attempts, reread.LastError, reread.DeadLetteredAt) = (state, attempts, lastError, deadLetteredAt);
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Drops what the attempt tracked besides the change itself: the sync states it read and the edits it reported.</summary>
+    private void ForgetAttempt()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is LegacySyncState or LegacyConflict).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+    }
+
     private sealed class PartyGoneException : Exception;
+
+    private sealed class ErasureStagedException(string erasure) : Exception
+    {
+        public string Erasure { get; } = erasure;
+    }
 
     private string HashOf(string? value) => protector.Hash(value ?? "");
 

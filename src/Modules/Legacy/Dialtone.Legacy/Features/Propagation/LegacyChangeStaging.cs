@@ -58,7 +58,8 @@ internal static class LegacyChangeStaging
 /// The legacy module in a GDPR erasure: it runs before the parties module pseudonymises the person (whose legacy ids
 /// go with it) and stages the erasure for legacy, released by <see cref="PersonalDataErasedHandler"/> once the parties
 /// module has erased; the delivery erases in legacy only if Dialtone did erase (current state). The
-/// cached bill history, the conflict reports and the sync states of the person's legacy records are deleted.
+/// cached bill history and the conflict reports are deleted, the sync states of the person's legacy records emptied of their
+/// hashes (and deleted by the erasure's delivery).
 /// </summary>
 internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerRecords records, TimeProvider clock) : IPersonalDataHolder
 {
@@ -92,11 +93,39 @@ internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerR
 
         if (record is { SourceIds.Count: > 0 })
         {
-            // The sync states hold keyed hashes of the person's legacy values: nothing of them is kept (the delivery keeps none either).
-            var legacyIds = record.SourceIds.ToList();
-            await db.SyncStates.Where(s => legacyIds.Contains(s.LegacyCustomerId)).ExecuteDeleteAsync(cancellationToken);
+            // The erasure is staged first, and then the sync states emptied: a delivery of another change of the person
+            // that reads a record's state after this checks for an erasure after that read and finds it (ADR 0017).
             await LegacyChangeStaging.StageAsync(scope.ServiceProvider, subject.PartyId, LegacyChangeKinds.Erasure, record.SourceIds,
                 Activity.Current?.Id is { Length: 55 } id ? id : null, clock, cancellationToken, awaitingErasure: true);
+            await ForgetHashesAsync(db, [.. record.SourceIds], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The sync states hold keyed hashes of the person's legacy values: none of them is kept. Each record's state is
+    /// emptied, not deleted, and its version moved on (made, if the record had none): a delivery already under way,
+    /// which read the state before, then fails its save of it (a stale version, or the insert of a state that exists)
+    /// instead of writing the hashes back after the erasure; the erasure's own delivery deletes the states.
+    /// </summary>
+    private async Task ForgetHashesAsync(LegacyDbContext db, List<string> legacyIds, CancellationToken cancellationToken)
+    {
+        for (var round = 0; ; round++)
+        {
+            var now = clock.GetUtcNow();
+            await db.SyncStates.Where(s => legacyIds.Contains(s.LegacyCustomerId))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FieldHashes, "{}").SetProperty(s => s.Version, s => s.Version + 1).SetProperty(s => s.UpdatedAt, now), cancellationToken);
+            var existing = await db.SyncStates.AsNoTracking().Where(s => legacyIds.Contains(s.LegacyCustomerId)).Select(s => s.LegacyCustomerId).ToListAsync(cancellationToken);
+            db.SyncStates.AddRange(legacyIds.Except(existing, StringComparer.Ordinal).Select(legacyId => new LegacySyncState { LegacyCustomerId = legacyId, LastVersion = -1, UpdatedAt = now, Version = 1 }));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e) && round < 3)
+            {
+                // A delivery made a record's first state between the two statements: emptied in the next round.
+                db.ChangeTracker.Clear();
+            }
         }
     }
 }
