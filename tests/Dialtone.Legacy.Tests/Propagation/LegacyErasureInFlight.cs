@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Legacy.Tests.Reconciliation;
 using Dialtone.Legacy.Tests.Sync;
+using Dialtone.Platform.PersonalData;
+using Dialtone.Platform.Tmf;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -146,6 +149,73 @@ public sealed class LegacyErasureInFlight(SmallLegacySim sim) : IClassFixture<Sm
         // EF Core logs the refused insert of the attempt at Error; nothing else may have failed.
         var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains("sync_states", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>
+    /// An erasure request that fails half-way (a module after the legacy one fails) and is not asked again leaves an
+    /// erasure staged for a person who is not erased: the person's later change waits behind it only until
+    /// <c>ErasureRequestTimeout</c>; then the erasure is abandoned (counted, never delivered) and the change delivered,
+    /// and legacy's record is not erased. When the person asks again and is erased, legacy learns it.
+    /// </summary>
+    [Fact]
+    public async Task AnErasureRequestThatFailedHalfWayHoldsThePersonsLaterChangesOnlyUntilItsTimeout()
+    {
+        var failing = new FailingHolder();
+        var settings = new Dictionary<string, string?>(PatientRetries) { ["Dialtone:Legacy:Propagation:ErasureRequestTimeout"] = "00:10:00" };
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, settings, s => s.AddSingleton<IPersonalDataHolder>(failing));
+        var person = (await LegacyWorld.ImportAsync(app))[40];
+        var admin = app.Admin();
+        var customer = LegacyWorld.Customer(app, person);
+        using (var failed = await customer.PostAsync("/selfservice/me/erasure", null))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "not.erased@example.org", "+4917012345640", "Bleibeweg 4")).StatusCode);
+        var waiting = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.LastError == LegacyChangeDelivery.AwaitingErasure);
+        Assert.Equal(LegacyChangeStates.Pending, waiting.State);
+        Assert.NotEqual("not.erased@example.org", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Field("Email"));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "not.erased@example.org");
+        var abandoned = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Abandoned);
+        Assert.Equal(LegacyChangeDelivery.ErasureNotCompleted, abandoned.LastError);
+        var status = await admin.GetJsonAsync("/admin/legacy/propagation");
+        Assert.Equal((1, 0), (status["abandonedErasures"]!.GetValue<int>(), status["deadLetters"]!.GetValue<int>()));
+        Assert.NotEqual("X", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Field("Status"));
+
+        // Asked again, the erasure completes: the abandoned erasure is released with the new one, and legacy's record erased once.
+        failing.Fails = false;
+        using (var erased = await customer.PostAsync("/selfservice/me/erasure", null))
+        {
+            Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
+        }
+
+        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["abandonedErasures"]!.GetValue<int>() == 0);
+        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
+        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(FailingHolder.Failure, StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>A module that erases after the legacy one and before the parties one, and fails while <see cref="Fails"/>.</summary>
+    private sealed class FailingHolder : IPersonalDataHolder
+    {
+        public const string Failure = "The test's module failed its part of the erasure.";
+
+        public volatile bool Fails = true;
+
+        public string Module => "failingTestModule";
+
+        public int ErasureOrder => -5;
+
+        public Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken) => Task.FromResult<JsonNode>(new JsonObject());
+
+        public Task<IReadOnlyList<string>> ErasureBlockersAsync(DataSubject subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+        public Task EraseAsync(DataSubject subject, TmfWriteContext context, CancellationToken cancellationToken) =>
+            Fails ? throw new InvalidOperationException(Failure) : Task.CompletedTask;
     }
 
     [Fact]

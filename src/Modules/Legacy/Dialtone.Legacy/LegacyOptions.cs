@@ -77,6 +77,13 @@ internal sealed class LegacyPropagationOptions
     /// <summary>Attempts that legacy refused (busy, locked, an unexpected answer) before a change goes to the dead letters.</summary>
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long a change of a person waits behind their staged erasure while the person is not erased: past it, the
+    /// erasure request is taken as failed half-way and its erasure abandoned (never delivered unless the parties module
+    /// announces the erasure after all), so the change is delivered.
+    /// </summary>
+    public TimeSpan ErasureRequestTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How often the propagation metrics (lag, queue depth, dead letters) are counted.</summary>
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -88,7 +88,8 @@ public static partial class LegacyChangeCaptureHandler
 /// <summary>
 /// The parties module announces an erasure with <see cref="PersonalDataErased"/> in the erasure's transaction: the
 /// erasure staged for legacy (<see cref="LegacyPersonalData"/>) is then released for delivery, in one transaction
-/// with the message. Public because Wolverine generates the code that calls handlers.
+/// with the message — an abandoned one too (the person is erased after all: legacy must learn it; a second erasure
+/// finds legacy's record erased and leaves it alone). Public because Wolverine generates the code that calls handlers.
 /// </summary>
 public static class PersonalDataErasedHandler
 {
@@ -97,7 +98,7 @@ public static class PersonalDataErasedHandler
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<LegacyDbContext>>();
         var staged = await outbox.DbContext.Changes
-            .Where(c => c.PartyId == message.PartyId && c.State == LegacyChangeStates.AwaitingErasure).ToListAsync(cancellationToken);
+            .Where(c => c.PartyId == message.PartyId && (c.State == LegacyChangeStates.AwaitingErasure || c.State == LegacyChangeStates.Abandoned)).ToListAsync(cancellationToken);
         if (staged.Count == 0)
         {
             return;

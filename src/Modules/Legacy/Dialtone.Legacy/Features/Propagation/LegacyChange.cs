@@ -46,6 +46,13 @@ internal static class LegacyChangeStates
     /// <summary>An erasure staged while the erasure request runs; it becomes pending when the parties module announces it is done.</summary>
     public const string AwaitingErasure = "awaitingErasure";
 
+    /// <summary>
+    /// An erasure whose request did not erase the person within <c>ErasureRequestTimeout</c> (the parties module
+    /// refused, or the process stopped half-way): not delivered, so the person's later changes no longer wait for it. A
+    /// request asked again stages its own; the erasure the parties module announces releases abandoned ones too.
+    /// </summary>
+    public const string Abandoned = "abandoned";
+
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string DeadLettered = "deadLettered";

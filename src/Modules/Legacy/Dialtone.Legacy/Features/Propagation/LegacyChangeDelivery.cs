@@ -29,6 +29,9 @@ internal sealed partial class LegacyChangeDelivery(
     /// <summary>The <c>LastError</c> of a change that waits while the person's erasure request still runs.</summary>
     public const string AwaitingErasure = "awaiting erasure";
 
+    /// <summary>The <c>LastError</c> of an abandoned erasure (<see cref="LegacyChangeStates.Abandoned"/>).</summary>
+    public const string ErasureNotCompleted = "ERASURE_NOT_COMPLETED";
+
     /// <summary>How often one delivery is done again at once because the change-feed sync wrote a record's sync state meanwhile.</summary>
     public const int MaxStateConflicts = 3;
 
@@ -51,6 +54,11 @@ internal sealed partial class LegacyChangeDelivery(
                 // record must go, so legacy is not written at all (ADR 0017: an erasure is sent only when Dialtone erased).
                 await DeadLetterAsync(change, PartyNotFound);
                 return;
+            }
+
+            if (change.Kind != LegacyChangeKinds.Erasure && !record.Erased)
+            {
+                await AbandonUnfinishedErasuresAsync(change, cancellationToken);
             }
 
             if (change.Kind != LegacyChangeKinds.Erasure && await ErasureStateAsync(change.PartyId, cancellationToken) is { } erasure)
@@ -146,8 +154,33 @@ internal sealed partial class LegacyChangeDelivery(
     /// <summary>The state of the person's erasure for legacy, if one was staged: a change staged after it for the person is not sent.</summary>
     private async Task<string?> ErasureStateAsync(string partyId, CancellationToken cancellationToken)
     {
-        var states = await db.Changes.AsNoTracking().Where(c => c.PartyId == partyId && c.Kind == LegacyChangeKinds.Erasure).Select(c => c.State).ToListAsync(cancellationToken);
+        var states = await db.Changes.AsNoTracking().Where(c => c.PartyId == partyId && c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Abandoned)
+            .Select(c => c.State).ToListAsync(cancellationToken);
         return states.FirstOrDefault(s => s != LegacyChangeStates.AwaitingErasure) ?? states.FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The person is not erased, yet an erasure of theirs has been awaiting the end of its request for longer than
+    /// <c>ErasureRequestTimeout</c>: the request failed half-way and was not asked again. The erasure is abandoned, so
+    /// the change does not wait for ever; if the parties module announces the erasure after all, it is released still.
+    /// </summary>
+    private async Task AbandonUnfinishedErasuresAsync(LegacyChange change, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow() - options.Value.Propagation.ErasureRequestTimeout;
+        var unfinished = db.Changes
+            .Where(c => c.PartyId == change.PartyId && c.Kind == LegacyChangeKinds.Erasure && c.State == LegacyChangeStates.AwaitingErasure && c.ChangedAt < before);
+        if (!await unfinished.AnyAsync(cancellationToken))
+        {
+            // Read first: an update that changes nothing would still take SQLite's write lock on every delivery.
+            return;
+        }
+
+        var abandoned = await unfinished
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, LegacyChangeStates.Abandoned).SetProperty(c => c.LastError, ErasureNotCompleted), cancellationToken);
+        if (abandoned > 0)
+        {
+            LogErasureAbandoned(logger, abandoned, change.Id, change.TraceId);
+        }
     }
 
     /// <summary>
@@ -354,6 +387,9 @@ internal sealed partial class LegacyChangeDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) delivered with {Writes} writes, trace {TraceId}")]
     private static partial void LogDelivered(ILogger logger, string changeId, string kind, int writes, string? traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} erasure(s) of the person of legacy change {ChangeId} abandoned: the person was not erased within the erasure request's timeout; trace {TraceId}")]
+    private static partial void LogErasureAbandoned(ILogger logger, int count, string changeId, string? traceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Legacy change {ChangeId} ({Kind}) settled without a write: the person's erasure supersedes it, trace {TraceId}")]
     private static partial void LogSuperseded(ILogger logger, string changeId, string kind, string? traceId);

@@ -90,13 +90,14 @@ internal sealed class LegacyMetrics
         var oldest = await db.Changes.Where(c => c.State == LegacyChangeStates.Pending).OrderBy(c => c.ChangedAt).Select(c => (DateTimeOffset?)c.ChangedAt).FirstOrDefaultAsync(cancellationToken);
         var dead = await db.Changes.CountAsync(c => c.State == LegacyChangeStates.DeadLettered, cancellationToken);
         var delivered = await db.Changes.CountAsync(c => c.State == LegacyChangeStates.Delivered, cancellationToken);
+        var abandoned = await db.Changes.CountAsync(c => c.State == LegacyChangeStates.Abandoned, cancellationToken);
         var lag = oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0;
         return new PropagationStatus(pendingCount, lag, dead, delivered, source.State switch
         {
             LegacyCircuitState.Open => "open",
             LegacyCircuitState.HalfOpen => "halfOpen",
             _ => "closed",
-        });
+        }, abandoned);
     }
 }
 

@@ -20,7 +20,8 @@ internal sealed record PropagationStatus(
     [property: JsonPropertyName("syncLagSeconds")] double SyncLagSeconds,
     [property: JsonPropertyName("deadLetters")] int DeadLetters,
     [property: JsonPropertyName("delivered")] int Delivered,
-    [property: JsonPropertyName("circuit")] string Circuit);
+    [property: JsonPropertyName("circuit")] string Circuit,
+    [property: JsonPropertyName("abandonedErasures")] int AbandonedErasures);
 
 /// <summary>A change on its way to legacy (or dead-lettered): ids, codes and times only.</summary>
 internal sealed record LegacyChangeView(

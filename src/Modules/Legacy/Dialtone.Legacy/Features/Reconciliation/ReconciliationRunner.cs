@@ -407,7 +407,7 @@ internal sealed partial class ReconciliationRunner(IServiceScopeFactory scopes, 
     /// <summary>The legacy ids of erasures staged but not delivered, with the state of their change.</summary>
     private static async Task<Dictionary<string, string>> ErasuresOnTheirWayAsync(LegacyDbContext db, CancellationToken cancellationToken)
     {
-        var staged = await db.Changes.AsNoTracking().Where(c => c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Delivered)
+        var staged = await db.Changes.AsNoTracking().Where(c => c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Delivered && c.State != LegacyChangeStates.Abandoned)
             .OrderBy(c => c.ChangedAt).Select(c => new { c.LegacyCustomerIds, c.State }).ToListAsync(cancellationToken);
         var erasures = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var change in staged)
