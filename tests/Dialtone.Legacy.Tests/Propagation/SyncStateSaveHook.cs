@@ -28,6 +28,9 @@ internal sealed class SyncStateSaveHook : SaveChangesInterceptor
 
     public int Fired { get; private set; }
 
+    /// <summary>Saves, after the other writer went first, that wrote conflict reports naming the armed record.</summary>
+    public int ReportsSavedAfter { get; private set; }
+
     /// <summary>The armed record's field hashes just after the save the other writer went before ended (saved or failed), read from a scope of its own.</summary>
     public string? HashesAfterSave { get; private set; }
 
@@ -47,6 +50,12 @@ internal sealed class SyncStateSaveHook : SaveChangesInterceptor
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
+        if (eventData.Context is LegacyDbContext saving && Fired > 0
+            && saving.ChangeTracker.Entries<LegacyConflict>().Any(e => e.State == EntityState.Added && e.Entity.LegacyCustomerId == LegacyId))
+        {
+            ReportsSavedAfter++;
+        }
+
         if (eventData.Context is LegacyDbContext db && Volatile.Read(ref armed) == 1 && (When?.Invoke(db) ?? true)
             && db.ChangeTracker.Entries<LegacySyncState>().FirstOrDefault(e => e.Entity.LegacyCustomerId == LegacyId && e.State is EntityState.Added or EntityState.Modified) is { } entry
             && Interlocked.Exchange(ref armed, 0) == 1)

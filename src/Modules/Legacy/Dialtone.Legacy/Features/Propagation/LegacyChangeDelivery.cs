@@ -82,6 +82,13 @@ internal sealed partial class LegacyChangeDelivery(
                 }
             }
 
+            if (change.Kind == LegacyChangeKinds.Erasure && record.Erased)
+            {
+                // The erasure request deleted the person's conflict reports; none written since (a feed entry read
+                // before the erasure was staged, say) outlives the erasure's delivery.
+                await db.Conflicts.Where(c => c.PartyId == change.PartyId).ExecuteDeleteAsync(cancellationToken);
+            }
+
             change.State = LegacyChangeStates.Delivered;
             change.DeliveredAt = clock.GetUtcNow();
             change.LastError = null;
@@ -121,10 +128,11 @@ internal sealed partial class LegacyChangeDelivery(
         }
         catch (DbUpdateException e) when (LegacySyncState.OnlyStatesConflicted(e) && stateConflicts < MaxStateConflicts)
         {
-            // The change-feed sync wrote (or first made) a record's sync state since this delivery read it: done again from fresh reads
-            // (legacy's record too, so what this attempt wrote is not written twice, and no edit is reported twice). The
-            // edits this attempt overwrote in legacy are reported still: the redo finds Dialtone's values there and would
-            // report nothing, though the legacy user's value is gone.
+            // The change-feed sync wrote (or first made) a record's sync state since this delivery read it, or an erasure
+            // emptied it: done again from fresh reads (legacy's record too, so what this attempt wrote is not written
+            // twice, and no edit is reported twice). The edits this attempt overwrote in legacy are reported still: the
+            // redo finds Dialtone's values there and would report nothing, though the legacy user's value is gone —
+            // unless the redo finds the person's erasure, which settles the change and keeps no report.
             var reports = db.ChangeTracker.Entries<LegacyConflict>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             db.ChangeTracker.Clear();
             db.Conflicts.AddRange(reports);
@@ -152,12 +160,7 @@ internal sealed partial class LegacyChangeDelivery(
     }
 
     /// <summary>The state of the person's erasure for legacy, if one was staged: a change staged after it for the person is not sent.</summary>
-    private async Task<string?> ErasureStateAsync(string partyId, CancellationToken cancellationToken)
-    {
-        var states = await db.Changes.AsNoTracking().Where(c => c.PartyId == partyId && c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Abandoned)
-            .Select(c => c.State).ToListAsync(cancellationToken);
-        return states.FirstOrDefault(s => s != LegacyChangeStates.AwaitingErasure) ?? states.FirstOrDefault();
-    }
+    private Task<string?> ErasureStateAsync(string partyId, CancellationToken cancellationToken) => LegacyChangeStaging.ErasureStateAsync(db, partyId, cancellationToken);
 
     /// <summary>
     /// The person is not erased, yet an erasure of theirs has been awaiting the end of its request for longer than
@@ -185,12 +188,14 @@ internal sealed partial class LegacyChangeDelivery(
 
     /// <summary>
     /// The person asked to be erased: their erasure is legacy's last change, so no contact data of theirs is written
-    /// there and no sync state made again (the erasure deleted it, ADR 0017). While the erasure request still runs
+    /// there and no sync state made again (the erasure emptied it, ADR 0017). While the erasure request still runs
     /// (staged, awaiting the parties module) the change waits, as through an outage; once the erasure is released it
     /// is done, with no write.
     /// </summary>
     private async Task SupersededAsync(LegacyChange change, string erasure)
     {
+        // A redo after a state conflict carries the reports of the attempt before it: values of a person being erased, not kept.
+        ForgetAttempt();
         if (erasure == LegacyChangeStates.AwaitingErasure)
         {
             change.LastError = AwaitingErasure;

@@ -47,6 +47,17 @@ internal static class LegacyChangeStaging
         return change.Id;
     }
 
+    /// <summary>
+    /// The state of the person's erasure for legacy, if one was staged and not abandoned: while there is one, nothing
+    /// else of the person is written to legacy or kept of legacy's values (ADR 0017).
+    /// </summary>
+    internal static async Task<string?> ErasureStateAsync(LegacyDbContext db, string partyId, CancellationToken cancellationToken)
+    {
+        var states = await db.Changes.AsNoTracking().Where(c => c.PartyId == partyId && c.Kind == LegacyChangeKinds.Erasure && c.State != LegacyChangeStates.Abandoned)
+            .Select(c => c.State).ToListAsync(cancellationToken);
+        return states.FirstOrDefault(s => s != LegacyChangeStates.AwaitingErasure) ?? states.FirstOrDefault();
+    }
+
     /// <summary>A <c>traceparent</c> continuing the trace of the change (a new span id: the legacy call is a child of the change).</summary>
     internal static string? TraceParentOf(string? traceId) =>
         traceId is { Length: 32 } && traceId.All(char.IsAsciiHexDigitLower)
@@ -85,7 +96,6 @@ internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerR
         var record = await records.FindByPartyAsync(subject.PartyId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
-        await db.Conflicts.Where(c => c.PartyId == subject.PartyId).ExecuteDeleteAsync(cancellationToken);
         if (record?.CustomerId is { } customerId)
         {
             await db.BillHistoryCache.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
@@ -99,6 +109,10 @@ internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerR
                 Activity.Current?.Id is { Length: 55 } id ? id : null, clock, cancellationToken, awaitingErasure: true);
             await ForgetHashesAsync(db, [.. record.SourceIds], cancellationToken);
         }
+
+        // Last: a delivery or a feed entry that reported the person's legacy values just before the erasure was staged
+        // has committed its reports by now (one that had not yet fails its save on a state emptied above).
+        await db.Conflicts.Where(c => c.PartyId == subject.PartyId).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>

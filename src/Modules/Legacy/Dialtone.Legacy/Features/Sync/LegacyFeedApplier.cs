@@ -56,6 +56,9 @@ internal sealed partial class LegacyFeedApplier(
     /// <summary>The skip reason (and the conflict resolution's prefix) of an entry that failed too often.</summary>
     public const string Parked = "parked";
 
+    /// <summary>The skip reason of an entry of a person whose erasure was staged (ADR 0017).</summary>
+    public const string Erasing = "erasing";
+
     // What this scope's entry did, added to the meter after its commit (a failed commit is done again in a new scope).
     private readonly List<(Counter<long> Counter, string? Reason)> counted = [];
 
@@ -200,6 +203,13 @@ internal sealed partial class LegacyFeedApplier(
             return null;
         }
 
+        if (await LegacyChangeStaging.ErasureStateAsync(db, person.PartyId, cancellationToken) is not null)
+        {
+            // Being erased (the erasure request runs, or its erasure is on its way to legacy): nothing of legacy's values is taken or kept.
+            Skip(cursor, entry, Erasing);
+            return null;
+        }
+
         // Read fresh for every entry (each commits on its own, and a restaged delivery may have changed the record since the last one).
         LegacyCustomer record;
         try
@@ -251,6 +261,24 @@ internal sealed partial class LegacyFeedApplier(
         }
 
         var named = entry.Fields.Where(LegacyFieldMasters.CustomerFields.ContainsKey).Select(f => LegacyFieldMasters.CustomerFields[f].Field).ToHashSet(StringComparer.Ordinal);
+        if (named.Any(f => LegacyFieldMasters.CustomerFields.Values.Any(m => m.Field == f && m.Master == LegacyFieldMasters.Dialtone)))
+        {
+            // Only for legacy edits of Dialtone's fields: a name applied below makes Dialtone propagate, and that delivery writes this state too.
+            await SeenAsync(entry.CustomerId, record, named, now, cancellationToken);
+            if (await LegacyChangeStaging.ErasureStateAsync(db, person.PartyId, cancellationToken) is not null)
+            {
+                // Checked again after the state was read (an erasure stages itself before it empties the states, ADR 0017):
+                // the person's erasure began meanwhile, so their hashes are not written back.
+                foreach (var tracked in db.ChangeTracker.Entries<LegacySyncState>().Where(e => e.Entity.LegacyCustomerId == entry.CustomerId).ToList())
+                {
+                    tracked.State = EntityState.Detached;
+                }
+
+                Skip(cursor, entry, Erasing);
+                return null;
+            }
+        }
+
         var differing = LegacyFieldMasters.Compare(person, record, person.SourceIds.Count > 1).Where(c => c.Differs && named.Contains(c.Field)).ToList();
         var outcome = "unchanged";
         var values = LegacyFieldMasters.MasteredValues(record, differing.Where(c => c.Master == LegacyFieldMasters.Legacy).Select(c => c.Field));
@@ -277,12 +305,6 @@ internal sealed partial class LegacyFeedApplier(
         {
             Report(cursor, entry, person, record, field.Field, field.LegacyValue, "dialtoneWins", reported, now);
             outcome = "conflict";
-        }
-
-        if (named.Any(f => LegacyFieldMasters.CustomerFields.Values.Any(m => m.Field == f && m.Master == LegacyFieldMasters.Dialtone)))
-        {
-            // Only for legacy edits of Dialtone's fields: a name applied above makes Dialtone propagate, and that delivery writes this state too.
-            await SeenAsync(entry.CustomerId, record, named, now, cancellationToken);
         }
 
         if (outcome == "unchanged")
