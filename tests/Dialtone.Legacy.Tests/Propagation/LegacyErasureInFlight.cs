@@ -263,6 +263,36 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
     }
 
     /// <summary>
+    /// While a person's erasure is staged (here its request failed half-way, so the person is not erased yet), the
+    /// change-feed sync takes nothing of theirs from legacy: a legacy agent's edit of their email is neither reported
+    /// (the report would hold the agent's value) nor hashed into the record's sync state, and the entry counts as skipped.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DatabasesOnly))]
+    public async Task TheChangeFeedTakesNothingOfAPersonWhoseErasureIsStaged(TestDatabase database)
+    {
+        var failing = new FailingHolder();
+        var settings = new Dictionary<string, string?>(SyncWorld.FastSync()) { ["Dialtone:Legacy:Propagation:MaxAttempts"] = "10000" };
+        await using var app = LegacyWorld.App(database, sim.Legacy, settings, s => s.AddSingleton<IPersonalDataHolder>(failing));
+        var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 46 : 47];
+        var baseline = await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+        using (var failed = await LegacyWorld.Customer(app, person).PostAsync("/selfservice/me/erasure", null))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "email", $"agent.{database}@example.org".ToLowerInvariant());
+        var status = await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
+
+        Assert.True(status["skipped"]!.GetValue<long>() > baseline["skipped"]!.GetValue<long>(), status.ToJsonString());
+        Assert.Equal(baseline["conflicts"]!.GetValue<long>(), status["conflicts"]!.GetValue<long>());
+        Assert.Empty(await SyncWorld.ConflictsAsync(app, person));
+        Assert.Null(await KeptHashesAsync(app, person.LegacyId));
+        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(FailingHolder.Failure, StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    /// <summary>
     /// An erasure request that fails half-way (a module after the legacy one fails) and is not asked again leaves an
     /// erasure staged for a person who is not erased: the person's later change waits behind it only until
     /// <c>ErasureRequestTimeout</c>; then the erasure is abandoned (counted, never delivered) and the change delivered,
