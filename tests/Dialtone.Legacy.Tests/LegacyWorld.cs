@@ -7,14 +7,14 @@ using Dialtone.Legacy.Tests.ImportJobs;
 
 namespace Dialtone.Legacy.Tests;
 
-/// <summary>A small LegacySim child process (60 customers) shared by one test class; tests use different customers of it.</summary>
-public sealed class SmallLegacySim : IAsyncLifetime
+/// <summary>A LegacySim child process (seed 11) shared by one test class; tests use different customers of it.</summary>
+public abstract class LegacySimFixture(int customers) : IAsyncLifetime
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-legacy-sync-" + Guid.NewGuid().ToString("N"));
 
     public StandinProcess Legacy { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Legacy = await LegacySimProcess.StartAsync(directory, 60, seed: 11);
+    public async Task InitializeAsync() => Legacy = await LegacySimProcess.StartAsync(directory, customers, seed: 11);
 
     public async Task DisposeAsync()
     {
@@ -22,6 +22,9 @@ public sealed class SmallLegacySim : IAsyncLifetime
         DialtoneApp.TryDelete(directory);
     }
 }
+
+/// <summary>A small LegacySim (60 customers).</summary>
+public sealed class SmallLegacySim() : LegacySimFixture(60);
 
 /// <summary>An imported customer: Dialtone's ids and the legacy id.</summary>
 public sealed record ImportedPerson(string CustomerId, string PartyId, string LegacyId);

@@ -15,27 +15,14 @@ namespace Dialtone.Legacy.Tests.Propagation;
 /// <summary>
 /// While a person's erasure is staged but not yet delivered (legacy's record is locked by a batch job, so every write
 /// to it is refused and retried), the erasure already holds: a contact change of the person still waiting neither
-/// writes their contact data to legacy nor makes again the sync state the erasure deleted, and a reconciliation counts
+/// writes their contact data to legacy nor makes again the sync state the erasure emptied, and a reconciliation counts
 /// the still-live legacy record as erasing, not as a record Dialtone cannot find. Its own LegacySim: the erasures here
 /// erase legacy records for good.
 /// </summary>
 public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim sim) : IClassFixture<LegacyErasureInFlight.ErasureLegacySim>
 {
     /// <summary>The class's own LegacySim, with room for a dozen erasures (an erased legacy record is not imported again, so the list of imported persons shrinks).</summary>
-    public sealed class ErasureLegacySim : IAsyncLifetime
-    {
-        private readonly string directory = Path.Combine(Path.GetTempPath(), "dialtone-legacy-erasure-" + Guid.NewGuid().ToString("N"));
-
-        public StandinProcess Legacy { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Legacy = await LegacySimProcess.StartAsync(directory, 120, seed: 11);
-
-        public async Task DisposeAsync()
-        {
-            await Legacy.DisposeAsync();
-            DialtoneApp.TryDelete(directory);
-        }
-    }
+    public sealed class ErasureLegacySim() : LegacySimFixture(120);
 
     private static readonly Dictionary<string, string?> PatientRetries = new(SyncWorld.FastSync(enabled: false))
     {
@@ -62,10 +49,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
             // The next contact change is refused while the record is locked; then the person is erased.
             Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "during.erasure@example.org", "+4917012345611", "Mittelweg 2")).StatusCode);
             var contact = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.Attempts >= 1, first);
-            using (var erased = await customer.PostAsync("/selfservice/me/erasure", null))
-            {
-                Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
-            }
+            Assert.Equal(HttpStatusCode.OK, await EraseAsync(customer));
 
             Assert.Null(await KeptHashesAsync(app, person.LegacyId));
 
@@ -80,15 +64,8 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
             await UnlockAsync(person.LegacyId);
         }
 
-        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
-        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
-        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
-        Assert.Equal(before + 1, legacy.Version());
-        var settled = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, first);
-        Assert.Equal(LegacyChangeStates.Delivered, settled.State);
-        // Since the lock, Dialtone wrote the record once, and that was the erasure (LegacySim logs every call with the record's version).
-        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, before));
-        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        // Since the lock, Dialtone wrote the record once, and that was the erasure.
+        await AssertErasureSettledAsync(app, person, before, first);
         LegacyWorld.AssertNoUnexpectedErrors(app);
     }
 
@@ -136,11 +113,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
 
         var before = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Version();
         HttpStatusCode? erasure = null;
-        hook.OtherWriter = async ct =>
-        {
-            using var erased = await customer.PostAsync("/selfservice/me/erasure", null, ct);
-            erasure = erased.StatusCode;
-        };
+        hook.OtherWriter = async ct => erasure = await EraseAsync(customer, ct);
         hook.Arm(person.LegacyId);
 
         await LockAsync(person.LegacyId);
@@ -157,16 +130,9 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
             await UnlockAsync(person.LegacyId);
         }
 
-        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
-        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
-        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
-        Assert.Equal(before + 1, legacy.Version());
-        Assert.Equal(LegacyChangeStates.Delivered, (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, first)).State);
-        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, before));
-        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
+        await AssertErasureSettledAsync(app, person, before, first);
         // EF Core logs the refused insert of the attempt at Error; nothing else may have failed.
-        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains("sync_states", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        AssertNoErrorsBut(app, "sync_states");
     }
 
     /// <summary>
@@ -191,11 +157,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         var customer = LegacyWorld.Customer(app, person);
         var before = (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Version();
         HttpStatusCode? erasure = null;
-        hook.OtherWriter = async ct =>
-        {
-            using var erased = await customer.PostAsync("/selfservice/me/erasure", null, ct);
-            erasure = erased.StatusCode;
-        };
+        hook.OtherWriter = async ct => erasure = await EraseAsync(customer, ct);
         hook.Arm(person.LegacyId);
 
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "read.after@example.org", "+4917012345650", "Lesweg 5")).StatusCode);
@@ -205,19 +167,10 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         Assert.Empty(WritesSince(person.LegacyId, before));
 
         failing.Fails = false;
-        using (var erased = await customer.PostAsync("/selfservice/me/erasure", null))
-        {
-            Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
-        }
+        Assert.Equal(HttpStatusCode.OK, await EraseAsync(customer));
 
-        await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
-        await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
-        Assert.Equal(LegacyChangeStates.Delivered, (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending)).State);
-        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, before));
-        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
-        Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
-        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(FailingHolder.Failure, StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        await AssertErasureSettledAsync(app, person, before);
+        AssertNoErrorsBut(app, FailingHolder.Failure);
     }
 
     /// <summary>
@@ -239,11 +192,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         var first = (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State == LegacyChangeStates.Delivered)).Id;
         await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "email", "agent.edit@example.org");
         HttpStatusCode? erasure = null;
-        hook.OtherWriter = async ct =>
-        {
-            using var erased = await customer.PostAsync("/selfservice/me/erasure", null, ct);
-            erasure = erased.StatusCode;
-        };
+        hook.OtherWriter = async ct => erasure = await EraseAsync(customer, ct);
         hook.Arm(person.LegacyId);
 
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "second.report@example.org", "+4917012345653", "Meldeweg 6")).StatusCode);
@@ -258,8 +207,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         }
 
         Assert.False(await HasSyncStateAsync(app, person.LegacyId));
-        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains("sync_states", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        AssertNoErrorsBut(app, "sync_states");
     }
 
     /// <summary>
@@ -276,10 +224,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         await using var app = LegacyWorld.App(database, sim.Legacy, settings, s => s.AddSingleton<IPersonalDataHolder>(failing));
         var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 46 : 47];
         var baseline = await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
-        using (var failed = await LegacyWorld.Customer(app, person).PostAsync("/selfservice/me/erasure", null))
-        {
-            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.InternalServerError, await EraseAsync(LegacyWorld.Customer(app, person)));
 
         await SyncWorld.LegacyAgentEditsAsync(sim.Legacy, person.LegacyId, "email", $"agent.{database}@example.org".ToLowerInvariant());
         var status = await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));
@@ -288,8 +233,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         Assert.Equal(baseline["conflicts"]!.GetValue<long>(), status["conflicts"]!.GetValue<long>());
         Assert.Empty(await SyncWorld.ConflictsAsync(app, person));
         Assert.Null(await KeptHashesAsync(app, person.LegacyId));
-        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(FailingHolder.Failure, StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        AssertNoErrorsBut(app, FailingHolder.Failure);
     }
 
     /// <summary>
@@ -308,10 +252,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 40 : 41];
         var admin = app.Admin();
         var customer = LegacyWorld.Customer(app, person);
-        using (var failed = await customer.PostAsync("/selfservice/me/erasure", null))
-        {
-            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        }
+        Assert.Equal(HttpStatusCode.InternalServerError, await EraseAsync(customer));
 
         Assert.Equal(HttpStatusCode.OK, (await LegacyWorld.ChangeContactAsync(customer, person, "not.erased@example.org", "+4917012345640", "Bleibeweg 4")).StatusCode);
         var waiting = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.LastError == LegacyChangeDelivery.AwaitingErasure);
@@ -329,18 +270,14 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
 
         // Asked again, the erasure completes: the abandoned erasure is released with the new one, and legacy's record erased once.
         failing.Fails = false;
-        using (var erased = await customer.PostAsync("/selfservice/me/erasure", null))
-        {
-            Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
-        }
+        Assert.Equal(HttpStatusCode.OK, await EraseAsync(customer));
 
         await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
         await LegacyWorld.WaitForAsync(admin, "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0 && s["abandonedErasures"]!.GetValue<int>() == 0);
         Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, delivered.Version()));
         Assert.Equal(0, (await admin.GetJsonAsync("/admin/legacy/propagation"))["deadLetters"]!.GetValue<int>());
         Assert.False(await HasSyncStateAsync(app, person.LegacyId));
-        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(FailingHolder.Failure, StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        AssertNoErrorsBut(app, FailingHolder.Failure);
     }
 
     /// <summary>A module that erases after the legacy one and before the parties one, and fails while <see cref="Fails"/>.</summary>
@@ -374,10 +311,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         await LockAsync(person.LegacyId);
         try
         {
-            using (var erased = await LegacyWorld.Customer(app, person).PostAsync("/selfservice/me/erasure", null))
-            {
-                Assert.True(erased.StatusCode == HttpStatusCode.OK, await erased.Content.ReadAsStringAsync());
-            }
+            Assert.Equal(HttpStatusCode.OK, await EraseAsync(LegacyWorld.Customer(app, person)));
 
             await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Pending && c.Attempts >= 1);
             var during = (await LegacyReconciliationJobs.RunAsync(admin, "report"))["progress"]!;
@@ -397,6 +331,36 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         Assert.Equal(0, after["erasing"]!.GetValue<int>());
         Assert.Equal(baseline["notFound"]!.GetValue<int>(), after["notFound"]!.GetValue<int>());
         LegacyWorld.AssertNoUnexpectedErrors(app);
+    }
+
+    /// <summary>
+    /// Once legacy's record is erased and nothing is pending: the erasure was legacy's one write of the record since
+    /// <paramref name="version"/>, the record's sync state is gone, the person's contact change (but
+    /// <paramref name="except"/>) was settled, and nothing went to the dead letters.
+    /// </summary>
+    private async Task AssertErasureSettledAsync(DialtoneApp app, ImportedPerson person, long version, string? except = null)
+    {
+        var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
+        var status = await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
+        Assert.Equal(version + 1, legacy.Version());
+        Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, version));
+        Assert.False(await HasSyncStateAsync(app, person.LegacyId));
+        Assert.Equal(LegacyChangeStates.Delivered, (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, except)).State);
+        Assert.Equal(0, status["deadLetters"]!.GetValue<int>());
+    }
+
+    /// <summary>The person's GDPR erasure through self-service: its status.</summary>
+    private static async Task<HttpStatusCode> EraseAsync(HttpClient customer, CancellationToken cancellationToken = default)
+    {
+        using var erased = await customer.PostAsync("/selfservice/me/erasure", null, cancellationToken);
+        return erased.StatusCode;
+    }
+
+    /// <summary>No unexpected error was logged but those naming <paramref name="expected"/> (the test's own failure, or EF Core's log of a refused save).</summary>
+    private static void AssertNoErrorsBut(DialtoneApp app, string expected)
+    {
+        var errors = LegacyWorld.UnexpectedErrors(app).Where(e => !e.Contains(expected, StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
     /// <summary>The operations Dialtone wrote legacy's record with since its version was <paramref name="version"/> (LegacySim logs every call with the record's version).</summary>
