@@ -261,6 +261,8 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
 
         app.Clock.Advance(TimeSpan.FromMinutes(11));
         await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Email") == "not.erased@example.org");
+        // Delivered, not only its email written: the address write follows it, and legacy's version is read after both.
+        await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State == LegacyChangeStates.Delivered);
         var abandoned = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Abandoned);
         Assert.Equal(LegacyChangeDelivery.ErasureNotCompleted, abandoned.LastError);
         var status = await admin.GetJsonAsync("/admin/legacy/propagation");
