@@ -157,6 +157,13 @@ internal static class LegacyWorld
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
+    /// <summary>Adds an EF Core interceptor (a test's hook) to the legacy module's context, on either database.</summary>
+    public static void Intercept(IServiceCollection services, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor)
+    {
+        services.ConfigureDbContext<Dialtone.Legacy.Persistence.SqliteLegacyDbContext>((_, options) => options.AddInterceptors(interceptor));
+        services.ConfigureDbContext<Dialtone.Legacy.Persistence.PostgresLegacyDbContext>((_, options) => options.AddInterceptors(interceptor));
+    }
+
     /// <summary>A client acting as the customer themself (self-service).</summary>
     public static HttpClient Customer(DialtoneApp app, ImportedPerson person)
     {

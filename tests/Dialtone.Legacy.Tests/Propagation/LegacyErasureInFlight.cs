@@ -98,7 +98,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
     public async Task AnAttemptSavingTheSyncStateJustAfterTheErasureKeepsNoHashOfThePerson(TestDatabase database, bool firstState)
     {
         var hook = new SyncStateSaveHook();
-        await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s => SyncStateSaveHook.Register(s, hook));
+        await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s => LegacyWorld.Intercept(s, hook));
         hook.Services = app.Services;
         var person = (await LegacyWorld.ImportAsync(app))[30 + (database == TestDatabase.Postgres ? 2 : 0) + (firstState ? 0 : 1)];
         var admin = app.Admin();
@@ -149,7 +149,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         var (hook, failing) = (new SyncStateReadHook(), new FailingHolder());
         await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s =>
         {
-            SyncStateReadHook.Register(s, hook);
+            LegacyWorld.Intercept(s, hook);
             s.AddSingleton<IPersonalDataHolder>(failing);
         });
         var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 42 : 43];
@@ -183,7 +183,7 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
     public async Task AReportOfADeliveryThatLostItsSaveToTheErasureIsNotKept(TestDatabase database)
     {
         var hook = new SyncStateSaveHook();
-        await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s => SyncStateSaveHook.Register(s, hook));
+        await using var app = LegacyWorld.App(database, sim.Legacy, PatientRetries, s => LegacyWorld.Intercept(s, hook));
         hook.Services = app.Services;
         var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 44 : 45];
         var admin = app.Admin();

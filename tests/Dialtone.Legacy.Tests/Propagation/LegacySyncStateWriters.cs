@@ -100,7 +100,7 @@ public sealed class LegacySyncStateWriters(SmallLegacySim sim) : IClassFixture<S
     public async Task ADeliveryWhoseFirstSyncStateAnotherWriterMadeMeanwhileIsDoneAgainNotCountedAsAFailedAttempt(TestDatabase database)
     {
         var hook = new SyncStateSaveHook();
-        await using var app = LegacyWorld.App(database, sim.Legacy, services: s => SyncStateSaveHook.Register(s, hook));
+        await using var app = LegacyWorld.App(database, sim.Legacy, services: s => LegacyWorld.Intercept(s, hook));
         hook.Services = app.Services;
         var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 14 : 15];
         var admin = app.Admin();

@@ -1,8 +1,5 @@
 using System.Data.Common;
-using Dialtone.Legacy.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialtone.Legacy.Tests.Propagation;
 
@@ -20,12 +17,6 @@ internal sealed class SyncStateReadHook : DbCommandInterceptor
     public Func<CancellationToken, Task>? OtherWriter { get; set; }
 
     public int Fired { get; private set; }
-
-    public static void Register(IServiceCollection services, SyncStateReadHook hook)
-    {
-        services.ConfigureDbContext<SqliteLegacyDbContext>((_, options) => options.AddInterceptors(hook));
-        services.ConfigureDbContext<PostgresLegacyDbContext>((_, options) => options.AddInterceptors(hook));
-    }
 
     public void Arm(string legacyId)
     {

@@ -36,12 +36,6 @@ internal sealed class SyncStateSaveHook : SaveChangesInterceptor
 
     private DbContext? firedOn;
 
-    public static void Register(IServiceCollection services, SyncStateSaveHook hook)
-    {
-        services.ConfigureDbContext<SqliteLegacyDbContext>((_, options) => options.AddInterceptors(hook));
-        services.ConfigureDbContext<PostgresLegacyDbContext>((_, options) => options.AddInterceptors(hook));
-    }
-
     public void Arm(string legacyId)
     {
         LegacyId = legacyId;

@@ -22,7 +22,7 @@ public sealed class LegacyFeedStateConflicts(SmallLegacySim sim) : IClassFixture
             // Only the feed's commit (it moves the cursor), not the delivery the entry stages.
             When = db => db.ChangeTracker.Entries<LegacyFeedCursor>().Any(e => e.State == EntityState.Modified),
         };
-        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(), services => SyncStateSaveHook.Register(services, hook));
+        await using var app = LegacyWorld.App(TestDatabase.Sqlite, sim.Legacy, SyncWorld.FastSync(), services => LegacyWorld.Intercept(services, hook));
         hook.Services = app.Services;
         var people = await LegacyWorld.ImportAsync(app);
         await SyncWorld.WaitForSyncAsync(app, await SyncWorld.LegacyHighWatermarkAsync(sim.Legacy));

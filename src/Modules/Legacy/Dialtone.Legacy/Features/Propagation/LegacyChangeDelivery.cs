@@ -98,8 +98,7 @@ internal sealed partial class LegacyChangeDelivery(
         }
         catch (ErasureStagedException e)
         {
-            // What the attempt read and reported belongs to a person being erased: nothing of it is saved.
-            ForgetAttempt();
+            // What the attempt read and reported belongs to a person being erased: nothing of it is saved (SupersededAsync drops it).
             await SupersededAsync(change, e.Erasure);
         }
         catch (PartyGoneException)
