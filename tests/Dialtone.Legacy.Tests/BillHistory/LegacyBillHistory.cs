@@ -1,3 +1,7 @@
+using Dialtone.Legacy.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Dialtone.Legacy.Tests.BillHistory;
 
 /// <summary>
@@ -93,6 +97,35 @@ public sealed class LegacyBillHistory(SmallLegacySim sim) : IClassFixture<SmallL
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync($"/legacy/customers/{people[3].CustomerId}/billHistory")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await app.ClientAs("partner-1", "partner").GetAsync($"/legacy/customers/{people[3].CustomerId}/billHistory")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await customer.GetAsync($"/legacy/customers/{people[3].CustomerId}/billHistory")).StatusCode);
+        Assert.Empty(app.Errors.Unexpected);
+    }
+
+    /// <summary>
+    /// A customer's first bill history read is under way (legacy has answered) when the customer has themself erased:
+    /// the read still answers, but the erased person's bills are not left in the cache, though the erasure had
+    /// already deleted it when the read saved.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task AReadThatLegacyAnsweredBeforeTheCustomersErasureLeavesNothingCached(TestDatabase database)
+    {
+        var hook = new BillHistorySaveHook();
+        await using var app = LegacyWorld.App(database, sim.Legacy, services: s => LegacyWorld.Intercept(s, hook));
+        var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 10 : 11];
+        var customer = LegacyWorld.Customer(app, person);
+        HttpStatusCode? erasure = null;
+        hook.OtherWriter = async ct =>
+        {
+            using var erased = await customer.PostAsync("/selfservice/me/erasure", null, ct);
+            erasure = erased.StatusCode;
+        };
+        hook.Arm(person.CustomerId);
+
+        using var read = await customer.GetAsync($"/legacy/customers/{person.CustomerId}/billHistory");
+
+        Assert.Equal((HttpStatusCode.OK, 1, HttpStatusCode.OK), (read.StatusCode, hook.Fired, erasure));
+        await using var scope = app.Services.CreateAsyncScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<LegacyDbContext>().BillHistoryCache.AnyAsync(c => c.CustomerId == person.CustomerId));
         Assert.Empty(app.Errors.Unexpected);
     }
 

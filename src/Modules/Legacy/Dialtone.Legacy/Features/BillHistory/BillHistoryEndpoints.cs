@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dialtone.Legacy.Adapter;
+using Dialtone.Legacy.Features.Propagation;
 using Dialtone.Legacy.Persistence;
 using Dialtone.Parties.Contracts;
 using Dialtone.Platform.Auth;
@@ -128,7 +129,14 @@ internal static partial class BillHistoryEndpoints
                 }
                 catch (DbUpdateException)
                 {
-                    // Two first reads of one customer at once: the other one cached it.
+                    // Two first reads of one customer at once: the other one cached it (or an erasure deleted the entry this read refreshed).
+                }
+
+                // The person's erasure may have begun while legacy answered: it stages itself, then deletes the cache, so a
+                // save it came too late to delete is found here and deleted (the erased person's bills are not kept).
+                if (await LegacyChangeStaging.ErasureStateAsync(db, record.PartyId, ct) is not null)
+                {
+                    await db.BillHistoryCache.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(ct);
                 }
 
                 return Results.Json(new BillHistoryView(customerId, "legacy", now, false, bills), TmfJson.Options);

@@ -96,18 +96,19 @@ internal sealed class LegacyPersonalData(IServiceScopeFactory scopes, ICustomerR
         var record = await records.FindByPartyAsync(subject.PartyId, cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
-        if (record?.CustomerId is { } customerId)
-        {
-            await db.BillHistoryCache.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
-        }
-
         if (record is { SourceIds.Count: > 0 })
         {
-            // The erasure is staged first, and then the sync states emptied: a delivery of another change of the person
-            // that reads a record's state after this checks for an erasure after that read and finds it (ADR 0017).
+            // The erasure is staged first, and then the sync states emptied and the bill history cache deleted: a
+            // delivery of another change of the person that reads a record's state after this, or a bill history read
+            // that saves to the cache after this, checks for an erasure after that and finds it (ADR 0017).
             await LegacyChangeStaging.StageAsync(scope.ServiceProvider, subject.PartyId, LegacyChangeKinds.Erasure, record.SourceIds,
                 Activity.Current?.Id is { Length: 55 } id ? id : null, clock, cancellationToken, awaitingErasure: true);
             await ForgetHashesAsync(db, [.. record.SourceIds], cancellationToken);
+        }
+
+        if (record?.CustomerId is { } customerId)
+        {
+            await db.BillHistoryCache.Where(c => c.CustomerId == customerId).ExecuteDeleteAsync(cancellationToken);
         }
 
         // Last: a delivery or a feed entry that reported the person's legacy values just before the erasure was staged
