@@ -282,6 +282,36 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         AssertNoErrorsBut(app, FailingHolder.Failure);
     }
 
+    /// <summary>
+    /// An erasure request that fails half-way and is followed by nothing of the person is abandoned by the sweep once
+    /// <c>ErasureRequestTimeout</c> has passed (not before), so the operator sees it counted without waiting for a
+    /// change of the person that may never come.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DatabasesOnly))]
+    public async Task AnErasureRequestThatFailedHalfWayAndIsFollowedByNothingIsAbandonedByTheSweepAfterItsTimeout(TestDatabase database)
+    {
+        var failing = new FailingHolder();
+        var settings = new Dictionary<string, string?>(PatientRetries) { ["Dialtone:Legacy:Propagation:ErasureRequestTimeout"] = "00:10:00" };
+        await using var app = LegacyWorld.App(database, sim.Legacy, settings, s => s.AddSingleton<IPersonalDataHolder>(failing));
+        var person = (await LegacyWorld.ImportAsync(app))[database == TestDatabase.Sqlite ? 48 : 49];
+        var sweep = app.Services.GetRequiredService<LegacyChangeRetention>();
+        Assert.Equal(HttpStatusCode.InternalServerError, await EraseAsync(LegacyWorld.Customer(app, person)));
+        await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.AwaitingErasure);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(0, await sweep.AbandonUnfinishedErasuresOnceAsync(CancellationToken.None));
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(1, await sweep.AbandonUnfinishedErasuresOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await sweep.AbandonUnfinishedErasuresOnceAsync(CancellationToken.None));
+
+        var abandoned = await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Erasure, c => c.State == LegacyChangeStates.Abandoned);
+        Assert.Equal(LegacyChangeDelivery.ErasureNotCompleted, abandoned.LastError);
+        Assert.Equal(1, (await app.Admin().GetJsonAsync("/admin/legacy/propagation"))["abandonedErasures"]!.GetValue<int>());
+        Assert.NotEqual("X", (await LegacyWorld.LegacyCustomerAsync(sim.Legacy, person.LegacyId)).Field("Status"));
+        AssertNoErrorsBut(app, FailingHolder.Failure);
+    }
+
     /// <summary>A module that erases after the legacy one and before the parties one, and fails while <see cref="Fails"/>.</summary>
     private sealed class FailingHolder : IPersonalDataHolder
     {

@@ -168,17 +168,7 @@ internal sealed partial class LegacyChangeDelivery(
     /// </summary>
     private async Task AbandonUnfinishedErasuresAsync(LegacyChange change, CancellationToken cancellationToken)
     {
-        var before = clock.GetUtcNow() - options.Value.Propagation.ErasureRequestTimeout;
-        var unfinished = db.Changes
-            .Where(c => c.PartyId == change.PartyId && c.Kind == LegacyChangeKinds.Erasure && c.State == LegacyChangeStates.AwaitingErasure && c.ChangedAt < before);
-        if (!await unfinished.AnyAsync(cancellationToken))
-        {
-            // Read first: an update that changes nothing would still take SQLite's write lock on every delivery.
-            return;
-        }
-
-        var abandoned = await unfinished
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, LegacyChangeStates.Abandoned).SetProperty(c => c.LastError, ErasureNotCompleted), cancellationToken);
+        var abandoned = await LegacyChangeStaging.AbandonUnfinishedErasuresAsync(db, change.PartyId, clock.GetUtcNow() - options.Value.Propagation.ErasureRequestTimeout, cancellationToken);
         if (abandoned > 0)
         {
             LogErasureAbandoned(logger, abandoned, change.Id, change.TraceId);

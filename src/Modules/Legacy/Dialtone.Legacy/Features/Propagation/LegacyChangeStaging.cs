@@ -58,6 +58,28 @@ internal static class LegacyChangeStaging
         return states.FirstOrDefault(s => s != LegacyChangeStates.AwaitingErasure) ?? states.FirstOrDefault();
     }
 
+    /// <summary>
+    /// Abandons the erasures of the person that have awaited the end of their request since before <paramref name="before"/>
+    /// (<c>ErasureRequestTimeout</c>): the caller has seen that the person is not erased, so the request failed half-way
+    /// and was not asked again. An abandoned erasure is never delivered unless the parties module announces the erasure
+    /// after all (<see cref="PersonalDataErasedHandler"/> releases it then). Answers how many were abandoned.
+    /// </summary>
+    internal static async Task<int> AbandonUnfinishedErasuresAsync(LegacyDbContext db, string partyId, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var unfinished = UnfinishedErasures(db, before).Where(c => c.PartyId == partyId);
+        if (!await unfinished.AnyAsync(cancellationToken))
+        {
+            // Read first: an update that changes nothing would still take SQLite's write lock on every delivery.
+            return 0;
+        }
+
+        return await unfinished.ExecuteUpdateAsync(u => u.SetProperty(c => c.State, LegacyChangeStates.Abandoned).SetProperty(c => c.LastError, LegacyChangeDelivery.ErasureNotCompleted), cancellationToken);
+    }
+
+    /// <summary>Erasures still awaiting the end of their request, staged before <paramref name="before"/>.</summary>
+    internal static IQueryable<LegacyChange> UnfinishedErasures(LegacyDbContext db, DateTimeOffset before) =>
+        db.Changes.Where(c => c.Kind == LegacyChangeKinds.Erasure && c.State == LegacyChangeStates.AwaitingErasure && c.ChangedAt < before);
+
     /// <summary>A <c>traceparent</c> continuing the trace of the change (a new span id: the legacy call is a child of the change).</summary>
     internal static string? TraceParentOf(string? traceId) =>
         traceId is { Length: 32 } && traceId.All(char.IsAsciiHexDigitLower)
