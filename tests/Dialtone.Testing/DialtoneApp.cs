@@ -126,6 +126,9 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // A singleton (a hosted service, say) that captures a scoped service fails the test's start, not production.
+        // Not ValidateOnBuild as well: building every registration's call site at each of the suite's app starts cost minutes.
+        builder.UseDefaultServiceProvider(options => options.ValidateScopes = true);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -123,7 +123,8 @@ public sealed class AllowanceNotifications(DialtoneApps apps) : IClassFixture<Di
         var (productId, party) = await RatedUsageRecords.LineAsync(app);
         var (_, otherParty) = await RatedUsageRecords.LineAsync(app);
         var now = app.Clock.GetUtcNow();
-        var bus = app.Services.GetRequiredService<IMessageBus>();
+        await using var busScope = app.Services.CreateAsyncScope();
+        var bus = busScope.ServiceProvider.GetRequiredService<IMessageBus>();
         foreach (var (who, percent) in new[] { (party, 80), (party, 100), (otherParty, 80) })
         {
             await bus.InvokeAsync(new AllowanceThresholdReached($"gdpr-{who}/{percent}", productId, [new AllowanceParty(who, "customer")],
@@ -156,7 +157,8 @@ public sealed class AllowanceNotifications(DialtoneApps apps) : IClassFixture<Di
         var app = apps.For(database);
         var (productId, party) = await RatedUsageRecords.LineAsync(app);
         var now = app.Clock.GetUtcNow();
-        var bus = app.Services.GetRequiredService<IMessageBus>();
+        await using var busScope = app.Services.CreateAsyncScope();
+        var bus = busScope.ServiceProvider.GetRequiredService<IMessageBus>();
         for (var i = 0; i < 3; i++)
         {
             await bus.InvokeAsync(new AllowanceThresholdReached($"ref-{party}/{i}/{productId}/smsAllowance/80", productId, [new AllowanceParty(party, "customer")],

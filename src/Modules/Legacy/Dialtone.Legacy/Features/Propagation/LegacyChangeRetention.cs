@@ -18,7 +18,7 @@ namespace Dialtone.Legacy.Features.Propagation;
 /// operator sees it in <c>abandonedErasures</c> whether or not the person changes anything after it.
 /// </summary>
 internal sealed partial class LegacyChangeRetention(
-    IServiceScopeFactory scopes, ICustomerRecords records, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IOptions<LegacyOptions> options,
+    IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, DatabaseReadiness readiness, IOptions<LegacyOptions> options,
     TimeProvider clock, ILogger<LegacyChangeRetention> logger) : BackgroundService
 {
     /// <summary>One pass: deletes the changes delivered before the retention window; returns how many.</summary>
@@ -36,6 +36,7 @@ internal sealed partial class LegacyChangeRetention(
         var before = clock.GetUtcNow() - options.Value.Propagation.ErasureRequestTimeout;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LegacyDbContext>();
+        var records = scope.ServiceProvider.GetRequiredService<ICustomerRecords>();
         var parties = await LegacyChangeStaging.UnfinishedErasures(db, before).Select(c => c.PartyId).Distinct().ToListAsync(cancellationToken);
         var abandoned = 0;
         foreach (var partyId in parties)
