@@ -119,6 +119,27 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>
+    /// Polls <c>/health/ready</c> until it answers 200 (migrated, reference data loaded, the database answering); the
+    /// last answer when it never did within <paramref name="timeout"/> (60 s by default).
+    /// </summary>
+    public async Task<HttpResponseMessage> WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode || DateTime.UtcNow >= deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(20);
+        }
+    }
+
     public HttpClient ProductManager() => ClientAs("pm-1", "productManager");
 
     public HttpClient Admin() => ClientAs("admin-1", "admin");

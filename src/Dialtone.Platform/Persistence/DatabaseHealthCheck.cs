@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace Dialtone.Platform.Persistence;
 
-/// <summary>Ready means migrated and answering a query.</summary>
+/// <summary>
+/// Ready means migrated, the reference data loaded (roles, clients, the demo catalog when on: a client's first request
+/// finds them), and the database answering a query.
+/// </summary>
 public sealed class DatabaseHealthCheck(DialtoneDatabase database, DatabaseReadiness readiness) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -13,6 +16,11 @@ public sealed class DatabaseHealthCheck(DialtoneDatabase database, DatabaseReadi
         if (!readiness.IsMigrated)
         {
             return HealthCheckResult.Unhealthy("Migrations have not been applied yet.");
+        }
+
+        if (!readiness.IsReferenceDataLoaded)
+        {
+            return HealthCheckResult.Unhealthy("Reference data is still being loaded.");
         }
 
         try

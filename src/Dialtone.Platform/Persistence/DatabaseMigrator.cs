@@ -75,7 +75,10 @@ public sealed partial class DatabaseMigrator(IServiceProvider services, ModuleDa
     private static partial void LogMigrating(ILogger logger, string context, int count);
 }
 
-/// <summary>Whether the database has been migrated; the readiness probe waits for it. Also orders start-up data: reference data first.</summary>
+/// <summary>
+/// Whether the database has been migrated and the reference data loaded; the readiness probe waits for both. Also orders
+/// start-up data: reference data first.
+/// </summary>
 public sealed class DatabaseReadiness
 {
     private readonly TaskCompletionSource referenceDataLoaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,6 +108,9 @@ public sealed class DatabaseReadiness
         Volatile.Read(ref referenceDataPending) == 0 ? Task.CompletedTask : referenceDataLoaded.Task.WaitAsync(cancellationToken);
 
     public bool IsMigrated => migrated;
+
+    /// <summary>Whether every registered reference-data seeder is done (the readiness probe waits for it).</summary>
+    public bool IsReferenceDataLoaded => Volatile.Read(ref referenceDataPending) == 0;
 
     public void MarkMigrated() => migrated = true;
 

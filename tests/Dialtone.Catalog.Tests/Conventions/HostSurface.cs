@@ -47,7 +47,7 @@ public sealed class HostSurface(DialtoneApps apps) : IClassFixture<DialtoneApps>
     {
         var client = apps.For(TestDatabase.Sqlite).CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await apps.For(TestDatabase.Sqlite).WaitUntilReadyAsync()).StatusCode);
         await client.GetAsync($"{TmfHttp.Catalog}/productOffering");
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);

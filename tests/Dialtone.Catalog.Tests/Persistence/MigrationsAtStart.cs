@@ -19,8 +19,7 @@ public sealed class MigrationsAtStart
 
         var ready = await Task.WhenAll(new[] { first, second, third }.Select(app => Task.Run(async () =>
         {
-            using var client = app.CreateClient();
-            using var response = await client.GetAsync("/health/ready");
+            using var response = await app.WaitUntilReadyAsync();
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync() + string.Join("\n", app.Errors.Entries));
         })));
         Assert.All(ready, r => Assert.True(r.StatusCode == HttpStatusCode.OK, r.Body));

@@ -33,8 +33,7 @@ public sealed class SearchEntryIndexes
     public async Task EachValueIndexHoldsOnlyItsKindAndFiltersOfEveryKindUseIt(TestDatabase database)
     {
         await using var app = new DialtoneApp(database);
-        using var client = app.CreateClient();
-        (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+        (await app.WaitUntilReadyAsync()).EnsureSuccessStatusCode();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
         var postgres = database == TestDatabase.Postgres;
