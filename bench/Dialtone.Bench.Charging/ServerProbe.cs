@@ -4,13 +4,15 @@ namespace Dialtone.Bench.Charging;
 
 /// <summary>
 /// What the server and the machine did over the measured seconds, read cheaply around them: the storage's histograms on
-/// the server's Prometheus endpoint (batch sizes, commit times), the server's CPU time and the whole machine's busy time
+/// the server's Prometheus endpoint (batch sizes, commit times, the grain outbox's depth), the server's CPU time and the whole machine's busy time
 /// from <c>/proc</c>, and the load average.
 /// </summary>
 internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
 {
     public const string BatchSize = "dialtone_charging_storage_batch_size";
     public const string CommitDuration = "dialtone_charging_storage_commit_duration_seconds";
+    public const string OutboxDepth = "dialtone_charging_outbox_depth";
+    public const string Relayed = "dialtone_charging_outbox_relayed";
 
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -146,7 +148,25 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
                          + $"commit {commitSeconds / commits * 1000:0.00} ms on average ({commitSeconds / seconds:0.00} s of commit per second)";
             yield return "batch sizes     " + Buckets(BatchSize, commits, Delta, bound => bound.ToString("0", CultureInfo.InvariantCulture));
             yield return "commit times    " + Buckets(CommitDuration, commits, Delta, bound => (bound * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms");
+            if (OutboxGrowth(later, seconds) is { } growth)
+            {
+                // Usage records and notifications wait in the grain outbox until the relay has written them to the main
+                // database: a rate whose outbox grows is not sustained (the relay's work is deferred, not done).
+                var relayed = later.Sum(Relayed) - Sum(Relayed);
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"grain outbox    {Sum(OutboxDepth):0} entries waiting before, {later.Sum(OutboxDepth):0} after ({growth:+0;-0;0}/s); {relayed / seconds:0} relayed/s: ")
+                    + (growth > 0 ? "the relay fell behind, so this rate is not sustained" : "the relay kept up");
+            }
         }
+
+        /// <summary>How many entries a second the grain outbox gained over the run (negative: the relay caught up); null without metrics.</summary>
+        public double? OutboxGrowth(Sample later, double seconds) =>
+            Metrics is null || later.Metrics is null || !later.Metrics.Keys.Any(key => key.StartsWith(OutboxDepth, StringComparison.Ordinal))
+                ? null
+                : (later.Sum(OutboxDepth) - Sum(OutboxDepth)) / seconds;
+
+        private double Sum(string prefix) =>
+            Metrics?.Where(metric => metric.Key.StartsWith(prefix, StringComparison.Ordinal) && !metric.Key.Contains('|', StringComparison.Ordinal)).Sum(metric => metric.Value) ?? 0;
 
         private string Buckets(string metric, double total, Func<string, double> delta, Func<double, string> format)
         {

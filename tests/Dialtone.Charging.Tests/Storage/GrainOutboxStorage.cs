@@ -62,10 +62,46 @@ public sealed class GrainOutboxStorage
 
         Assert.Equal((3L, At, 0L), await storage.Dialect.OutboxDepthAsync(CancellationToken.None));
         await storage.Dialect.CountOutboxFailureAsync([stored[0].Sequence], CancellationToken.None);
-        await storage.Dialect.DeleteOutboxAsync([stored[1].Sequence, stored[2].Sequence], CancellationToken.None);
+        await storage.RemoveRelayedAsync([stored[1].Sequence, stored[2].Sequence]);
         var left = Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
         Assert.Equal((stored[0].Sequence, 1), (left.Sequence, left.Attempts));
         Assert.Empty(await storage.Dialect.ReadOutboxAsync(100, ["usage"], CancellationToken.None));
+    }
+
+    [Theory, MemberData(nameof(All))]
+    public async Task RelayedEntriesAreRemovedByTheWriterInItsNextTransactionWithTheGrainWritesQueuedMeanwhile(StorageDatabase database)
+    {
+        await using var place = new StorageUnderTest(database);
+        var storage = place.Open();
+        var first = new GrainState<Tally>(new Tally { Value = 1 });
+        first.State!.Outbox.Add(new GrainOutboxEntry("relayed", "usage", "{}", At));
+        await storage.WriteStateAsync("tally", Grain("tally-r1"), first);
+        var relayed = Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
+        var batchesBefore = storage.Batches;
+
+        // One writer: while it holds, neither the removal nor a grain's write is committed; released, both are, in one
+        // transaction (the removal counts no batch of its own).
+        Task removal, write;
+        var second = new GrainState<Tally>(new Tally { Value = 2 });
+        second.State!.Outbox.Add(new GrainOutboxEntry("next", "usage", "{}", At));
+        using (storage.HoldWrites())
+        {
+            removal = storage.RemoveRelayedAsync([relayed.Sequence]);
+            write = storage.WriteStateAsync("tally", Grain("tally-r2"), second);
+            await Task.Delay(50);
+            Assert.False(removal.IsCompleted);
+            Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
+        }
+
+        await Task.WhenAll(removal, write);
+        Assert.Equal(1, storage.Batches - batchesBefore);
+        Assert.Equal(["next"], (await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None)).Select(s => s.Entry.Id));
+
+        // Alone (nothing else queued), a removal wakes the idle writer.
+        var next = Assert.Single(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
+        await storage.RemoveRelayedAsync([next.Sequence]).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(await storage.Dialect.ReadOutboxAsync(100, [], CancellationToken.None));
+        Assert.Equal(1, storage.Batches - batchesBefore);
     }
 
     [Theory, MemberData(nameof(All))]

@@ -65,7 +65,7 @@ internal sealed partial class GrainOutboxRelay(
                     lease ??= await TakeLeaseAsync(storage.Dialect, stoppingToken);
                     if (lease is not null)
                     {
-                        more = await RelayOnceAsync(storage.Dialect, stoppingToken, lease);
+                        more = await RelayOnceAsync(storage, stoppingToken, lease);
                     }
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -125,8 +125,9 @@ internal sealed partial class GrainOutboxRelay(
     /// handler works and the suspect cannot be taken — it goes to the dead letters. While the handler fails everything (its
     /// database is down), no entry is ever dead-lettered, however long the outage: the kind backs off and waits.
     /// </remarks>
-    internal async Task<bool> RelayOnceAsync(GrainStateDialect dialect, CancellationToken cancellationToken, IOutboxRelayLease? lease = null)
+    internal async Task<bool> RelayOnceAsync(BatchingGrainStorage storage, CancellationToken cancellationToken, IOutboxRelayLease? lease = null)
     {
+        var dialect = storage.Dialect;
         var now = Stopwatch.GetTimestamp();
         var waiting = backoff.Where(b => b.Value.RetryAt > now).Select(b => b.Key).ToList();
         var batch = await dialect.ReadOutboxAsync(settings.BatchSize, waiting, cancellationToken);
@@ -155,7 +156,7 @@ internal sealed partial class GrainOutboxRelay(
                 }
                 else
                 {
-                    await HandledAsync(dialect, group.Key, entries, cancellationToken);
+                    await HandledAsync(storage, group.Key, entries);
                 }
 
                 continue;
@@ -167,7 +168,7 @@ internal sealed partial class GrainOutboxRelay(
             {
                 if (await HandleAsync(group.Key, [stored], cancellationToken) is not { } failure)
                 {
-                    await HandledAsync(dialect, group.Key, [stored], cancellationToken);
+                    await HandledAsync(storage, group.Key, [stored]);
                     foreach (var (suspect, suspectFailure) in suspects)
                     {
                         await DeadLetterAsync(dialect, group.Key, suspect, suspectFailure, cancellationToken);
@@ -228,9 +229,10 @@ internal sealed partial class GrainOutboxRelay(
         }
     }
 
-    private async Task HandledAsync(GrainStateDialect dialect, string kind, List<StoredOutboxEntry> entries, CancellationToken cancellationToken)
+    // Removed by the store's writer loop, in its next transaction (one writer on SQLite: no waiting on each other's locks).
+    private async Task HandledAsync(BatchingGrainStorage storage, string kind, List<StoredOutboxEntry> entries)
     {
-        await dialect.DeleteOutboxAsync([.. entries.Select(stored => stored.Sequence)], cancellationToken);
+        await storage.RemoveRelayedAsync([.. entries.Select(stored => stored.Sequence)]);
         backoff.Remove(kind);
         GrainOutboxMetrics.Relayed.Add(entries.Count, new KeyValuePair<string, object?>(GrainOutboxMetrics.KindTag, kind));
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
@@ -44,6 +45,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     private readonly ILogger logger;
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<OutboxRemoval> removals = new();
     private readonly SemaphoreSlim initializing = new(1, 1);
     private readonly KeyValuePair<string, object?> storageTag;
     private readonly Task writer;
@@ -58,6 +60,9 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     private long batches;
     private long committedWrites;
     private int largestBatch;
+
+    // Queued after a removal so that an idle writer loop wakes for it; never written to the database.
+    private static readonly PendingWrite WakeUp = new(new GrainStateKey("", "", ""), null, null);
 
     /// <param name="name">The provider's name (grains ask for it in <c>[PersistentState(..., name)]</c>); tags the metrics.</param>
     /// <param name="options">Where and how to store.</param>
@@ -167,6 +172,25 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         grainState.RecordExists = false;
     }
 
+    /// <summary>
+    /// Removes outbox entries the relay handed over inside the writer loop's next transaction (with the grain writes
+    /// queued meanwhile), and completes once it has committed. On SQLite a removal on a connection of its own was a
+    /// second writer: its transaction and sync held the lock while a batch of callers waited in SQLite's busy handler,
+    /// whose sleeps grow from 1 to 100 ms (bench/README, 2026-11-29).
+    /// </summary>
+    internal Task RemoveRelayedAsync(IReadOnlyList<long> sequences)
+    {
+        if (sequences.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var removal = new OutboxRemoval(sequences);
+        removals.Enqueue(removal);
+        Enqueue(WakeUp);
+        return removal.Completion;
+    }
+
     /// <summary>Creates the table when the silo starts (so a bad connection string stops the start); drains the queue when it stops.</summary>
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -263,6 +287,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     {
         var reader = queue.Reader;
         var batch = new List<PendingWrite>(maxBatchSize);
+        var removing = new List<OutboxRemoval>();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             if (held is { } hold)
@@ -272,11 +297,30 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
 
             while (batch.Count < maxBatchSize && reader.TryRead(out var write))
             {
-                batch.Add(write);
+                if (!ReferenceEquals(write, WakeUp))
+                {
+                    batch.Add(write);
+                }
             }
 
-            CommitAsync(batch).GetAwaiter().GetResult();
+            while (removals.TryDequeue(out var removal))
+            {
+                removing.Add(removal);
+            }
+
+            if (batch.Count > 0 || removing.Count > 0)
+            {
+                CommitAsync(batch, removing).GetAwaiter().GetResult();
+            }
+
             batch.Clear();
+            removing.Clear();
+        }
+
+        // Removals queued as the loop stopped: their entries stay and are relayed again after the restart (at least once).
+        while (removals.TryDequeue(out var left))
+        {
+            left.Fail(new ObjectDisposedException(nameof(BatchingGrainStorage), $"The grain storage '{name}' has stopped."));
         }
 
         // The checkpointer ends once the last commit is in (its final pass copies what is left).
@@ -322,13 +366,13 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         }
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(List<PendingWrite> batch, List<OutboxRemoval> removing)
     {
         var started = Stopwatch.GetTimestamp();
         List<(PendingWrite Write, long? Stored)> conflicts;
         try
         {
-            conflicts = await ApplyAndCommitAsync(batch);
+            conflicts = await ApplyAndCommitAsync(batch, removing);
         }
         catch (Exception exception)
         {
@@ -341,6 +385,21 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
                     exception));
             }
 
+            foreach (var removal in removing)
+            {
+                removal.Fail(new OrleansException($"Grain storage '{name}' could not commit the removal of relayed outbox entries.", exception));
+            }
+
+            return;
+        }
+
+        foreach (var removal in removing)
+        {
+            removal.Succeed();
+        }
+
+        if (batch.Count == 0)
+        {
             return;
         }
 
@@ -392,20 +451,28 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     }
 
     /// <summary>One transaction: every write version-checked on its own, the stored version read back for each conflict.</summary>
-    private async Task<List<(PendingWrite Write, long? Stored)>> ApplyAndCommitAsync(List<PendingWrite> batch)
+    private async Task<List<(PendingWrite Write, long? Stored)>> ApplyAndCommitAsync(List<PendingWrite> batch, List<OutboxRemoval> removing)
     {
         await EnsureInitializedAsync(CancellationToken.None);
         writerConnection ??= await dialect.OpenWriterAsync(CancellationToken.None);
         // The same order on every node, so that two nodes' batches touching the same rows cannot deadlock on PostgreSQL;
         // a stable sort, so that writes to one state keep their order.
-        IReadOnlyList<PendingWrite> ordered = batch.Count == 1
+        List<PendingWrite> ordered = batch.Count <= 1
             ? batch
             : [.. batch.OrderBy(write => write.Key.GrainType, StringComparer.Ordinal)
                 .ThenBy(write => write.Key.GrainId, StringComparer.Ordinal)
                 .ThenBy(write => write.Key.StateName, StringComparer.Ordinal)];
         var conflicts = new List<(PendingWrite Write, long? Stored)>();
         await using var transaction = await writerConnection.BeginTransactionAsync(CancellationToken.None);
-        await dialect.ApplyAsync(writerConnection, transaction, ordered, CancellationToken.None);
+        if (ordered.Count > 0)
+        {
+            await dialect.ApplyAsync(writerConnection, transaction, ordered, CancellationToken.None);
+        }
+
+        foreach (var removal in removing)
+        {
+            await dialect.DeleteOutboxAsync(writerConnection, transaction, removal.Sequences, CancellationToken.None);
+        }
         // A write that lost its version check brings no message: its caller fails and the grain reloads its state.
         List<GrainOutboxEntry> outbox = [.. ordered.Where(write => write.Applied).SelectMany(write => write.Outbox)];
         if (outbox.Count > 0)

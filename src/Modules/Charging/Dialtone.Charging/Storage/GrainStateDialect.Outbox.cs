@@ -7,7 +7,8 @@ namespace Dialtone.Charging.Storage;
 
 /// <summary>
 /// The grain outbox's SQL: <c>grain_outbox</c> beside <c>grain_state</c>, filled inside the writer's transaction and
-/// drained by the relay on connections of its own. Both databases speak <c>ON CONFLICT DO NOTHING</c>.
+/// read by the relay on connections of its own and emptied by the writer once relayed. Both databases speak
+/// <c>ON CONFLICT DO NOTHING</c>.
 /// </summary>
 internal abstract partial class GrainStateDialect
 {
@@ -77,9 +78,22 @@ internal abstract partial class GrainStateDialect
         return entries;
     }
 
-    /// <summary>Removes relayed entries.</summary>
-    public Task DeleteOutboxAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
-        ExecuteOnSequencesAsync($"DELETE FROM {OutboxTable} WHERE seq IN ", sequences, cancellationToken);
+    /// <summary>
+    /// Removes relayed entries inside the writer's <paramref name="transaction"/> (<see cref="BatchingGrainStorage.RemoveRelayedAsync"/>:
+    /// on SQLite the writer loop is the file's only regular writer).
+    /// </summary>
+    public async Task DeleteOutboxAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    {
+        if (sequences.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        BindSequences(command, $"DELETE FROM {OutboxTable} WHERE seq IN ", sequences);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Counts a failed attempt on each entry.</summary>
     public Task CountOutboxFailureAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken) =>
@@ -107,6 +121,12 @@ internal abstract partial class GrainStateDialect
 
         await using var connection = await OpenWriterAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        BindSequences(command, statement, sequences);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void BindSequences(DbCommand command, string statement, IReadOnlyList<long> sequences)
+    {
         var names = new StringBuilder("(");
         for (var index = 0; index < sequences.Count; index++)
         {
@@ -116,7 +136,6 @@ internal abstract partial class GrainStateDialect
         }
 
         command.CommandText = statement + names.Append(')');
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void BindEntry(DbParameterCollection parameters, Func<DbParameter> create, GrainOutboxEntry entry)

@@ -47,3 +47,20 @@ internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byt
 
     public void Fail(Exception exception) => completion.TrySetException(exception);
 }
+
+/// <summary>
+/// Outbox entries the relay handed over, to be removed by the writer loop inside its next transaction; completes once
+/// that transaction has committed.
+/// </summary>
+internal sealed class OutboxRemoval(IReadOnlyList<long> sequences)
+{
+    private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<long> Sequences { get; } = sequences;
+
+    public Task Completion => completion.Task;
+
+    public void Succeed() => completion.TrySetResult();
+
+    public void Fail(Exception exception) => completion.TrySetException(exception);
+}
