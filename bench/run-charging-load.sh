@@ -145,12 +145,39 @@ fi
 log "demo lines ready $(( $(date +%s) - started )) s after the server answered"
 
 # --- load ------------------------------------------------------------------------------------------------------------
+# Waits (up to 180 s) until the grain outbox is empty, so that each run starts with no relay work left from before
+# (a data directory copied from an earlier run, or the previous concurrency) and its outbox growth is its own.
+# Logs how fast the relay drained what it found, and its CPU per entry (the server does nothing else meanwhile).
+relayed_total() { curl -s "$BASE/metrics" | awk '/^dialtone_charging_outbox_relayed/ {s += $2} END {printf "%d", s}'; }
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+wait_outbox_empty() {
+  local depth first="" t0 c0 r0 t1 c1 r1
+  t0=$(date +%s.%N); c0=$(server_ticks); r0=$(relayed_total)
+  for _ in $(seq 1 360); do
+    depth=$(curl -s "$BASE/metrics" | awk '/^dialtone_charging_outbox_depth/ && !seen {print $2; seen = 1}')
+    first=${first:-$depth}
+    if [[ "$depth" == 0 ]]; then
+      t1=$(date +%s.%N); c1=$(server_ticks); r1=$(relayed_total)
+      if (( r1 - r0 >= 1000 )); then
+        python3 -c "import sys; n, s, c = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]) / 100; print(f'relay drain     {n:,} entries in {s:.1f} s: {n / s:,.0f}/s, {c:.1f} s of server CPU, {c / n * 1e6:,.0f} µs of CPU an entry')" \
+          "$((r1 - r0))" "$(echo "$t1 - $t0" | bc)" "$((c1 - c0))" | tee -a "$WORK/load.txt"
+      fi
+      return 0
+    fi
+    sleep 0.5
+  done
+  log "the grain outbox still holds ${depth:-?} entries after 180 s (${first:-?} at first): measuring anyway"
+}
+
 for concurrency in $CONCURRENCY; do
+  wait_outbox_empty
   wait_quiet
   log "load: $concurrency sessions in flight, $SUBSCRIBERS subscribers, $UPDATES updates per session, ${WARMUP}s + ${DURATION}s"
   dotnet "$GEN" --url "$SBI" "${subscribers[@]}" --concurrency "$concurrency" --updates "$UPDATES" --duration "$DURATION" --warmup "$WARMUP" \
     --metrics-url "$BASE/metrics" --server-pid "$SERVER_PID" | tee "$WORK/load-$concurrency.txt" || true
 done
+# What the last run left for the relay, drained with the server warm.
+wait_outbox_empty
 
 # What a write carries: the account grains' state as the run left it (released sessions stay as tombstones for an hour).
 payload=2048
