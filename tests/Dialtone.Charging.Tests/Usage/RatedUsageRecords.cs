@@ -8,7 +8,10 @@ using Dialtone.Charging.Outbox;
 using Dialtone.Charging.Storage;
 using Dialtone.Charging.Tests.Nchf;
 using Dialtone.Charging.Usage;
+using Dialtone.Charging.Usage.Persistence;
 using Dialtone.Inventory.Contracts;
+using Dialtone.Platform.Persistence;
+using Dialtone.Platform.Tmf.Documents;
 using Dialtone.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
@@ -136,6 +139,54 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
         Assert.Equal([1000L, 2000L], records.Select(r => r.Units).Order());
         using var owner = Customer(app, party);
         Assert.Equal(2, (await ListAsync(owner, $"{Api}?ratedProductUsage.productRef.id={productId}")).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ARecordStoredUnderTheIdAnEarlierVersionGaveItIsNotStoredAgain(TestDatabase database)
+    {
+        // Relayed before an upgrade (name-based id), its outbox entry not yet removed, delivered again after it.
+        var app = apps.For(database);
+        var (productId, party) = await LineAsync(app);
+        var now = app.Clock.GetUtcNow();
+        var record = new UsageRecorded($"{Guid.NewGuid():N}-1", 1, Smf.DataGroup, productId, "octet", 1000, "home", now, false, "EUR",
+            [new UsageDebit($"{productId}/dataAllowance", 1000)], null, 0, 0);
+        var earlierId = UsageDocuments.NameBasedIdOf(record.Id);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<UsageDbContext>();
+            await using var transaction = await db.BeginSerializedWriteAsync(CancellationToken.None);
+            var document = TmfDocumentImport.Create(db, UsageResources.Usage, UsageDocuments.Of(record, [new InventoryParty(party, "owner", "Individual")]), earlierId, now, UsageRelay.Writer);
+            await TmfDocumentBulk.InsertAsync(db, [document], CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        var relay = app.Services.GetServices<IGrainOutboxHandler>().Single(handler => handler.Kind == UsageRecorded.Kind);
+        await relay.HandleAsync([Entry(record)], CancellationToken.None);
+
+        using var owner = Customer(app, party);
+        var listed = Assert.Single(await ListAsync(owner, $"{Api}?ratedProductUsage.productRef.id={productId}"))!;
+        Assert.Equal(earlierId, listed["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void UsageIdsAreTheSameForEachDeliveryOfARecordAndFollowTheRatingTime()
+    {
+        var at = new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero);
+        UsageRecorded Record(string reference, long sequence, DateTimeOffset when) =>
+            new(reference, sequence, Smf.DataGroup, "product-1", "octet", 1000, "home", when, false, "EUR", [], null, 0, 0);
+
+        var first = UsageDocuments.IdOf(Record("a-1", 1, at));
+        Assert.Equal(first, UsageDocuments.IdOf(Record("a-1", 1, at)));
+        Assert.True(Guid.TryParse(first, out _));
+        Assert.Equal('8', first[14]);
+        // Another record of the same millisecond differs; a record rated later sorts after, as text and as bytes.
+        Assert.NotEqual(first, UsageDocuments.IdOf(Record("a-1", 2, at)));
+        Assert.NotEqual(first, UsageDocuments.IdOf(Record("b-1", 1, at)));
+        var later = UsageDocuments.IdOf(Record("0-1", 1, at.AddMilliseconds(1)));
+        Assert.True(string.CompareOrdinal(first, later) < 0, $"{first} then {later}");
+        Assert.Equal(at.ToUnixTimeMilliseconds(), Convert.ToInt64(first.Replace("-", "", StringComparison.Ordinal)[..12], 16));
+        Assert.NotEqual(UsageDocuments.NameBasedIdOf("a-1/1/10"), first);
     }
 
     [Theory]

@@ -48,14 +48,17 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<UsageDbContext>>();
         var db = outbox.DbContext;
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
-        var ids = records.Select(record => UsageDocuments.IdOf(record.Id)).ToList();
-        var stored = (await db.Documents.OfResource(UsageResources.Usage).Where(d => ids.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken))
+        var ids = records.Select(UsageDocuments.IdOf).ToList();
+        var earlier = records.Select(record => UsageDocuments.NameBasedIdOf(record.Id)).ToList();
+        List<string> either = [.. ids, .. earlier];
+        var stored = (await db.Documents.OfResource(UsageResources.Usage).Where(d => either.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var created = new List<TmfDocument>(records.Count);
         for (var i = 0; i < records.Count; i++)
         {
-            if (stored.Add(ids[i]))
+            // Stored already under its id, or under the id an earlier version gave it (relayed before an upgrade).
+            if (!stored.Contains(earlier[i]) && stored.Add(ids[i]))
             {
                 var parties = products.GetValueOrDefault(records[i].ProductId)?.RelatedParties ?? [];
                 created.Add(TmfDocumentImport.Create(db, UsageResources.Usage, UsageDocuments.Of(records[i], parties), ids[i], now, Writer));
