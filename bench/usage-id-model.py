@@ -3,6 +3,7 @@
 (DocumentId, Path) and partial value indexes) in SQLite: log written per record with random against time-ordered ids.
 
 usage: usage-id-model.py random|ordered   (bench/README, 2026-11-29; writes /tmp/idexp-*.db)"""
+import sqlite3, os, uuid, time, random, hashlib, sys
 def run(kind, batches=40, per=500, pre=100000):
     f=f'/tmp/idexp-{kind}.db'
     for s in ['','-wal','-shm']:
