@@ -37,8 +37,8 @@ public sealed class DemoCatalogApps : IAsyncDisposable
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await app.Services.GetRequiredService<DatabaseReadiness>().WhenReferenceDataLoadedAsync(timeout.Token);
-        // The seeders register once the host has started and migrated (slow on a busy PostgreSQL), so the readiness above
-        // can answer before they began: wait until the demo catalog's last offering is there.
+        // The seeders register when the host builds them, so the wait above covers the demo catalog; its last offering is
+        // looked up as well, so that a seeder that failed shows here rather than as a missing offering in a later test.
         while (true)
         {
             await using var scope = app.Services.CreateAsyncScope();

@@ -375,6 +375,14 @@ public sealed class LegacyErasureInFlight(LegacyErasureInFlight.ErasureLegacySim
         var legacy = await LegacyWorld.WaitForLegacyAsync(sim.Legacy, person.LegacyId, c => c.Field("Status") == "X");
         var status = await LegacyWorld.WaitForAsync(app.Admin(), "/admin/legacy/propagation", s => s["pending"]!.GetValue<int>() == 0);
         Assert.Equal(version + 1, legacy.Version());
+        // LegacySim logs each write as it answers it; its output reaches the test through the child process's pipe, which
+        // may come after the record read above (seen once in CI: the record erased, its log line not yet read).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (WritesSince(person.LegacyId, version).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Equal(["EraseCustomer"], WritesSince(person.LegacyId, version));
         Assert.False(await HasSyncStateAsync(app, person.LegacyId));
         Assert.Equal(LegacyChangeStates.Delivered, (await WaitForChangeAsync(app, person.PartyId, LegacyChangeKinds.Contact, c => c.State != LegacyChangeStates.Pending, except)).State);

@@ -12,7 +12,8 @@ namespace Dialtone.Charging.Storage;
 /// No connection checkpoints on commit (<c>wal_autocheckpoint = 0</c>): SQLite's default has the commit that takes the
 /// log past 1,000 pages copy it back and sync the database before it returns, so every few hundred writes one batch of
 /// callers waited for a checkpoint. <see cref="CheckpointAsync"/> does it on a connection of its own, beside the writer
-/// (<c>PASSIVE</c>). A writer that meets another's lock (the outbox relay deletes on its own connection) waits in
+/// (<c>PASSIVE</c>). The writer loop is the file's one regular writer (the relay's removals go through it); a writer
+/// that meets another's lock (the relay counting a failure or moving a dead letter on its own connection, rare) waits in
 /// SQLite's busy handler (<c>busy_timeout</c>, sleeps of 1–100 ms) rather than in Microsoft.Data.Sqlite's retry loop.
 /// </remarks>
 internal sealed class SqliteGrainStateDialect : GrainStateDialect
@@ -20,7 +21,7 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
     private readonly string connectionString;
     private readonly string synchronous;
 
-    // How long a writer waits for another's lock before the statement fails (the relay's deletes take it briefly).
+    // How long a writer waits for another's lock before the statement fails (the relay's failure counts and dead letters take it briefly).
     private const int BusyTimeoutMs = 10_000;
 
     public SqliteGrainStateDialect(string connectionString, SqliteSynchronousMode synchronous)
