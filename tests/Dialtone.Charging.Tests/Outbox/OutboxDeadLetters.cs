@@ -42,7 +42,8 @@ public sealed class OutboxDeadLetters
         Assert.Equal(("test-picky", "poison", 3), (letter["kind"]!.GetValue<string>(), letter["entryId"]!.GetValue<string>(), letter["attempts"]!.GetValue<int>()));
         Assert.Contains("refused poison", letter["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(letter["payload"]);
-        Assert.Empty(await PendingAsync(app));
+        // A handled entry leaves the outbox with the store's next commit, just after its handler returned.
+        await EventuallyAsync(async () => (await PendingAsync(app)).Count == 0 ? (object?)true : null, "the handled entries stayed in the outbox");
 
         var id = letter["id"]!.GetValue<string>();
         var read = await admin.GetFromJsonAsync<JsonObject>($"{Api}/{id}");
