@@ -221,6 +221,42 @@ public sealed class AccountStateFormat(ITestOutputHelper output)
         Assert.Equal(Describe(state), Describe(again));
     }
 
+    /// <summary>
+    /// Every write of an account holds every tombstone: an ended session is encoded once and its stored form written
+    /// again as it is. Usage reported after the end changes the tombstone (a later sequence number, containers, the last
+    /// request's fingerprint): the next write stores the change, exactly as a fresh encoding would.
+    /// </summary>
+    [Fact]
+    public void ATombstoneIsWrittenFromItsStoredFormUntilLateUsageChangesIt()
+    {
+        var state = Load(VersionOne);
+        state.Migrate();
+        var released = state.Sessions[$"{Account}-2"];
+        var first = Write(state);
+        var encoded = released.Stored?.Json;
+        Assert.NotNull(encoded);
+        Assert.Null(state.Sessions[$"{Account}-3"].Stored);
+
+        Assert.Equal(first, Write(state));
+        Assert.Same(encoded, released.Stored?.Json);
+
+        released.LastSequence = 13;
+        released.LastContainers[10] = 12;
+        released.LastFingerprint = "LATE";
+        var written = Write(state);
+        Assert.NotSame(encoded, released.Stored?.Json);
+        var again = Load(written);
+        again.Migrate();
+        var reread = again.Sessions[released.Ref];
+        Assert.Equal((13L, 12L, "LATE"), (reread.LastSequence, reread.LastContainers[10], reread.LastFingerprint));
+        Assert.Equal(written, Write(again));
+
+        // A change that keeps the sequence number (none does today) is stored once the session is compacted, as every change is.
+        released.Zone = "roaming";
+        released.Compact();
+        Assert.Equal("roaming", Load(Write(state)).Sessions[released.Ref].Zone);
+    }
+
     [Fact]
     public void AStateOfANewerVersionIsRefused()
     {

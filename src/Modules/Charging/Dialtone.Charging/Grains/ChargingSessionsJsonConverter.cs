@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -39,7 +40,26 @@ internal sealed class ChargingSessionsJsonConverter : JsonConverter<Dictionary<s
         foreach (var (reference, session) in value)
         {
             writer.WritePropertyName(reference);
-            WriteSession(writer, session, options);
+            if (session.EndedAt is not { } ended)
+            {
+                WriteSession(writer, session, options);
+                continue;
+            }
+
+            // A tombstone is written again with every write of its account, unchanged: encoded once.
+            if (session.Stored is not { } stored || stored.LastSequence != session.LastSequence || stored.EndedAt != ended)
+            {
+                var buffer = new ArrayBufferWriter<byte>(256);
+                using (var inner = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
+                {
+                    WriteSession(inner, session, options);
+                }
+
+                stored = new StoredSession(session.LastSequence, ended, buffer.WrittenSpan.ToArray());
+                session.Stored = stored;
+            }
+
+            writer.WriteRawValue(stored.Json, skipInputValidation: true);
         }
 
         writer.WriteEndObject();
