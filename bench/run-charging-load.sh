@@ -19,6 +19,9 @@
 #   IMSI_START=001010000000001
 #   CONCURRENCY="64"       PDU sessions in flight; several values run one after the other on the same server
 #   UPDATES=10 DURATION=20 WARMUP=5
+#                          WARMUP defaults to 45 with DATA_FROM: a server that skipped the orders is still compiling the
+#                          charging paths (the tiered JIT took ~0.4 of a core for the first ~40 s of load; bench/README,
+#                          2026-11-29 session 14)
 #   CEILING=1              the SQLite ceiling and pgbench -N after the load (0: skip)
 #   CEILING_SECONDS=10     per row count; PGBENCH_SECONDS=10 per client count, PGBENCH_CLIENTS="1 16 64"
 #   QUIET_WAIT=30          seconds to wait, before each load run, for other processes to leave the CPUs (then measure anyway)
@@ -38,7 +41,7 @@ IMSI_START="${IMSI_START:-001010000000001}"
 CONCURRENCY="${CONCURRENCY:-64}"
 UPDATES="${UPDATES:-10}"
 DURATION="${DURATION:-20}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-$([[ -n "${DATA_FROM:-}" ]] && echo 45 || echo 5)}"
 CEILING="${CEILING:-1}"
 CEILING_SECONDS="${CEILING_SECONDS:-10}"
 PGBENCH_SECONDS="${PGBENCH_SECONDS:-10}"
