@@ -13,13 +13,15 @@ public sealed partial class ChargingAccountState
     private Dictionary<string, ChargingSession> sessions = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The shape written now. 3: sessions are stored with short names, no repeated ref, times as UTC ticks
+    /// The shape written now. 4: the tombstones of ended sessions are stored in a row of their own, written only when
+    /// they change (<see cref="IHasColdPart"/>, ChargingAccountState.Tombstones.cs); a state of version 3 or older holds
+    /// them in its own row and loads unchanged. 3: sessions are stored with short names, no repeated ref, times as UTC ticks
     /// (<see cref="ChargingSessionsJsonConverter"/>, which reads the older shapes too), and the create-key index is not
     /// stored. 2: a session keeps <see cref="ChargingSession.CreateSequence"/>, and drops its create's answer once a
     /// later request is answered and its last answer when that was a release's 204 (version 1 kept both answers of every
     /// session and tombstone); <see cref="Migrate"/> reads versions 1 and 2.
     /// </summary>
-    public const int CurrentSchemaVersion = 3;
+    public const int CurrentSchemaVersion = 4;
 
     /// <summary>Raised when the shape changes; a reader migrates older states (<see cref="Migrate"/>).</summary>
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
@@ -31,10 +33,11 @@ public sealed partial class ChargingAccountState
     public WalletSnapshot? Wallet { get; set; }
 
     /// <summary>
-    /// Open sessions and the tombstones of ended ones, by ChargingDataRef (stored compactly: <see cref="ChargingSessionsJsonConverter"/>).
-    /// Setting it rebuilds <see cref="SessionsByCreateKey"/>.
+    /// Open sessions and the tombstones of ended ones, by ChargingDataRef (stored compactly: <see cref="ChargingSessionsJsonConverter"/>;
+    /// the open ones in the account's row, <see cref="StoredSessions"/>, the tombstones apart). Setting it rebuilds
+    /// <see cref="SessionsByCreateKey"/>.
     /// </summary>
-    [JsonConverter(typeof(ChargingSessionsJsonConverter))]
+    [JsonIgnore]
     public Dictionary<string, ChargingSession> Sessions
     {
         get => sessions;
@@ -222,8 +225,8 @@ public sealed class ChargingSession
 
     /// <summary>
     /// An ended session's stored form (<see cref="ChargingSessionsJsonConverter"/>), kept while it is unchanged: every
-    /// write of the account holds every tombstone, and encoding them again was a tenth of the server's work under load
-    /// (bench/README, 2026-11-29 session 14). Valid for the last sequence number and end it was made at; a change of an
+    /// write of the account's tombstones holds all of them, and encoding them again was a tenth of the server's work
+    /// under load when each request wrote them (bench/README, 2026-11-29 session 14). Valid for the last sequence number and end it was made at; a change of an
     /// ended session (late usage) answers a later sequence number, and <see cref="Compact"/> forgets it.
     /// </summary>
     [JsonIgnore]

@@ -9,10 +9,10 @@ namespace Dialtone.Charging.Grains;
 /// <summary>
 /// The sessions of a charging account state as stored since schema version 3: one object per ChargingDataRef (the key is
 /// the session's <see cref="ChargingSession.Ref"/>, not written again inside) with short names, defaults left out, and
-/// times as UTC ticks. Every write of the account holds every tombstone (up to 32), so their bytes are paid again with
-/// each charging request: a released session's tombstone is about 160 bytes here against about 400 in version 2's
-/// camelCase shape (bench/README, 2026-11-28). Reads both shapes: version 1 and 2 states (long camelCase names, ISO 8601
-/// times, nulls written) load unchanged.
+/// times as UTC ticks. The account's tombstones (up to 32) are written together whenever one of them changes (in their
+/// own row since version 4, with every charging request before): a released session's tombstone is about 160 bytes
+/// here against about 400 in version 2's camelCase shape (bench/README, 2026-11-28). Reads both shapes: version 1 and 2
+/// states (long camelCase names, ISO 8601 times, nulls written) load unchanged.
 /// </summary>
 internal sealed class ChargingSessionsJsonConverter : JsonConverter<Dictionary<string, ChargingSession>>
 {
@@ -46,7 +46,7 @@ internal sealed class ChargingSessionsJsonConverter : JsonConverter<Dictionary<s
                 continue;
             }
 
-            // A tombstone is written again with every write of its account, unchanged: encoded once.
+            // A tombstone is written again, unchanged, whenever another one of its account changes: encoded once.
             if (session.Stored is not { } stored || stored.LastSequence != session.LastSequence || stored.EndedAt != ended)
             {
                 var buffer = new ArrayBufferWriter<byte>(256);

@@ -119,9 +119,18 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         var key = GrainStateKey.Of(stateName, grainId);
         await EnsureInitializedAsync(cancellationToken);
         StoredGrainState? stored;
+        StoredGrainState? part = null;
+        var hasColdPart = typeof(IHasColdPart).IsAssignableFrom(typeof(T));
         await using (var connection = await dialect.OpenReaderAsync(cancellationToken))
         {
-            stored = await dialect.ReadAsync(connection, null, key, cancellationToken);
+            if (hasColdPart)
+            {
+                (stored, part) = await dialect.ReadWithPartAsync(connection, key, ColdPartRow.KeyOf(key), cancellationToken);
+            }
+            else
+            {
+                stored = await dialect.ReadAsync(connection, null, key, cancellationToken);
+            }
         }
 
         if (stored is { Payload: { } payload } row)
@@ -137,6 +146,11 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
             grainState.ETag = stored is { } tombstone ? FormatETag(tombstone.Version) : null;
             grainState.RecordExists = false;
         }
+
+        if (hasColdPart && grainState.State is IHasColdPart loaded)
+        {
+            loaded.LoadColdPart(stored is { Payload: not null } && part is { Payload: { } partPayload } ? new BinaryData(partPayload) : null, serializer);
+        }
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -150,9 +164,19 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         var expected = ParseETag(grainState.ETag, key);
         // Outgoing messages leave the state before it is serialised: they are stored in the outbox table, in the same transaction.
         var outbox = TakeOutbox(grainState.State);
-        var write = new PendingWrite(key, expected, ToArray(serializer.Serialize(grainState.State)), outbox);
+        var cold = grainState.State as IHasColdPart;
+        var part = cold?.ChangedColdPart(serializer);
+        var write = new PendingWrite(key, expected, ToArray(serializer.Serialize(grainState.State)), outbox)
+        {
+            ColdPart = part is null ? null : new ColdPartRow(ColdPartRow.KeyOf(key), part.Payload),
+        };
         Enqueue(write);
         var version = await write.Completion;
+        if (part is not null)
+        {
+            cold!.ColdPartStored(part);
+        }
+
         grainState.ETag = FormatETag(version);
         grainState.RecordExists = true;
     }
@@ -165,7 +189,10 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         ArgumentNullException.ThrowIfNull(grainState);
         cancellationToken.ThrowIfCancellationRequested();
         var key = GrainStateKey.Of(stateName, grainId);
-        var write = new PendingWrite(key, ParseETag(grainState.ETag, key), payload: null);
+        var write = new PendingWrite(key, ParseETag(grainState.ETag, key), payload: null)
+        {
+            ColdPart = grainState.State is IHasColdPart ? new ColdPartRow(ColdPartRow.KeyOf(key), null) : null,
+        };
         Enqueue(write);
         var version = await write.Completion;
         grainState.ETag = FormatETag(version);
@@ -417,7 +444,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
             long written = 0;
             foreach (var write in batch)
             {
-                written += write.Payload?.Length ?? 0;
+                written += (write.Payload?.Length ?? 0) + (write.ColdPart?.Payload?.Length ?? 0);
             }
 
             if (Interlocked.Add(ref uncheckpointedBytes, written) >= CheckpointBytes)
@@ -467,6 +494,12 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         if (ordered.Count > 0)
         {
             await dialect.ApplyAsync(writerConnection, transaction, ordered, CancellationToken.None);
+            // The cold parts of the writes that passed their version check, in the same transaction.
+            List<ColdPartRow> parts = [.. ordered.Where(write => write.Applied && write.ColdPart is not null).Select(write => write.ColdPart!.Value)];
+            if (parts.Count > 0)
+            {
+                await dialect.ApplyColdPartsAsync(writerConnection, transaction, parts, CancellationToken.None);
+            }
         }
 
         foreach (var removal in removing)

@@ -14,6 +14,9 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
     private string? updateSql;
     private string? clearAbsentSql;
     private string? selectSql;
+    private string? selectWithPartSql;
+    private string? upsertPartSql;
+    private string? deletePartSql;
 
     /// <summary>Where the state lives, for logs (a file path, or a host, database and schema; never a password).</summary>
     public abstract string Description { get; }
@@ -63,6 +66,85 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
 
     private string SelectSql => selectSql ??=
         $"SELECT version, payload FROM {Table} WHERE grain_type = @t AND grain_id = @i AND state_name = @s";
+
+    private string SelectWithPartSql => selectWithPartSql ??=
+        $"SELECT state_name, version, payload FROM {Table} WHERE grain_type = @t AND grain_id = @i AND state_name IN (@s, @c)";
+
+    // A cold part's row has no version check of its own: it is written only with its state's row, whose check passed.
+    private string UpsertPartSql => upsertPartSql ??=
+        $"INSERT INTO {Table} AS stored (grain_type, grain_id, state_name, version, payload, updated_at) VALUES (@t, @i, @s, 1, @p, {Now}) " +
+        "ON CONFLICT (grain_type, grain_id, state_name) DO UPDATE SET version = stored.version + 1, payload = excluded.payload, updated_at = excluded.updated_at";
+
+    private string DeletePartSql => deletePartSql ??=
+        $"DELETE FROM {Table} WHERE grain_type = @t AND grain_id = @i AND state_name = @s";
+
+    /// <summary>A state's row and its cold part's row (<see cref="IHasColdPart"/>), with one statement: one snapshot of both.</summary>
+    public async Task<(StoredGrainState? State, StoredGrainState? Part)> ReadWithPartAsync(DbConnection connection, GrainStateKey key, GrainStateKey part, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectWithPartSql;
+        AddKey(command.Parameters, command, key);
+        Add(command.Parameters, command.CreateParameter, "@c", DbType.String, part.StateName);
+        StoredGrainState? state = null;
+        StoredGrainState? partRow = null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new StoredGrainState(reader.GetInt64(1), await reader.IsDBNullAsync(2, cancellationToken) ? null : reader.GetFieldValue<byte[]>(2));
+            if (reader.GetString(0) == key.StateName)
+            {
+                state = row;
+            }
+            else
+            {
+                partRow = row;
+            }
+        }
+
+        return (state, partRow);
+    }
+
+    /// <summary>Writes (or, with no payload, deletes) the cold parts of applied writes inside <paramref name="transaction"/>.</summary>
+    public async Task ApplyColdPartsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ColdPartRow> parts, CancellationToken cancellationToken)
+    {
+        if (connection.CanCreateBatch)
+        {
+            await using var dbBatch = connection.CreateBatch();
+            dbBatch.Transaction = transaction;
+            foreach (var part in parts)
+            {
+                var command = dbBatch.CreateBatchCommand();
+                command.CommandText = PartSql(part);
+                BindPartParameters(command.Parameters, command.CreateParameter, part);
+                dbBatch.BatchCommands.Add(command);
+            }
+
+            await dbBatch.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        foreach (var part in parts)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = PartSql(part);
+            BindPartParameters(command.Parameters, command.CreateParameter, part);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private string PartSql(ColdPartRow part) => part.Payload is null ? DeletePartSql : UpsertPartSql;
+
+    private static void BindPartParameters(DbParameterCollection parameters, Func<DbParameter> create, ColdPartRow part)
+    {
+        Add(parameters, create, "@t", DbType.String, part.Key.GrainType);
+        Add(parameters, create, "@i", DbType.String, part.Key.GrainId);
+        Add(parameters, create, "@s", DbType.String, part.Key.StateName);
+        if (part.Payload is not null)
+        {
+            Add(parameters, create, "@p", DbType.Binary, part.Payload);
+        }
+    }
 
     public async Task<StoredGrainState?> ReadAsync(DbConnection connection, DbTransaction? transaction, GrainStateKey key, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ internal sealed class JsonGrainStateSerializer(JsonSerializerOptions options) : 
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChargingAccountState))]
+[JsonSerializable(typeof(ChargingTombstones))]
 [JsonSerializable(typeof(ChargingAnswer))]
 [JsonSerializable(typeof(Dictionary<int, SessionReservation>))]
 [JsonSerializable(typeof(Dictionary<int, long>))]

@@ -34,6 +34,9 @@ internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byt
     /// <summary>Outbox entries taken from the state: inserted in the same transaction, only if this write is applied.</summary>
     public IReadOnlyList<GrainOutboxEntry> Outbox { get; } = outbox ?? [];
 
+    /// <summary>The state's cold part (<see cref="IHasColdPart"/>) to write, or delete, in the same transaction, only if this write is applied.</summary>
+    public ColdPartRow? ColdPart { get; init; }
+
     /// <summary>Set by the dialect inside the transaction: whether the version check passed and the row changed.</summary>
     public bool Applied { get; set; }
 
