@@ -15,7 +15,8 @@ namespace Dialtone.Charging.Storage;
 
 /// <summary>
 /// Orleans grain storage that commits many grains' writes in one transaction (group commit), on SQLite (its own file) or
-/// PostgreSQL (<c>{schema}.grain_state</c>). One row per grain state; the ETag is the row's version.
+/// PostgreSQL (<c>{schema}.grain_state</c>). One row per grain state (and one for its cold part, <see cref="IHasColdPart"/>,
+/// written with it when it changed); the ETag is the state's row's version.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -65,17 +65,10 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
         }
 
         await using var connection = await OpenWriterAsync(cancellationToken);
+        await MoveStatesToARowidTableAsync(connection, cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS grain_state (
-                grain_type TEXT NOT NULL,
-                grain_id TEXT NOT NULL,
-                state_name TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                payload BLOB NULL,
-                updated_at TEXT NOT NULL,
-                PRIMARY KEY (grain_type, grain_id, state_name)
-            ) WITHOUT ROWID;
+        command.CommandText = $"""
+            CREATE TABLE IF NOT EXISTS grain_state ({StateColumns});
             CREATE TABLE IF NOT EXISTS grain_outbox (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 kind TEXT NOT NULL,
@@ -97,6 +90,43 @@ internal sealed class SqliteGrainStateDialect : GrainStateDialect
             );
             """;
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // A rowid table: a row of up to ~4,000 bytes stays on its leaf page, where a WITHOUT ROWID table (the layout until
+    // 2026-11-29) keeps ~1,000 and spills the rest into an overflow page: an account's row (~2-3 KB) is one page a write
+    // instead of two and the freelist's (bench/README, 2026-11-29 session 14; bench/grain-state-model.py).
+    private const string StateColumns = """
+        grain_type TEXT NOT NULL,
+            grain_id TEXT NOT NULL,
+            state_name TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            payload BLOB NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (grain_type, grain_id, state_name)
+        """;
+
+    /// <summary>A file made before 2026-11-29 holds its states in a WITHOUT ROWID table: copied into a rowid table, in one transaction, before the first write.</summary>
+    private static async Task MoveStatesToARowidTableAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'grain_state'";
+        if (await probe.ExecuteScalarAsync(cancellationToken) is not string definition || !definition.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var move = connection.CreateCommand();
+        move.Transaction = transaction;
+        move.CommandText = $"""
+            CREATE TABLE grain_state_rowid ({StateColumns});
+            INSERT INTO grain_state_rowid (grain_type, grain_id, state_name, version, payload, updated_at)
+                SELECT grain_type, grain_id, state_name, version, payload, updated_at FROM grain_state;
+            DROP TABLE grain_state;
+            ALTER TABLE grain_state_rowid RENAME TO grain_state;
+            """;
+        await move.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public override async Task<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
