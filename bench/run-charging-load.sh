@@ -182,12 +182,15 @@ done
 # What the last run left for the relay, drained with the server warm.
 wait_outbox_empty
 
-# What a write carries: the account grains' state as the run left it (released sessions stay as tombstones for an hour).
+# What a write carries: the account grains' rows as the run left them (the account's row, written with every request; its
+# tombstones' row, written when a session ends: released sessions stay as tombstones for 10 minutes, at most 32).
 payload=2048
 if command -v sqlite3 >/dev/null; then
   read -r accounts payload max_payload < <(sqlite3 -separator ' ' "file:$WORK/data/charging/grains.db?mode=ro" \
-    "SELECT count(*), CAST(avg(length(payload)) AS INTEGER), max(length(payload)) FROM grain_state WHERE grain_type = 'charging-account'")
-  echo "grain state     $accounts charging accounts, payload $payload bytes on average, $max_payload at most (after the load)" | tee -a "$WORK/load.txt"
+    "SELECT count(*), CAST(avg(length(payload)) AS INTEGER), max(length(payload)) FROM grain_state WHERE grain_type = 'charging-account' AND state_name = 'account'")
+  read -r parts part_payload < <(sqlite3 -separator ' ' "file:$WORK/data/charging/grains.db?mode=ro" \
+    "SELECT count(*), CAST(coalesce(avg(length(payload)), 0) AS INTEGER) FROM grain_state WHERE grain_type = 'charging-account' AND state_name = 'account.part'")
+  echo "grain state     $accounts charging accounts, payload $payload bytes on average, $max_payload at most; $parts tombstone rows of $part_payload bytes on average (after the load)" | tee -a "$WORK/load.txt"
 fi
 stop_server
 
