@@ -226,8 +226,9 @@ public sealed class ChargingSession
     /// <summary>
     /// An ended session's stored form (<see cref="ChargingSessionsJsonConverter"/>), kept while it is unchanged: every
     /// write of the account's tombstones holds all of them, and encoding them again was a tenth of the server's work
-    /// under load when each request wrote them (bench/README, 2026-11-29 session 14). Valid for the last sequence number and end it was made at; a change of an
-    /// ended session (late usage) answers a later sequence number, and <see cref="Compact"/> forgets it.
+    /// under load when each request wrote them (bench/README, 2026-11-29 session 14). Valid for the last sequence number
+    /// and end it was made at; a change of an ended session (late usage) answers a later sequence number, and
+    /// <see cref="Compact"/> forgets it.
     /// </summary>
     [JsonIgnore]
     internal StoredSession? Stored { get; set; }
