@@ -44,7 +44,7 @@ internal static class SqliteCeiling
                     payload BLOB NULL,
                     updated_at TEXT NOT NULL,
                     PRIMARY KEY (grain_type, grain_id, state_name)
-                ) WITHOUT ROWID;
+                );
                 """);
             var payload = Payload(options.PayloadBytes);
             var keys = Enumerable.Range(0, options.CeilingKeys).Select(i => Guid.NewGuid().ToString("N")).ToArray();
