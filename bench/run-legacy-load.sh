@@ -21,6 +21,7 @@
 #   PORT=5090 LEGACY_PORT=5093
 #   OUT=/tmp/dialtone-bench   prefix of the build outputs ($OUT-server, $OUT-legacysim, $OUT-load, $OUT-artifacts)
 #   SKIP_PUBLISH=1         reuse $OUT-server and $OUT-legacysim
+#   SERVER_ENV="..."       extra NAME=value settings for the server (e.g. DOTNET_PerfMapEnabled=1 for perf)
 #   RESULTS=<file>         where the summary is also written (default <workdir>/results.txt)
 set -euo pipefail
 
@@ -34,6 +35,7 @@ CONCURRENCY="${CONCURRENCY:-32}"
 SCENARIOS="${SCENARIOS:-legacy-profile legacy-customer legacy-accounts legacy-products}"
 PORT="${PORT:-5090}"
 LEGACY_PORT="${LEGACY_PORT:-5093}"
+SERVER_ENV="${SERVER_ENV:-}"
 OUT="${OUT:-/tmp/dialtone-bench}"            # build outputs (another checkout benchmarking at the same time: set OUT apart)
 SERVER_OUT="$OUT-server"
 LEGACY_OUT="$OUT-legacysim"
@@ -104,6 +106,7 @@ log "starting Dialtone.Server in $dir"
     "Logging__LogLevel__Microsoft.AspNetCore=Warning" \
     "Dialtone__DemoSubscribers=0" "Dialtone__Identity__RequestsPerWindow=1000000" \
     "Dialtone__Legacy__BaseUrl=$LEGACY/" \
+    $SERVER_ENV \
     dotnet "$SERVER_OUT/Dialtone.Server.dll" --urls "$BASE"
 ) >"$dir/server.log" 2>&1 &
 SERVER_PID=$!
@@ -139,7 +142,7 @@ while :; do
   view=$(curl -sf "${ADMIN[@]}" "$BASE/admin/legacy/importJobs/$job")
   state=$(json 'd["state"]' <<<"$view")
   [[ "$state" == completed || "$state" == failed ]] && break
-  log "import: $(json '"%s rows %s/%s, %s rows/s, ETA %s s" % (d["state"], d["rowsRead"], d["rowsTotal"], d["rowsPerSecond"], d["etaSeconds"])' <<<"$view")"
+  log "import: $(json '"%s rows %s/%s, %s rows/s, ETA %s s" % (d["state"], d["rowsRead"], d["rowsTotal"], d["rowsPerSecond"], d.get("etaSeconds"))' <<<"$view")"
   sleep 10
 done
 import_end=$(date +%s%N)

@@ -32,6 +32,8 @@ public static class PlatformHosting
         var services = builder.Services;
         var settings = builder.Configuration.GetSection(DialtoneOptions.Section).Get<DialtoneOptions>() ?? new DialtoneOptions();
         services.AddOptions<DialtoneOptions>().Bind(builder.Configuration.GetSection(DialtoneOptions.Section));
+        // Before SQLite and OpenSSL allocate much: see NativeHeap.
+        services.AddSingleton(new NativeHeapTuning(NativeHeap.Tune(builder.Configuration.GetValue("Dialtone:NativeHeap:Tune", true), Environment.GetEnvironmentVariable("GLIBC_TUNABLES"))));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DialtoneDatabase>();
         services.AddSingleton<PersonalData.PersonalDataProtector>();
@@ -68,6 +70,8 @@ public static class PlatformHosting
 
     public static WebApplication UseDialtonePlatform(this WebApplication app)
     {
+        var nativeHeap = app.Services.GetRequiredService<NativeHeapTuning>();
+        NativeHeap.LogTuning(app.Logger, nativeHeap.Outcome);
         app.UseExceptionHandler();
         app.UseTmfStatusCodeBodies();
         app.UseTraceResponse();
