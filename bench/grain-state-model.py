@@ -13,9 +13,10 @@ written per account write and the frames per commit. Defaults: what bench/run-ch
 """
 import os
 import random
-import sqlite3
 import sys
 import time
+
+from sqlite_model import fresh_database
 
 ACCOUNTS = int(sys.argv[1]) if len(sys.argv) > 1 else 324
 WRITES = int(sys.argv[2]) if len(sys.argv) > 2 else 17
@@ -24,12 +25,7 @@ PATH = '/tmp/grain-state-model.db'
 
 
 def run(size, rowid, page):
-    for suffix in ('', '-wal', '-shm'):
-        try:
-            os.remove(PATH + suffix)
-        except FileNotFoundError:
-            pass
-    db = sqlite3.connect(PATH, isolation_level=None)
+    db = fresh_database(PATH)
     db.execute(f'pragma page_size={page}')
     db.execute('pragma journal_mode=wal')
     db.execute('pragma synchronous=full')

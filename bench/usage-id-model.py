@@ -3,12 +3,11 @@
 (DocumentId, Path) and partial value indexes) in SQLite: log written per record with random against time-ordered ids.
 
 usage: usage-id-model.py random|ordered   (bench/README, 2026-11-29; writes /tmp/idexp-*.db)"""
-import sqlite3, os, uuid, time, random, hashlib, sys
+import os, uuid, time, random, hashlib, sys
+from sqlite_model import fresh_database
 def run(kind, batches=40, per=500, pre=100000):
     f=f'/tmp/idexp-{kind}.db'
-    for s in ['','-wal','-shm']:
-        if os.path.exists(f+s): os.remove(f+s)
-    c=sqlite3.connect(f, isolation_level=None)
+    c=fresh_database(f)
     c.execute('pragma journal_mode=wal'); c.execute('pragma synchronous=normal'); c.execute('pragma wal_autocheckpoint=0')
     c.execute('create table d(Id TEXT NOT NULL PRIMARY KEY, ResourceType TEXT NOT NULL, Body TEXT NOT NULL, Version INTEGER, LastUpdate INTEGER, CreatedBy TEXT)')
     c.execute('create index d1 on d(ResourceType, CreatedBy)'); c.execute('create index d2 on d(ResourceType, Id)')
