@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dialtone.Charging.Grains;
 using Dialtone.Charging.Storage;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -175,23 +172,16 @@ public sealed class ColdPartStorage
 
     private static async Task<SortedDictionary<string, (long Version, string Payload)>> RowsAsync(StorageUnderTest place, GrainId grain)
     {
-        DbConnection connection = place.Database == StorageDatabase.Sqlite
-            ? new SqliteConnection($"Data Source={place.FilePath};Pooling=False")
-            : new NpgsqlConnection(place.PostgresConnectionString);
-        await using (connection)
+        await using var connection = await place.OpenRawConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT state_name, version, payload FROM {place.StateTable} WHERE grain_id = '{grain.Key}'";
+        var rows = new SortedDictionary<string, (long, string)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            var table = place.Database == StorageDatabase.Sqlite ? "grain_state" : place.Schema + ".grain_state";
-            command.CommandText = $"SELECT state_name, version, payload FROM {table} WHERE grain_id = '{grain.Key}'";
-            var rows = new SortedDictionary<string, (long, string)>(StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows[reader.GetString(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? "" : Encoding.UTF8.GetString((byte[])reader.GetValue(2)));
-            }
-
-            return rows;
+            rows[reader.GetString(0)] = (reader.GetInt64(1), reader.IsDBNull(2) ? "" : Encoding.UTF8.GetString((byte[])reader.GetValue(2)));
         }
+
+        return rows;
     }
 }

@@ -197,16 +197,9 @@ public sealed class GrainOutboxStorage
 
     private static async Task<string> RawPayloadAsync(StorageUnderTest place, GrainId grain)
     {
-        System.Data.Common.DbConnection connection = place.Database == StorageDatabase.Sqlite
-            ? new SqliteConnection($"Data Source={place.FilePath};Pooling=False")
-            : new NpgsqlConnection(place.PostgresConnectionString);
-        await using (connection)
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            var table = place.Database == StorageDatabase.Sqlite ? "grain_state" : place.Schema + ".grain_state";
-            command.CommandText = $"SELECT payload FROM {table} WHERE grain_id = '{grain.Key}'";
-            return Encoding.UTF8.GetString((byte[])(await command.ExecuteScalarAsync())!);
-        }
+        await using var connection = await place.OpenRawConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT payload FROM {place.StateTable} WHERE grain_id = '{grain.Key}'";
+        return Encoding.UTF8.GetString((byte[])(await command.ExecuteScalarAsync())!);
     }
 }

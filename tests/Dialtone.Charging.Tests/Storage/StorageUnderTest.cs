@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Dialtone.Charging.Storage;
 using Dialtone.Platform;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans;
@@ -63,6 +65,19 @@ internal sealed class StorageUnderTest : IAsyncDisposable
     public string Schema { get; } = "grain_test_" + Guid.NewGuid().ToString("N")[..12];
 
     public string? PostgresConnectionString => postgres;
+
+    /// <summary>The state table as SQL names it on this database.</summary>
+    public string StateTable => Database == StorageDatabase.Sqlite ? "grain_state" : Schema + ".grain_state";
+
+    /// <summary>A connection of the test's own (not pooled) to the store's database, open: for looking at raw rows.</summary>
+    public async Task<DbConnection> OpenRawConnectionAsync()
+    {
+        DbConnection connection = Database == StorageDatabase.Sqlite
+            ? new SqliteConnection($"Data Source={FilePath};Pooling=False")
+            : new NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
 
     /// <summary>A new storage on this test's file or schema (a second one sees what the first committed).</summary>
     public BatchingGrainStorage Open(Action<ChargingStorageOptions>? configure = null)

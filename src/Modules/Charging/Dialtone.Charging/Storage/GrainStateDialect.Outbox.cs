@@ -19,34 +19,8 @@ internal abstract partial class GrainStateDialect
         $"INSERT INTO {OutboxTable} (kind, id, payload, created_at) VALUES (@k, @i, @p, @c) ON CONFLICT (kind, id) DO NOTHING";
 
     /// <summary>Inserts the entries inside <paramref name="transaction"/>; an entry whose kind and id are stored already is ignored.</summary>
-    public async Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
-    {
-        if (connection.CanCreateBatch)
-        {
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var entry in entries)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = OutboxInsertSql;
-                BindEntry(command.Parameters, command.CreateParameter, entry);
-                batch.BatchCommands.Add(command);
-            }
-
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            return;
-        }
-
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = OutboxInsertSql;
-        foreach (var entry in entries)
-        {
-            insert.Parameters.Clear();
-            BindEntry(insert.Parameters, insert.CreateParameter, entry);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    public Task InsertOutboxAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken) =>
+        ExecuteEachAsync(connection, transaction, entries, _ => OutboxInsertSql, BindEntry, cancellationToken);
 
     /// <summary>The oldest entries (in insertion order), up to <paramref name="limit"/>, leaving out the kinds in <paramref name="skipKinds"/>.</summary>
     public async Task<IReadOnlyList<StoredOutboxEntry>> ReadOutboxAsync(int limit, IReadOnlyCollection<string> skipKinds, CancellationToken cancellationToken)

@@ -105,17 +105,26 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
     }
 
     /// <summary>Writes (or, with no payload, deletes) the cold parts of applied writes inside <paramref name="transaction"/>.</summary>
-    public async Task ApplyColdPartsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ColdPartRow> parts, CancellationToken cancellationToken)
+    public Task ApplyColdPartsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ColdPartRow> parts, CancellationToken cancellationToken) =>
+        ExecuteEachAsync(connection, transaction, parts, PartSql, BindPartParameters, cancellationToken);
+
+    /// <summary>
+    /// Runs one statement per row inside <paramref name="transaction"/>, returning nothing: in one <see cref="DbBatch"/> where
+    /// the provider has batches (PostgreSQL: one round trip), otherwise one command per statement text, prepared once and
+    /// bound again for each row (SQLite: in-process, no round trips).
+    /// </summary>
+    private static async Task ExecuteEachAsync<TRow>(DbConnection connection, DbTransaction transaction, IReadOnlyList<TRow> rows, Func<TRow, string> sqlOf,
+        Action<DbParameterCollection, Func<DbParameter>, TRow> bind, CancellationToken cancellationToken)
     {
         if (connection.CanCreateBatch)
         {
             await using var dbBatch = connection.CreateBatch();
             dbBatch.Transaction = transaction;
-            foreach (var part in parts)
+            foreach (var row in rows)
             {
                 var command = dbBatch.CreateBatchCommand();
-                command.CommandText = PartSql(part);
-                BindPartParameters(command.Parameters, command.CreateParameter, part);
+                command.CommandText = sqlOf(row);
+                bind(command.Parameters, command.CreateParameter, row);
                 dbBatch.BatchCommands.Add(command);
             }
 
@@ -123,13 +132,42 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
             return;
         }
 
-        foreach (var part in parts)
+        var commands = new Dictionary<string, DbCommand>(2, StringComparer.Ordinal);
+        try
         {
-            await using var command = connection.CreateCommand();
+            foreach (var row in rows)
+            {
+                var command = PreparedFor(commands, connection, transaction, sqlOf(row));
+                bind(command.Parameters, command.CreateParameter, row);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await DisposeAllAsync(commands);
+        }
+    }
+
+    /// <summary>The command of <paramref name="commands"/> for <paramref name="sql"/> (made on first use), its parameters cleared for the next row.</summary>
+    private static DbCommand PreparedFor(Dictionary<string, DbCommand> commands, DbConnection connection, DbTransaction transaction, string sql)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = PartSql(part);
-            BindPartParameters(command.Parameters, command.CreateParameter, part);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    private static async Task DisposeAllAsync(Dictionary<string, DbCommand> commands)
+    {
+        foreach (var command in commands.Values)
+        {
+            await command.DisposeAsync();
         }
     }
 
@@ -200,21 +238,12 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
     // SQLite (in-process, no round trips): one prepared command per statement kind, re-bound for each write.
     private async Task ApplyOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingWrite> batch, CancellationToken cancellationToken)
     {
-        var commands = new Dictionary<string, DbCommand>(3);
+        var commands = new Dictionary<string, DbCommand>(3, StringComparer.Ordinal);
         try
         {
             foreach (var write in batch)
             {
-                var sql = StatementFor(write);
-                if (!commands.TryGetValue(sql, out var command))
-                {
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = sql;
-                    commands[sql] = command;
-                }
-
-                command.Parameters.Clear();
+                var command = PreparedFor(commands, connection, transaction, StatementFor(write));
                 BindParameters(command.Parameters, command.CreateParameter, write);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 SetOutcome(write, await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null);
@@ -222,10 +251,7 @@ internal abstract partial class GrainStateDialect : IAsyncDisposable
         }
         finally
         {
-            foreach (var command in commands.Values)
-            {
-                await command.DisposeAsync();
-            }
+            await DisposeAllAsync(commands);
         }
     }
 
