@@ -85,12 +85,28 @@ public static class TmfDocumentImport
 
     /// <summary>
     /// A new document of <paramref name="representation"/> with its search entries, not staged: for
-    /// <see cref="TmfDocumentBulk.InsertAsync"/>.
+    /// <see cref="TmfDocumentBulk.InsertAsync"/>. Its values are the writer's own (already checked); sets no timestamp attribute.
     /// </summary>
     public static TmfDocument Create<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now, string? createdBy)
+        where TRepresentation : class =>
+        Build(db, resource, TmfRepresentation.ToJsonObject(representation), id, now, createdBy);
+
+    /// <summary>
+    /// As <see cref="Create{TRepresentation}"/>, for a representation an importer built as its type from another system's
+    /// values: checked for what no stored text may hold (<see cref="TmfRepresentation.EnsureStorable"/>, as a request body
+    /// is), and serialised once — <see cref="CreateFromJson{TRepresentation}"/> would read a JSON body into the type first.
+    /// </summary>
+    public static TmfDocument CreateImported<TRepresentation>(ModuleDbContext db, TmfResourceDescriptor resource, TRepresentation representation, string id, DateTimeOffset now,
+        string? createdBy)
         where TRepresentation : class
     {
         var json = TmfRepresentation.ToJsonObject(representation);
+        TmfRepresentation.EnsureStorable(json);
+        return Build(db, resource, json, id, now, createdBy);
+    }
+
+    private static TmfDocument Build(ModuleDbContext db, TmfResourceDescriptor resource, JsonObject json, string id, DateTimeOffset now, string? createdBy)
+    {
         json.Remove("href");
         json["id"] = id;
         json["@type"] ??= resource.TypeName;

@@ -17,7 +17,7 @@ public static class TmfRepresentation
     /// </summary>
     public static T FromJson<T>(JsonNode node)
     {
-        EnsureStorable(node, "");
+        EnsureStorable(node);
         try
         {
             return node.Deserialize<T>(TmfJson.Options) ?? throw new JsonException("The body is null.");
@@ -28,14 +28,20 @@ public static class TmfRepresentation
         }
     }
 
-    private static void EnsureStorable(JsonNode? node, string path)
+    /// <summary>
+    /// Refuses (400, naming where) what no stored text may hold: a null inside an array, a NUL character or a lone
+    /// surrogate in a string. Request bodies are checked by <see cref="FromJson{T}"/>; imported representations, whose
+    /// text comes from another system, by their importer.
+    /// </summary>
+    public static void EnsureStorable(JsonNode? node)
     {
+        // Where a refused value is, is worked out only when one is found (JsonNode.GetPath): a valid body costs no strings.
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (name, child) in obj)
+                foreach (var (_, child) in obj)
                 {
-                    EnsureStorable(child, path.Length == 0 ? name : $"{path}.{name}");
+                    EnsureStorable(child);
                 }
 
                 break;
@@ -44,10 +50,10 @@ public static class TmfRepresentation
                 {
                     if (array[i] is null)
                     {
-                        throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}[{i}]' is null; leave it out instead.");
+                        throw TmfProblemException.BadRequest("INVALID_BODY", $"'{PathOf(array)}[{i}]' is null; leave it out instead.");
                     }
 
-                    EnsureStorable(array[i], $"{path}[{i}]");
+                    EnsureStorable(array[i]);
                 }
 
                 break;
@@ -59,16 +65,23 @@ public static class TmfRepresentation
                 }
                 catch (InvalidOperationException)
                 {
-                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}' is not valid text.");
+                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{PathOf(value)}' is not valid text.");
                 }
 
                 if (text.Contains('\0', StringComparison.Ordinal) || HasLoneSurrogate(text))
                 {
-                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{path}' contains a NUL character or a broken surrogate.");
+                    throw TmfProblemException.BadRequest("INVALID_BODY", $"'{PathOf(value)}' contains a NUL character or a broken surrogate.");
                 }
 
                 break;
         }
+    }
+
+    /// <summary>A node's place in the body as the messages name it: <c>a.b[0]</c> (JsonNode's <c>$.a.b[0]</c> without the root).</summary>
+    private static string PathOf(JsonNode node)
+    {
+        var path = node.GetPath();
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
     private static bool HasLoneSurrogate(string text)

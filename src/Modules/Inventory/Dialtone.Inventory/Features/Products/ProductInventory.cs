@@ -116,7 +116,9 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
                 continue;
             }
 
-            created.Add(TmfDocumentImport.CreateFromJson<Product>(db, InventoryResources.Product, TmfRepresentation.ToJsonObject(NewProduct(order, change)), change.ProductId, order.CompletedAt, order.CreatedBy));
+            var product = NewProduct(order, change);
+            product.Id = change.ProductId; // first in the stored body, where a product's id is read
+            created.Add(TmfDocumentImport.CreateImported(db, InventoryResources.Product, product, change.ProductId, order.CompletedAt, order.CreatedBy));
         }
 
         // Multi-row inserts: a batch holds the module's (on SQLite, the database's) write lock for as short a time as it can.

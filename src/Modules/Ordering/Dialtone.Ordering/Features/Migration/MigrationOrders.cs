@@ -221,7 +221,8 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
             if (!documented.Contains(process.OrderId))
             {
                 var order = Document(lineOf[process.OrderId], change, now);
-                documents.Add(TmfDocumentImport.CreateFromJson<ProductOrder>(db, OrderingResources.ProductOrder, TmfRepresentation.ToJsonObject(order), process.OrderId, now, process.CreatedBy));
+                order.Id = process.OrderId; // first in the stored body, where an order's id is read
+                documents.Add(TmfDocumentImport.CreateImported(db, OrderingResources.ProductOrder, order, process.OrderId, now, process.CreatedBy));
             }
 
             process.End(ProcessStage.Completed, now);
