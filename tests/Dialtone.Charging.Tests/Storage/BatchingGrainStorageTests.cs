@@ -5,7 +5,6 @@ using Dialtone.Charging.Storage;
 using Dialtone.Platform;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -333,23 +332,16 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
     /// <summary>Another connection holds the write lock (SQLite) or an exclusive lock on the table (PostgreSQL) until disposed.</summary>
     private static async Task<IAsyncDisposable> LockTheTableAsync(StorageUnderTest place)
     {
-        if (place.Database == StorageDatabase.Sqlite)
+        var connection = await place.OpenRawConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync(); // SQLite: BEGIN IMMEDIATE, the one writer
+        if (place.Database == StorageDatabase.Postgres)
         {
-            var connection = new SqliteConnection($"Data Source={place.FilePath};Pooling=False");
-            await connection.OpenAsync();
-            var transaction = await connection.BeginTransactionAsync(); // BEGIN IMMEDIATE: the one writer
-            return new HeldLock(transaction, connection);
-        }
-        else
-        {
-            var connection = new NpgsqlConnection(place.PostgresConnectionString);
-            await connection.OpenAsync();
-            var transaction = await connection.BeginTransactionAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = $"LOCK TABLE {place.Schema}.grain_state IN ACCESS EXCLUSIVE MODE";
             await command.ExecuteNonQueryAsync();
-            return new HeldLock(transaction, connection);
         }
+
+        return new HeldLock(transaction, connection);
     }
 
     private sealed class HeldLock(System.Data.Common.DbTransaction transaction, System.Data.Common.DbConnection connection) : IAsyncDisposable

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using Dialtone.Charging.Storage;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orleans;
 using Orleans.Runtime;
@@ -174,25 +173,15 @@ public sealed class GrainOutboxStorage
 
     private static async Task RefuseOutboxKindAsync(StorageUnderTest place, string kind)
     {
-        if (place.Database == StorageDatabase.Sqlite)
-        {
-            await using var connection = new SqliteConnection($"Data Source={place.FilePath};Pooling=False");
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"CREATE TRIGGER refuse_{kind} BEFORE INSERT ON grain_outbox WHEN NEW.kind = '{kind}' BEGIN SELECT RAISE(ABORT, 'refused'); END;";
-            await command.ExecuteNonQueryAsync();
-        }
-        else
-        {
-            await using var connection = new NpgsqlConnection(place.PostgresConnectionString);
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"""
+        await using var connection = await place.OpenRawConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = place.Database == StorageDatabase.Sqlite
+            ? $"CREATE TRIGGER refuse_{kind} BEFORE INSERT ON grain_outbox WHEN NEW.kind = '{kind}' BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+            : $"""
                 CREATE FUNCTION {place.Schema}.refuse_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
                 CREATE TRIGGER refuse_{kind} BEFORE INSERT ON {place.Schema}.grain_outbox FOR EACH ROW WHEN (NEW.kind = '{kind}') EXECUTE FUNCTION {place.Schema}.refuse_{kind}();
                 """;
-            await command.ExecuteNonQueryAsync();
-        }
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<string> RawPayloadAsync(StorageUnderTest place, GrainId grain)

@@ -14,9 +14,8 @@ public sealed class SqliteStateLayout
     {
         await using var place = new StorageUnderTest(StorageDatabase.Sqlite);
         Directory.CreateDirectory(place.DirectoryPath);
-        await using (var connection = new SqliteConnection($"Data Source={place.FilePath};Pooling=False"))
+        await using (var connection = await place.OpenRawConnectionAsync())
         {
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 CREATE TABLE grain_state (
