@@ -25,6 +25,9 @@ public sealed class StandinProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The stand-in's process id (for what the operating system knows of it, e.g. under <c>/proc</c>).</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>The lines the stand-in wrote to its console so far (its logs).</summary>
     public IReadOnlyCollection<string> Output => output;
 

@@ -27,7 +27,11 @@ public static class StandinHost
 
     public static WebApplication Build(string name, string[] args, Action<WebApplication, StandinStore> map, StandinOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // No configuration file is watched: a stand-in's switches change through its admin API. The server starts its
+        // stand-ins in its own working directory, which holds its data directory, and the file watcher of a content root
+        // there watches every subdirectory: each page the server wrote to a database's log woke every stand-in with an
+        // inotify event (bench/README, 2026-11-29, session 16).
+        var builder = WebApplication.CreateSlimBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
