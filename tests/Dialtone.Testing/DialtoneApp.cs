@@ -66,6 +66,7 @@ public sealed class DialtoneApp : WebApplicationFactory<Program>
             ["Dialtone:Charging:SiloPort"] = "0",
             ["Dialtone:Charging:SbiPort"] = "0",
             ["Dialtone:Charging:Outbox:PollingInterval"] = "00:00:00.050",
+            ["Dialtone:Charging:Outbox:Coalesce"] = "00:00:00.005",
             ["Dialtone:Charging:NotifyRetryDelay"] = "00:00:00.020",
             ["Dialtone:Charging:AllowedNotifyHosts:0"] = "127.0.0.1",
             // Generous: a consumer answering late on a loaded machine would otherwise be sent the same notification

@@ -48,6 +48,7 @@ public static class ChargingModule
         var dialtone = configuration.GetSection(DialtoneOptions.Section).Get<DialtoneOptions>() ?? new DialtoneOptions();
 
         services.AddScoped<ChargingLines>();
+        services.AddSingleton<Grains.ChargingAccountReferences>();
         services.AddSingleton<NchfNotifier>();
         services.AddSingleton<Outbox.IGrainOutboxHandler>(provider => provider.GetRequiredService<NchfNotifier>());
         services.AddHostedService(provider => provider.GetRequiredService<NchfNotifier>());

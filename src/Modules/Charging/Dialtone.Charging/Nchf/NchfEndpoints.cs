@@ -101,7 +101,7 @@ internal static partial class NchfEndpoints
                 return;
             }
 
-            var answer = await grains.GetGrain<IChargingAccountGrain>(account).ChargeAsync(call);
+            var answer = await services.GetRequiredService<ChargingAccountReferences>().Of(account).ChargeAsync(call);
             await WriteAnswerAsync(context, answer);
         }
         catch (NchfProblemException problem)

@@ -78,6 +78,13 @@ internal sealed partial class GrainOutboxRelay(
                     try
                     {
                         await woken.WaitAsync(lease is null ? settings.PollingInterval : NextWait(), stoppingToken);
+                        if (lease is not null && settings.Coalesce > TimeSpan.Zero)
+                        {
+                            // Woken by a commit: let the commits of the next moments add theirs, so that a pass's fixed work
+                            // (its transaction, the reads of what is stored already and of the lines' parties) is shared by
+                            // more entries.
+                            await Task.Delay(settings.Coalesce, stoppingToken); // real time, as the wait above: a throughput setting
+                        }
                     }
                     catch (TimeoutException)
                     {
