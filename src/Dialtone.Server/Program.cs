@@ -8,6 +8,15 @@ using Dialtone.Ordering;
 using Dialtone.Parties;
 using Dialtone.Platform.Hosting;
 
+// Configuration files are polled (every 4 s), not watched: a watcher of the content root watches every directory under
+// it, and a server started where its appsettings.json is (the content root is then the working directory) keeps its
+// data directory there by default, so each page written to a database's log would wake the watcher (bench/README,
+// 2026-11-29, session 16). An operator's own DOTNET_USE_POLLING_FILE_WATCHER wins. The stand-ins inherit it.
+if (Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+}
+
 // appsettings*.json travel with the binaries, so `dotnet run --project src/Dialtone.Server` from the repository root
 // finds them; the data directory stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions

@@ -42,6 +42,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The port of the Nchf SBI (HTTP/2 cleartext with prior knowledge).</summary>
     public int SbiPort { get; }
 
+    /// <summary>The server's process id while it runs (for what the operating system knows of it, e.g. under <c>/proc</c>).</summary>
+    public int? ProcessId => process?.Id;
+
     /// <summary>What the server wrote to standard output (its JSON log lines).</summary>
     public IReadOnlyCollection<string> Output => output;
 
@@ -55,6 +58,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Set by Program.cs in this test process whenever an in-process app ran before: the child decides for itself.
+        start.Environment.Remove("DOTNET_USE_POLLING_FILE_WATCHER");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -8,11 +8,12 @@ namespace Dialtone.Charging.Grains;
 /// </summary>
 internal sealed class ChargingAccountReferences(IGrainFactory grains)
 {
+    // PublicationOnly: a resolution that failed (the silo not ready yet) is tried again by the next request, not kept.
     private readonly Lazy<(GrainType Grain, GrainInterfaceType Interface)> types = new(() =>
     {
         var probe = (GrainReference)(object)grains.GetGrain<IChargingAccountGrain>(Guid.Empty);
         return (probe.GrainId.Type, probe.InterfaceType);
-    });
+    }, LazyThreadSafetyMode.PublicationOnly);
 
     public IChargingAccountGrain Of(Guid account)
     {

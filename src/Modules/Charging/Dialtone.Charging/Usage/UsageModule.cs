@@ -19,7 +19,7 @@ internal static class UsageModule
 {
     public static IServiceCollection AddChargingUsage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<GrainOutboxOptions>(configuration.GetSection(GrainOutboxOptions.Section));
+        GrainOutboxOptions.Register(services, configuration);
         services.AddHostedService<GrainOutboxRelay>();
         services.AddSingleton<UsageRules>();
         services.AddSingleton<IGrainOutboxHandler, UsageRelay>();
