@@ -37,6 +37,11 @@ public static class TmfResourceEndpoints
     {
         var group = endpoints.MapTmfResourceReads<TDb, TRepresentation, TRules>(readPolicy);
         var resource = endpoints.ServiceProvider.GetRequiredService<TRules>().Resource;
+        if (resource.OwnIndex)
+        {
+            throw new InvalidOperationException($"{resource.TypeName} is kept in a table of its module's own: its module writes it, not the generic create, patch and delete.");
+        }
+
         var name = resource.TypeName;
 
         group.MapPost("", (HttpContext http, TDb db, IDbContextOutbox<TDb> outbox, TRules rules, IdempotencyGate gate, TimeProvider clock, IOptions<DialtoneOptions> options, CancellationToken ct) =>
@@ -176,25 +181,45 @@ public static class TmfResourceEndpoints
     {
         var resource = rules.Resource;
         var db = http.RequestServices.GetRequiredService<TDb>();
-        // Every subquery on the entries names the resource: the (resource, path, value) indexes then find the matches; without
-        // it SQLite probed every document of the resource (a self-service list of one's own accounts scanned all 58,000).
-        var entries = db.SearchEntries.AsNoTracking().Where(e => e.ResourceType == resource.Resource);
-        var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, caller, clock.GetUtcNow());
         var protector = Protector(db);
-        foreach (var filter in query.Filters)
+        // Personal attributes are indexed by keyed hash: a filter compares hashes of the same normalised values.
+        var filters = query.Filters.Select(filter => filter.Attribute.Personal is { } personal
+            ? filter with { Texts = [.. filter.Texts.Select(v => TmfResourceDescriptor.SearchText(personal, v, protector))] }
+            : filter).ToList();
+        IReadOnlyList<TmfDocument> page;
+        int total;
+        if (OwnIndexOf(rules) is { } own)
         {
-            // Personal attributes are indexed by keyed hash: the filter compares hashes of the same normalised values.
-            var compared = filter.Attribute.Personal is { } personal
-                ? filter with { Texts = [.. filter.Texts.Select(v => TmfResourceDescriptor.SearchText(personal, v, protector))] }
-                : filter;
-            documents = documents.WhereMatches(entries, compared);
+            (page, total) = await own.ListAsync(db, caller, filters, query.Sorts, query.Offset, query.Limit, ct);
+        }
+        else
+        {
+            // Every subquery on the entries names the resource: the (resource, path, value) indexes then find the matches; without
+            // it SQLite probed every document of the resource (a self-service list of one's own accounts scanned all 58,000).
+            var entries = db.SearchEntries.AsNoTracking().Where(e => e.ResourceType == resource.Resource);
+            var documents = rules.VisibleTo(db.Documents.OfResource(resource), entries, caller, clock.GetUtcNow());
+            foreach (var filter in filters)
+            {
+                documents = documents.WhereMatches(entries, filter);
+            }
+
+            page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
+            // A first page that is not full holds every match: the count is known without a second query.
+            total = query.Offset == 0 && page.Count < query.Limit ? page.Count : await documents.CountAsync(ct);
         }
 
-        var page = await documents.OrderBySorts(entries, query.Sorts).Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
-        // A first page that is not full holds every match: the count is known without a second query.
-        var total = query.Offset == 0 && page.Count < query.Limit ? page.Count : await documents.CountAsync(ct);
         var body = new JsonArray(page.Select(d => (JsonNode)Without(TmfRepresentation.ForCaller(d, resource, baseUrl, query.Fields), hidden)).ToArray());
         return new CachedList(total, query.Offset, [.. page.Select(d => d.Id)], JsonSerializer.SerializeToUtf8Bytes(body, TmfJson.Options));
+    }
+
+    /// <summary>The rules' own index for a resource declared with one (<see cref="TmfResourceDescriptor.OwnIndex"/>); null for any other.</summary>
+    private static ITmfOwnIndex? OwnIndexOf<TRepresentation>(ITmfResourceRules<TRepresentation> rules)
+        where TRepresentation : class
+    {
+        var own = rules as ITmfOwnIndex;
+        return rules.Resource.OwnIndex == (own is not null)
+            ? own
+            : throw new InvalidOperationException($"{rules.Resource.TypeName}: a resource declared with its own index needs rules that implement {nameof(ITmfOwnIndex)}, and only such a resource may have them.");
     }
 
     private static async Task<IResult> GetAsync<TDb, TRepresentation, TRules>(string id, HttpContext http, TRules rules, TmfReadCache cache, TimeProvider clock, DialtoneOptions options, CancellationToken ct)
@@ -209,7 +234,9 @@ public static class TmfResourceEndpoints
         {
             // The DbContext is resolved only on a miss: creating one is a fifth of a cached read's cost.
             var db = http.RequestServices.GetRequiredService<TDb>();
-            var document = await db.Documents.OfResource(resource).FirstOrDefaultAsync(d => d.Id == id, ct);
+            var document = OwnIndexOf(rules) is { } own
+                ? await own.FindAsync(db, id, ct)
+                : await db.Documents.OfResource(resource).FirstOrDefaultAsync(d => d.Id == id, ct);
             if (document is null)
             {
                 throw TmfProblemException.NotFound(resource.TypeName, id);

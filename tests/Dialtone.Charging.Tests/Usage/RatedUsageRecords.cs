@@ -156,8 +156,7 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
         {
             var db = scope.ServiceProvider.GetRequiredService<UsageDbContext>();
             await using var transaction = await db.BeginSerializedWriteAsync(CancellationToken.None);
-            var document = TmfDocumentImport.Create(db, UsageResources.Usage, UsageDocuments.Of(record, [new InventoryParty(party, "owner", "Individual")]), earlierId, now, UsageRelay.Writer);
-            await TmfDocumentBulk.InsertAsync(db, [document], CancellationToken.None);
+            await UsageStore.InsertAsync(db, [(earlierId, new StoredUsage(record, [new InventoryParty(party, "owner", "Individual")]))], now, CancellationToken.None);
             await transaction.CommitAsync();
         }
 
@@ -289,14 +288,14 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
         }
     }
 
-    private static HttpClient Customer(DialtoneApp app, string party)
+    internal static HttpClient Customer(DialtoneApp app, string party)
     {
         var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Dev", $"user-{party}:customer:{party}");
         return client;
     }
 
-    private static async Task<JsonArray> ListAsync(HttpClient client, string path)
+    internal static async Task<JsonArray> ListAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
@@ -307,6 +306,6 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
     private static T Characteristic<T>(JsonObject usage, string name) =>
         usage["usageCharacteristic"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == name)!["value"]!.GetValue<T>();
 
-    private static GrainOutboxEntry Entry(UsageRecorded record) =>
+    internal static GrainOutboxEntry Entry(UsageRecorded record) =>
         new(record.Id, UsageRecorded.Kind, JsonSerializer.Serialize(record, UsageRecorded.Json), record.UsageDate);
 }

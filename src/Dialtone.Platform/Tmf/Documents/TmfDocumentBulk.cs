@@ -41,13 +41,36 @@ public static class TmfDocumentBulk
             return;
         }
 
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("TmfDocumentBulk writes inside the caller's transaction; begin one first.");
+        var transaction = TransactionOf(db);
         await InsertOf(db, typeof(TmfDocument)).RunAsync(transaction, documents, cancellationToken);
         await InsertOf(db, typeof(TmfSearchEntry)).RunAsync(transaction, [.. documents.SelectMany(document => document.SearchEntries)], cancellationToken);
         // The read cache forgets them at the commit, as it does for tracked writes.
         TmfDocumentChanges.Instance.Remember(db, [.. documents.Select(document => (document.ResourceType, document.Id))]);
     }
+
+    /// <summary>
+    /// Inserts new rows of another entity the module maps (the rows of an index of its own, <see cref="ITmfOwnIndex"/>) in the
+    /// same way, on the caller's open transaction.
+    /// </summary>
+    public static async Task InsertRowsAsync<TEntity>(ModuleDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
+        where TEntity : class
+    {
+        if (rows.Count > 0)
+        {
+            await InsertOf(db, typeof(TEntity)).RunAsync(TransactionOf(db), rows, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Resources written as rows of a module's own table (<see cref="ITmfOwnIndex"/>) inside <paramref name="db"/>'s
+    /// transaction: the read cache forgets them (and the resource's cached lists) at its commit, as for documents.
+    /// </summary>
+    public static void Written(ModuleDbContext db, TmfResourceDescriptor resource, IEnumerable<string> ids) =>
+        TmfDocumentChanges.Instance.Remember(db, [.. ids.Select(id => (resource.Resource, id))]);
+
+    private static DbTransaction TransactionOf(ModuleDbContext db) =>
+        db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("TmfDocumentBulk writes inside the caller's transaction; begin one first.");
 
     private static Insert InsertOf(ModuleDbContext db, Type entity) =>
         Inserts.GetOrCreateValue(db.Model).GetOrAdd(entity, key =>

@@ -68,7 +68,8 @@ public static class TmfDocumentQueries
         return ordered is null ? documents.OrderBy(d => d.Id) : ordered.ThenBy(d => d.Id);
     }
 
-    private static IOrderedQueryable<TmfDocument> Then<TKey>(IOrderedQueryable<TmfDocument>? ordered, IQueryable<TmfDocument> source, Expression<Func<TmfDocument, TKey>> key, bool descending) =>
+    /// <summary>Orders by <paramref name="key"/> first (<paramref name="ordered"/> null) or next: one sort key of a list.</summary>
+    public static IOrderedQueryable<T> Then<T, TKey>(IOrderedQueryable<T>? ordered, IQueryable<T> source, Expression<Func<T, TKey>> key, bool descending) =>
         (ordered, descending) switch
         {
             (null, false) => source.OrderBy(key),

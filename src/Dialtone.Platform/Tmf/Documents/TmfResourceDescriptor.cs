@@ -35,10 +35,17 @@ public sealed class TmfResourceDescriptor
 {
     /// <param name="timestampAttribute">The attribute the server stamps on every write (<c>lastUpdate</c> in TMF620, <c>lastModified</c> in TMF666), or null when the spec has none.</param>
     /// <param name="statusAttribute">The attribute whose change is a state change event (<c>lifecycleStatus</c>, <c>state</c>, <c>status</c>).</param>
+    /// <param name="ownIndex">
+    /// The module keeps the resource in a table of its own, its declared attributes as columns, and answers its reads from
+    /// it (its rules implement <see cref="ITmfOwnIndex"/>); no document or search entry is written for it by the platform:
+    /// for records written thousands a second, where a document and an entry per attribute cost more than the record
+    /// (ADR 0003, amendment of 2026-11-29). Read-only through the API (<c>MapTmfResourceReads</c>).
+    /// </param>
     public TmfResourceDescriptor(string apiName, string resource, Type representation, IEnumerable<TmfAttribute> attributes,
-        string? timestampAttribute = "lastUpdate", string statusAttribute = "lifecycleStatus")
+        string? timestampAttribute = "lastUpdate", string statusAttribute = "lifecycleStatus", bool ownIndex = false)
     {
         ApiName = apiName;
+        OwnIndex = ownIndex;
         TimestampAttribute = timestampAttribute;
         StatusAttribute = statusAttribute;
         ServerOwned = new HashSet<string>(["id", "href", .. timestampAttribute is null ? Array.Empty<string>() : [timestampAttribute]], StringComparer.Ordinal);
@@ -86,6 +93,9 @@ public sealed class TmfResourceDescriptor
 
     public IReadOnlyDictionary<string, TmfAttribute> Attributes { get; }
 
+    /// <summary>Whether the module keeps the resource in a table of its own (<see cref="ITmfOwnIndex"/>) instead of documents with search entries.</summary>
+    public bool OwnIndex { get; }
+
     public IReadOnlySet<string> TopLevelAttributes { get; }
 
     public string BasePath => $"/tmf-api/{ApiName}/v4/{Resource}";
@@ -95,9 +105,15 @@ public sealed class TmfResourceDescriptor
     /// <summary>The resource's id: filtered by the document's key, so it has no search entries (and is not sortable).</summary>
     public const string IdPath = "id";
 
-    /// <summary>The search entries of a representation: every value found at every declared path but <see cref="IdPath"/>.</summary>
+    /// <summary>
+    /// The search entries of a representation: every value found at every declared path but <see cref="IdPath"/>; none for a
+    /// resource with an <see cref="OwnIndex"/>.
+    /// </summary>
     /// <param name="protector">Hashes personal attributes; required when the resource declares any.</param>
-    public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body, PersonalDataProtector? protector)
+    public IEnumerable<TmfSearchEntry> ExtractSearchEntries(string id, JsonObject body, PersonalDataProtector? protector) =>
+        OwnIndex ? [] : SearchEntriesOf(id, body, protector);
+
+    private IEnumerable<TmfSearchEntry> SearchEntriesOf(string id, JsonObject body, PersonalDataProtector? protector)
     {
         foreach (var attribute in Attributes.Values)
         {

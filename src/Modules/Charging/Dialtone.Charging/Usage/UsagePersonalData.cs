@@ -22,7 +22,8 @@ internal sealed class UsagePersonalData(UsageDbContext db) : IPersonalDataHolder
 
     public async Task<JsonNode> ExportAsync(DataSubject subject, CancellationToken cancellationToken)
     {
-        var export = DocumentRewrites.Export(await DocumentRewrites.NamingPartyAsync(db, [UsageResources.Usage], subject.PartyId, cancellationToken));
+        var records = await UsageStore.NamingPartyAsync(db, subject.PartyId, cancellationToken);
+        var export = DocumentRewrites.Export([(UsageResources.Usage, records)]);
         var notices = await db.Notifications.AsNoTracking().Where(n => n.PartyId == subject.PartyId)
             .OrderBy(n => n.ReachedAt).ThenBy(n => n.Percent).ThenBy(n => n.Id).ToListAsync(cancellationToken);
         export["notifications"] = JsonSerializer.SerializeToNode(notices.Select(MyNotifications.View).ToList(), TmfJson.Options);

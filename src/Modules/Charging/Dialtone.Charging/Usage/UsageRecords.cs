@@ -7,20 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialtone.Charging.Usage;
 
-/// <summary>Billing's door to rated usage: a line's records in a period, read from the usage documents.</summary>
+/// <summary>Billing's door to rated usage: a line's records in a period, read from the usage module's table.</summary>
 internal sealed class UsageRecords(IServiceScopeFactory scopes) : IUsageRecords
 {
     public async Task<IReadOnlyList<RatedUsage>> ListAsync(string productId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<UsageDbContext>();
-        var resource = UsageResources.Usage.Resource;
-        var (start, end) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
-        var ofProduct = db.SearchEntries.Where(e => e.ResourceType == resource && e.Path == "ratedProductUsage.productRef.id" && e.Text == productId).Select(e => e.DocumentId);
-        var inPeriod = db.SearchEntries.Where(e => e.ResourceType == resource && e.Path == "usageDate" && e.Time >= start && e.Time < end).Select(e => e.DocumentId);
-        var documents = await db.Documents.OfResource(UsageResources.Usage).AsNoTracking()
-            .Where(d => ofProduct.Contains(d.Id) && inPeriod.Contains(d.Id))
-            .ToListAsync(cancellationToken);
+        var documents = await UsageStore.OfLineAsync(db, productId, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), cancellationToken);
         return [.. documents.Select(document => Read(document, productId)).OrderBy(usage => usage.UsageDate).ThenBy(usage => usage.Id, StringComparer.Ordinal)];
     }
 

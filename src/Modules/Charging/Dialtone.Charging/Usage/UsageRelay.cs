@@ -19,15 +19,16 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Charging.Usage;
 
 /// <summary>
-/// Writes the charging grains' usage records as TMF635 documents (with their create events while the hub has listeners) in the usage module's
-/// tables. Idempotent by the record's id: a record stored already is skipped, and one stored by another node in between
-/// fails the insert on its primary key, so the batch is retried and then skips it. The line's parties come from
-/// inventory when the record is written, so that the owner, and only the owner, sees it.
+/// Writes the charging grains' usage records into the usage module's table (<see cref="UsageStore"/>; with their TMF635 create
+/// events while the hub has listeners). Idempotent by the record's id: a record stored already is skipped, and one stored
+/// by another node in between fails the insert on its primary key, so the batch is retried and then skips it. The line's
+/// parties come from inventory when the record is written, so that the owner, and only the owner, sees it.
 /// </summary>
 /// <remarks>
 /// Charging writes a record per update of every session, thousands a second: a batch is written in multi-row inserts
-/// (<see cref="TmfDocumentBulk"/>) after one read of the ids stored already and one read of the lines' parties, with one
-/// audit line for the batch instead of a tracked entity, an audit line and an event per record.
+/// (<see cref="TmfDocumentBulk"/>), a row per record (the record as the grain wrote it, rendered into TMF635 when read) and a
+/// row per party, after one read of the ids stored already and one read of the lines' parties, with one audit line for
+/// the batch instead of a tracked entity, an audit line and an event per record.
 /// </remarks>
 internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory inventory, IOptions<DialtoneOptions> options, TimeProvider clock)
     : IGrainOutboxHandler
@@ -51,29 +52,28 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
         var ids = records.Select(UsageDocuments.IdOf).ToList();
         var earlier = records.Select(record => UsageDocuments.NameBasedIdOf(record.Id)).ToList();
         List<string> either = [.. ids, .. earlier];
-        var stored = (await db.Documents.OfResource(UsageResources.Usage).Where(d => either.Contains(d.Id)).Select(d => d.Id).ToListAsync(cancellationToken))
+        var stored = (await db.Records.Where(r => either.Contains(r.DocumentId)).Select(r => r.DocumentId).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
-        var created = new List<TmfDocument>(records.Count);
+        var fresh = new List<(string Id, StoredUsage Usage)>(records.Count);
         for (var i = 0; i < records.Count; i++)
         {
             // Stored already under its id, or under the id an earlier version gave it (relayed before an upgrade).
             if (!stored.Contains(earlier[i]) && stored.Add(ids[i]))
             {
-                var parties = products.GetValueOrDefault(records[i].ProductId)?.RelatedParties ?? [];
-                created.Add(TmfDocumentImport.Create(db, UsageResources.Usage, UsageDocuments.Of(records[i], parties), ids[i], now, Writer));
+                fresh.Add((ids[i], new StoredUsage(records[i], products.GetValueOrDefault(records[i].ProductId)?.RelatedParties ?? [])));
             }
         }
 
-        if (created.Count == 0)
+        if (fresh.Count == 0)
         {
             return;
         }
 
-        await TmfDocumentBulk.InsertAsync(db, created, cancellationToken);
+        await UsageStore.InsertAsync(db, fresh, now, cancellationToken);
         var writer = Caller.ActingFor(Writer, DialtoneRoles.Admin);
-        AuditTrail.Record(db, writer, null, now, "create", UsageResources.Usage.Resource, "batch", $"{created.Count} usage records relayed from charging",
-            listedIds: string.Join(',', created.Select(document => document.Id)));
+        AuditTrail.Record(db, writer, null, now, "create", UsageResources.Usage.Resource, "batch", $"{fresh.Count} usage records relayed from charging",
+            listedIds: string.Join(',', fresh.Select(record => record.Id)));
 
         // A UsageCreateEvent exists for the TMF635 hub's listeners alone (billing reads the records through IUsageRecords):
         // with none registered, a durable event message per record (stored, handled and deleted by Wolverine on the main
@@ -82,7 +82,7 @@ internal sealed class UsageRelay(IServiceScopeFactory scopes, IProductInventory 
         {
             var baseUrl = options.Value.PublicBaseUrl ?? "http://localhost:5080";
             var protector = ProtectedColumns.RequiredProtectorOf(db);
-            foreach (var document in created)
+            foreach (var document in fresh.Select(record => UsageStore.Render(db, record.Id, record.Usage, now)))
             {
                 var view = TmfRepresentation.ForCaller(document, UsageResources.Usage, baseUrl);
                 await outbox.PublishAsync(TmfEvents.Build(UsageResources.Api, UsageResources.Usage.Resource, UsageResources.Usage.TypeName, TmfEventKind.Create,

@@ -87,6 +87,71 @@ namespace Dialtone.Charging.Usage.Persistence.Migrations.Postgres
                     b.ToTable("notifications", "usage");
                 });
 
+            modelBuilder.Entity("Dialtone.Charging.Usage.Persistence.UsagePartyRow", b =>
+                {
+                    b.Property<string>("PartyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.HasKey("PartyId", "DocumentId");
+
+                    b.ToTable("record_parties", "usage");
+                });
+
+            modelBuilder.Entity("Dialtone.Charging.Usage.Persistence.UsageRecordRow", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<bool>("Billed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Included")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Overage")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Record")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("Unbilled")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("UsageDate")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UsageType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("WrittenAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("UsageDate");
+
+                    b.HasIndex("ProductId", "UsageDate");
+
+                    b.ToTable("records", "usage");
+                });
+
             modelBuilder.Entity("Dialtone.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -82,6 +82,71 @@ namespace Dialtone.Charging.Usage.Persistence.Migrations.Sqlite
                     b.ToTable("usage_notifications", (string)null);
                 });
 
+            modelBuilder.Entity("Dialtone.Charging.Usage.Persistence.UsagePartyRow", b =>
+                {
+                    b.Property<string>("PartyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PartyId", "DocumentId");
+
+                    b.ToTable("usage_record_parties", (string)null);
+                });
+
+            modelBuilder.Entity("Dialtone.Charging.Usage.Persistence.UsageRecordRow", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasMaxLength(36)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Billed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Included")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Overage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Record")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Unbilled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UsageDate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UsageType")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WrittenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("UsageDate");
+
+                    b.HasIndex("ProductId", "UsageDate");
+
+                    b.ToTable("usage_records", (string)null);
+                });
+
             modelBuilder.Entity("Dialtone.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
