@@ -63,7 +63,11 @@ public sealed class DialtoneDatabase
         if (IsSqlite)
         {
             builder.AddInterceptors(SecureDelete.Instance);
-            builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable($"{module}___ef_migrations"))
+            // A list in a query (ids.Contains(x)) as one JSON parameter (json_each), not EF Core 10's default of one
+            // parameter per element: SQLite binds parameters by name with a linear scan, so n elements cost n² string
+            // comparisons — 7.4 ms for a query of 900 ids against 1.5 ms (bench/README, 2026-11-29 session 18).
+            builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable($"{module}___ef_migrations")
+                    .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .ConfigureWarnings(warnings => warnings.Ignore(SqliteEventId.SchemaConfiguredWarning));
         }
         else

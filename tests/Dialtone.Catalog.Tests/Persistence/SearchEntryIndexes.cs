@@ -80,6 +80,33 @@ public sealed class SearchEntryIndexes
         Assert.Equal(0, await db.SearchEntries.CountAsync(e => e.Path == TmfResourceDescriptor.IdPath));
     }
 
+    /// <summary>
+    /// A list in a query (<c>ids.Contains(d.Id)</c>) is one parameter on SQLite, which binds parameters by name with a
+    /// linear scan: EF Core 10's default of a parameter per element cost n² string comparisons, 7.4 ms for 900 ids
+    /// (bench/README, 2026-11-29 session 18). The ids are still looked up through the documents' key, in both databases.
+    /// </summary>
+    [Theory, MemberData(nameof(Databases))]
+    public async Task AListOfIdsIsOneParameterOnSqliteAndIsLookedUpByTheDocumentKey(TestDatabase database)
+    {
+        await using var app = new DialtoneApp(database);
+        var pm = app.ProductManager();
+        var price = await CatalogFixtures.MonthlyPriceAsync(pm, 5m, CatalogFixtures.Unique("id list"));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CatalogDbContext>();
+        var postgres = database == TestDatabase.Postgres;
+        List<string> ids = [.. Enumerable.Range(0, 899).Select(i => $"no-such-document-{i}"), price.Id()];
+        var documents = db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id));
+
+        Assert.Equal([price.Id()], await documents.Select(d => d.Id).ToListAsync());
+        await using (var command = documents.CreateDbCommand())
+        {
+            Assert.True(postgres || command.Parameters.Count == 1, $"{command.Parameters.Count} parameters:\n{command.CommandText[..Math.Min(300, command.CommandText.Length)]}");
+        }
+
+        var plan = await PlanAsync(db, documents, postgres);
+        Assert.True(plan.Contains(postgres ? "PK_documents" : "sqlite_autoindex_catalog_documents", StringComparison.Ordinal), plan);
+    }
+
     private static async Task<string> PlanAsync(CatalogDbContext db, IQueryable<TmfDocument> query, bool postgres)
     {
         await using var command = query.CreateDbCommand();

@@ -83,26 +83,7 @@ public sealed class AccountStateFormat(ITestOutputHelper output)
     [Fact]
     public void EveryPropertyOfASessionIsStoredAndReadBack()
     {
-        var answer = new ChargingAnswer(ChargingOutcome.Updated, $"{Account}-9", 7, new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero),
-            [new UnitGrant(10, Dialtone.Charging.Rating.UsageUnit.Octet, "SUCCESS", 5, 60, 1, FinalUnit: true)], Prepaid: true, "detail");
-        var session = new ChargingSession
-        {
-            Ref = $"{Account}-9",
-            CreateKey = "smf|99",
-            CreateSequence = 3,
-            CreateAnswer = answer with { Sequence = 3 },
-            Unit = Dialtone.Charging.Rating.UsageUnit.Second,
-            Zone = "roaming",
-            CreateFingerprint = "CF",
-            LastFingerprint = "LF",
-            NotifyUri = "http://127.0.0.1:9/notify",
-            LastSequence = 7,
-            LastAnswer = answer,
-            Reservations = new() { [10] = new SessionReservation("r-1", "roaming") },
-            LastContainers = new() { [10] = 4 },
-            LastSeenAt = new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero).AddTicks(7),
-            EndedAt = new DateTimeOffset(2026, 11, 28, 1, 9, 0, TimeSpan.Zero),
-        };
+        var session = FullSession();
         var fresh = new ChargingSession { Ref = "", CreateKey = "" };
         var unset = typeof(ChargingSession).GetProperties().Where(p => p.CanWrite)
             .Where(p => Equals(JsonSerializer.Serialize(p.GetValue(session)), JsonSerializer.Serialize(p.GetValue(fresh)))).Select(p => p.Name).ToList();
@@ -114,6 +95,49 @@ public sealed class AccountStateFormat(ITestOutputHelper output)
         var again = Load(Write(state));
         again.Migrate();
         Assert.Equal(JsonSerializer.Serialize(session, JsonSerializerOptions.Web), JsonSerializer.Serialize(again.Sessions[session.Ref], JsonSerializerOptions.Web));
+    }
+
+    /// <summary>
+    /// A pool member's dry run rates a copy of the state (<c>CopyForDryRun</c>, made field by field): it must hold what the
+    /// account's row stored and read back holds (the open sessions, every property of the state and of each session), and
+    /// share nothing the dry run could change.
+    /// </summary>
+    [Fact]
+    public void TheDryRunsCopyHoldsWhatTheStoredRowHoldsAndSharesNothingMutable()
+    {
+        var state = Load(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Storage", "AccountStateVersion2.json")));
+        state.Migrate();
+        var open = FullSession();
+        open.EndedAt = null;
+        state.Sessions[open.Ref] = open;
+        state.Sessions = state.Sessions;
+        state.AppliedChanges.Add("order-9/item-1");
+        state.TopUpCount = 1;
+        state.TopUps.Add(new TopUpRecord("t-1", "k-1", "F", "p-1", 10m, "EUR", "1234", "goodwill", "care", "agent-1", new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero), 0m, 10m));
+        state.Pool = new PoolMembership { PoolId = Guid.Parse("0191a2b3-c4d5-7e6f-8091-a2b3c4d5e6f7"), Holds = new(StringComparer.Ordinal) { [$"{open.Ref}/10/7"] = 5 }, Leaving = true };
+        var fresh = new ChargingAccountState();
+        var unset = typeof(ChargingAccountState).GetProperties().Where(p => p.CanWrite && p.Name != nameof(ChargingAccountState.SchemaVersion)) // always the current one
+            .Where(p => Equals(JsonSerializer.Serialize(p.GetValue(state)), JsonSerializer.Serialize(p.GetValue(fresh)))).Select(p => p.Name).ToList();
+        Assert.True(unset.Count == 0, $"give these properties a value in this test (and make sure CopyForDryRun copies them): {string.Join(", ", unset)}");
+
+        var copy = state.CopyForDryRun();
+        var reread = JsonGrainStateSerializer.Default.Deserialize<ChargingAccountState>(JsonGrainStateSerializer.Default.Serialize(state));
+        Assert.Equal(Single(reread), Single(copy));
+        Assert.Equal(Describe(reread), Describe(copy));
+        Assert.Single(copy.Sessions);
+
+        var before = Single(state) + Describe(state);
+        var copied = copy.Sessions[open.Ref];
+        copied.Reservations.Clear();
+        copied.LastContainers[10] = 99;
+        copied.LastSequence = 99;
+        copy.Sessions.Clear();
+        copy.SessionsByCreateKey.Clear();
+        copy.Profile!.Status = AccountStatus.Barred;
+        copy.Pool!.Holds.Clear();
+        copy.AppliedChanges.Clear();
+        copy.TopUps.Clear();
+        Assert.Equal(before, Single(state) + Describe(state));
     }
 
     /// <summary>
@@ -266,6 +290,34 @@ public sealed class AccountStateFormat(ITestOutputHelper output)
     }
 
     // Every field of every session, by name, as the grain reads them (the stored shape aside).
+    // A session with every settable property given a value other than its default (the tests check that none is missed).
+    private static ChargingSession FullSession()
+    {
+        var answer = new ChargingAnswer(ChargingOutcome.Updated, $"{Account}-9", 7, new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero),
+            [new UnitGrant(10, Dialtone.Charging.Rating.UsageUnit.Octet, "SUCCESS", 5, 60, 1, FinalUnit: true)], Prepaid: true, "detail");
+        return new ChargingSession
+        {
+            Ref = $"{Account}-9",
+            CreateKey = "smf|99",
+            CreateSequence = 3,
+            CreateAnswer = answer with { Sequence = 3 },
+            Unit = Dialtone.Charging.Rating.UsageUnit.Second,
+            Zone = "roaming",
+            CreateFingerprint = "CF",
+            LastFingerprint = "LF",
+            NotifyUri = "http://127.0.0.1:9/notify",
+            LastSequence = 7,
+            LastAnswer = answer,
+            Reservations = new() { [10] = new SessionReservation("r-1", "roaming") },
+            LastContainers = new() { [10] = 4 },
+            LastSeenAt = new DateTimeOffset(2026, 11, 28, 1, 2, 3, TimeSpan.Zero).AddTicks(7),
+            EndedAt = new DateTimeOffset(2026, 11, 28, 1, 9, 0, TimeSpan.Zero),
+        };
+    }
+
+    // The account's own row alone, as the store writes it.
+    private static string Single(ChargingAccountState state) => Encoding.UTF8.GetString(JsonGrainStateSerializer.Default.Serialize(state).ToArray());
+
     private static string Describe(ChargingAccountState state) =>
         JsonSerializer.Serialize(state.Sessions.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Value).ToList(), JsonSerializerOptions.Web)
         + JsonSerializer.Serialize(state.SessionsByCreateKey.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToList(), JsonSerializerOptions.Web);

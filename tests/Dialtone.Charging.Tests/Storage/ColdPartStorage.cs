@@ -70,6 +70,21 @@ public sealed class ColdPartStorage
         Assert.Equal(["a-1", "a-2"], again.State!.Sessions.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(13, again.State.Sessions["a-2"].LastSequence);
         Assert.Equal(3L, (await RowsAsync(place, grain))["account.part"].Version);
+
+        // A tombstone forgotten alone is a change; so is one forgotten while another session ends (as many tombstones as
+        // before, not the same ones).
+        again.State.Sessions["a-4"] = new ChargingSession { Ref = "a-4", CreateKey = "smf|a-4", CreateSequence = 1, LastSequence = 1, LastSeenAt = Now };
+        again.State.Forget(again.State.Sessions["a-2"]);
+        await storage.WriteStateAsync("account", grain, again);
+        Assert.Equal(4L, (await RowsAsync(place, grain))["account.part"].Version);
+        again.State.Sessions["a-4"].EndedAt = Now.AddMinutes(3);
+        again.State.Forget(again.State.Sessions["a-1"]);
+        await storage.WriteStateAsync("account", grain, again);
+        Assert.Equal(5L, (await RowsAsync(place, grain))["account.part"].Version);
+        var last = new GrainState<ChargingAccountState>(new ChargingAccountState());
+        await storage.ReadStateAsync("account", grain, last);
+        Assert.Equal(["a-4"], last.State!.Sessions.Keys);
+        Assert.NotNull(last.State.Sessions["a-4"].EndedAt);
     }
 
     [Theory, MemberData(nameof(All))]

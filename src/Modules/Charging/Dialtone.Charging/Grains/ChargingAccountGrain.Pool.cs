@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dialtone.Charging.Rating;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +14,6 @@ namespace Dialtone.Charging.Grains;
 /// </summary>
 internal sealed partial class ChargingAccountGrain
 {
-    private static readonly JsonSerializerOptions CopyOptions = new(JsonSerializerDefaults.Web);
-
     private PoolPass? poolPass;
 
     // The dry run rates a copy of the state: what rating records (usage records, threshold notices) goes to the copy's
@@ -29,7 +26,7 @@ internal sealed partial class ChargingAccountGrain
     {
         var pass = new PoolPass();
         var (kept, keptWallet) = (state.State, wallet);
-        state.State = JsonSerializer.Deserialize<ChargingAccountState>(JsonSerializer.SerializeToUtf8Bytes(kept, CopyOptions), CopyOptions)!;
+        state.State = kept.CopyForDryRun();
         wallet = keptWallet is null ? null : Wallet.Restore(keptWallet.Snapshot());
         poolPass = pass;
         try

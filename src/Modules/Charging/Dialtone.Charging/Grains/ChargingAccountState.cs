@@ -118,6 +118,41 @@ public sealed partial class ChargingAccountState
         }
     }
 
+    /// <summary>
+    /// A copy that shares nothing mutable with this state, for a pass that must leave it untouched (a pool member's dry
+    /// run, ChargingAccountGrain.Pool.cs): what a stored and reloaded state would hold — the open sessions (not the
+    /// tombstones), no outbox, the create-key index rebuilt — made field by field. The JSON round trip it replaces was
+    /// ~3.5 % of the server's CPU under the charging load, for the tenth of the lines in a pool (bench/README, session 18).
+    /// </summary>
+    internal ChargingAccountState CopyForDryRun()
+    {
+        var open = new Dictionary<string, ChargingSession>(StringComparer.Ordinal);
+        foreach (var (reference, session) in sessions)
+        {
+            if (session.EndedAt is null)
+            {
+                open[reference] = session.Copy();
+            }
+        }
+
+        return new ChargingAccountState
+        {
+            SchemaVersion = SchemaVersion,
+            Profile = Profile is { } profile
+                ? new AccountProfile { ProductId = profile.ProductId, OfferingId = profile.OfferingId, Status = profile.Status, Prepaid = profile.Prepaid }
+                : null,
+            Wallet = Wallet, // an immutable snapshot
+            Sessions = open,
+            SessionCount = SessionCount,
+            AppliedChanges = [.. AppliedChanges],
+            TopUpCount = TopUpCount,
+            TopUps = [.. TopUps], // immutable records
+            Pool = Pool is { } pool
+                ? new PoolMembership { PoolId = pool.PoolId, Holds = new(pool.Holds, StringComparer.Ordinal), Leaving = pool.Leaving }
+                : null,
+        };
+    }
+
     private static Dictionary<string, string> IndexByCreateKey(Dictionary<string, ChargingSession> sessions)
     {
         var index = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -232,6 +267,33 @@ public sealed class ChargingSession
     /// </summary>
     [JsonIgnore]
     internal StoredSession? Stored { get; set; }
+
+    /// <summary>
+    /// The last sequence number and end this session's tombstone had when the account's tombstones were last read or
+    /// stored (ChargingAccountState.Tombstones.cs); null when it was not among them. Not copied by <see cref="Copy"/>.
+    /// </summary>
+    [JsonIgnore]
+    internal (long LastSequence, DateTimeOffset EndedAt)? StoredAsTombstone { get; set; }
+
+    /// <summary>A copy sharing no mutable part (answers and reservations are immutable records); not its <see cref="Stored"/> form.</summary>
+    public ChargingSession Copy() => new()
+    {
+        Ref = Ref,
+        CreateKey = CreateKey,
+        CreateSequence = CreateSequence,
+        CreateAnswer = CreateAnswer,
+        Unit = Unit,
+        Zone = Zone,
+        CreateFingerprint = CreateFingerprint,
+        LastFingerprint = LastFingerprint,
+        NotifyUri = NotifyUri,
+        LastSequence = LastSequence,
+        LastAnswer = LastAnswer,
+        Reservations = new(Reservations),
+        LastContainers = new(LastContainers),
+        LastSeenAt = LastSeenAt,
+        EndedAt = EndedAt,
+    };
 
     /// <summary>
     /// Drops what a retransmission no longer needs: the create's answer once a later request was answered, a release's

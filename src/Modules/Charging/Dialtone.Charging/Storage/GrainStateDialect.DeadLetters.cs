@@ -90,16 +90,7 @@ internal abstract partial class GrainStateDialect
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var names = new StringBuilder("(");
-        var index = 0;
-        foreach (var sequence in sequences)
-        {
-            var name = "@s" + index.ToString(CultureInfo.InvariantCulture);
-            names.Append(index++ == 0 ? "" : ", ").Append(name);
-            AddParameter(command.Parameters, command.CreateParameter, name, DbType.Int64, sequence);
-        }
-
-        var inList = names.Append(')').ToString();
+        var inList = SequenceList(sequences);
         command.CommandText =
             $"INSERT INTO {OutboxTable} (kind, id, payload, created_at) SELECT kind, id, payload, created_at FROM {DeadLetterTable} " +
             $"WHERE seq IN {inList} ORDER BY seq ON CONFLICT (kind, id) DO NOTHING";
