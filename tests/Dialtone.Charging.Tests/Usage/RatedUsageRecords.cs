@@ -264,6 +264,32 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
         }
     }
 
+    /// <summary>
+    /// The relay reads the lines' parties through inventory's contract, which keeps the products it read in memory (the
+    /// relay asks for every active line a few times a second): a product changed since is read again, an unknown id is
+    /// left out.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task ALineReadBeforeIsReadAgainOnceItChanged(TestDatabase database)
+    {
+        var app = apps.For(database);
+        var inventory = app.Services.GetRequiredService<IProductInventory>();
+        var (productId, party) = await LineAsync(app);
+        var first = Assert.Single(await inventory.FindManyAsync([productId, "no-such-line"], CancellationToken.None));
+        Assert.Equal(party, Assert.Single(first.RelatedParties).Id);
+        Assert.Same(first, Assert.Single(await inventory.FindManyAsync([productId], CancellationToken.None)));
+
+        await inventory.ApplyAsync(new InventoryChangeSet(
+            "order-s-" + productId, "/tmf-api/productOrderingManagement/v4/productOrder/order-s-" + productId, "user:agent-1", app.Clock.GetUtcNow(),
+            [new InventoryChange("1", "suspend", productId, null, null, null, null, null, null, null, null, null, null)]),
+            CancellationToken.None);
+        var after = Assert.Single(await inventory.FindManyAsync([productId], CancellationToken.None));
+        Assert.Equal(ProductStatus.Suspended, after.Status);
+        Assert.NotEqual(first.Status, after.Status);
+        Assert.Same(after, Assert.Single(await inventory.FindManyAsync([productId], CancellationToken.None)));
+    }
+
     /// <summary>A line in inventory owned by a new party, as a completed order leaves it.</summary>
     internal static async Task<(string ProductId, string Party)> LineAsync(DialtoneApp app)
     {
