@@ -1,6 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Dialtone.Platform.PersonalData;
@@ -8,8 +12,8 @@ namespace Dialtone.Platform.PersonalData;
 /// <summary>
 /// Protects personal data wherever it is stored, with keys that live outside the database (docs/decisions/0009):
 /// <list type="bullet">
-/// <item><see cref="Protect"/>: authenticated, randomised encryption (ASP.NET Core Data Protection: AES-256-CBC +
-/// HMAC-SHA256, a key ring that rotates every 90 days and keeps old keys for reading) for documents, messages,
+/// <item><see cref="Protect"/>: authenticated, randomised encryption (ASP.NET Core Data Protection: AES-256-GCM since
+/// 2026-11-29, AES-256-CBC + HMAC-SHA256 before; a key ring that rotates every 90 days and keeps old keys for reading) for documents, messages,
 /// idempotency records and mails;</item>
 /// <item><see cref="Hash"/>: a keyed HMAC-SHA256 of a normalised value, for exact-match search;</item>
 /// <item><see cref="ProtectDeterministic"/>: authenticated deterministic encryption (a synthetic IV: the HMAC of the
@@ -26,6 +30,16 @@ public sealed class PersonalDataProtector
 
     private const int SecretLength = 64;
 
+    // AES-256-GCM: Data Protection's authenticated encryption in one pass, where AES-256-CBC + HMAC-SHA256 (its default)
+    // took twice the time to protect (25 against 12 µs for a 550-character usage record) and three times to unprotect
+    // (16 against 5 µs) on this machine (docs/decisions/0009, 2026-11-29).
+    private static readonly AuthenticatedEncryptorConfiguration Algorithms = new()
+    {
+        EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
+        ValidationAlgorithm = ValidationAlgorithm.HMACSHA256,
+    };
+
+    private readonly ServiceProvider keyRing;
     private readonly IDataProtector protector;
     private readonly byte[] hashKey;
     private readonly byte[] sivMacKey;
@@ -38,8 +52,14 @@ public sealed class PersonalDataProtector
             ? Path.GetFullPath(configured)
             : Path.Combine(Path.GetFullPath(settings.DataDirectory), "keys", "personal-data");
         Directory.CreateDirectory(directory);
-        protector = DataProtectionProvider.Create(new DirectoryInfo(directory), builder => builder.SetApplicationName("dialtone-personal-data"))
-            .CreateProtector("Dialtone.PersonalData.v1");
+        var services = new ServiceCollection();
+        services.AddDataProtection()
+            .SetApplicationName("dialtone-personal-data")
+            .PersistKeysToFileSystem(new DirectoryInfo(directory))
+            .UseCryptographicAlgorithms(Algorithms);
+        keyRing = services.BuildServiceProvider();
+        UseCurrentAlgorithm(keyRing.GetRequiredService<IKeyManager>());
+        protector = keyRing.GetDataProtector("Dialtone.PersonalData.v1");
 
         var secret = LoadOrCreateSecret(Path.Combine(directory, "search-and-lookup.key"));
         hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone search hash v1"u8.ToArray());
@@ -103,6 +123,29 @@ public sealed class PersonalDataProtector
 
         return Encoding.UTF8.GetString(data);
     }
+
+    /// <summary>
+    /// A key ring whose key in use was made for another algorithm (a data folder from before GCM) gets a new key at once,
+    /// instead of at the old one's expiry (up to 90 days): the old keys stay in the ring, so everything protected with them
+    /// still reads. Several nodes starting together may each add one; any of them reads what the others protect.
+    /// </summary>
+    private static void UseCurrentAlgorithm(IKeyManager keys)
+    {
+        if (CurrentKey(keys) is { } current && AlgorithmOf(current) != Algorithms.EncryptionAlgorithm.ToString())
+        {
+            var now = DateTimeOffset.UtcNow;
+            keys.CreateNewKey(activationDate: now, expirationDate: now.AddDays(90));
+        }
+    }
+
+    private static IKey? CurrentKey(IKeyManager keys)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return keys.GetAllKeys().Where(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now).MaxBy(key => key.ActivationDate);
+    }
+
+    private static string? AlgorithmOf(IKey key) =>
+        key.Descriptor.ExportToXml().SerializedDescriptorElement.Element("encryption")?.Attribute("algorithm")?.Value;
 
     private static byte[] LoadOrCreateSecret(string path)
     {

@@ -2,6 +2,10 @@ namespace Dialtone.Charging.Rating;
 
 public sealed partial class Wallet
 {
+    // The tariff never changes in a wallet's life (a plan change makes a new wallet): its snapshot, taken with every state
+    // write, is made once.
+    private TariffSnapshot? tariffSnapshot;
+
     /// <summary>
     /// The wallet's whole state (ADR 0011, Snapshot): a deep copy that later operations on the wallet do not change, from
     /// which <see cref="Restore"/> rebuilds a wallet that behaves exactly like this one for every later operation. Applies
@@ -12,7 +16,7 @@ public sealed partial class Wallet
         CycleDay,
         CycleEnd,
         new MoneySnapshot(Name(Money.Mode), Money.Currency, Money.Credit, Money.Debt, Money.CreditLimit, Money.Unbilled, Money.Held),
-        new TariffSnapshot(Tariff.Currency, [.. Tariff.Prices.Select(SnapshotOf)]),
+        tariffSnapshot ??= new TariffSnapshot(Tariff.Currency, [.. Tariff.Prices.Select(SnapshotOf)]),
         [.. buckets.Select(SnapshotOf)],
         [.. reservations.Values.Select(SnapshotOf)],
         [.. chargedThisCycle.Select(charged => new ChargedUnitsSnapshot(charged.Key, charged.Value))],
