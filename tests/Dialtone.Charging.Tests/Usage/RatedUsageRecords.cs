@@ -288,6 +288,12 @@ public sealed class RatedUsageRecords(DialtoneApps apps) : IClassFixture<Dialton
         Assert.Equal(ProductStatus.Suspended, after.Status);
         Assert.NotEqual(first.Status, after.Status);
         Assert.Same(after, Assert.Single(await inventory.FindManyAsync([productId], CancellationToken.None)));
+
+        // Kept for five minutes at most (a line's erased personal data must not stay in the process): then read again.
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        var later = Assert.Single(await inventory.FindManyAsync([productId], CancellationToken.None));
+        Assert.NotSame(after, later);
+        Assert.Equal((after.Id, after.Status, party), (later.Id, later.Status, Assert.Single(later.RelatedParties).Id));
     }
 
     /// <summary>A line in inventory owned by a new party, as a completed order leaves it.</summary>

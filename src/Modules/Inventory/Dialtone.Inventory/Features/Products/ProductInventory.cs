@@ -19,12 +19,18 @@ using Wolverine.EntityFrameworkCore;
 namespace Dialtone.Inventory.Features.Products;
 
 /// <summary>The inventory module's door for other modules: reads of one product, and the changes of completed orders.</summary>
-internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules rules, ServiceRules serviceRules, IOptions<DialtoneOptions> options) : IProductInventory
+internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules rules, ServiceRules serviceRules, IOptions<DialtoneOptions> options, TimeProvider clock)
+    : IProductInventory
 {
     // The most products FindManyAsync keeps in memory (each with its version and last update); when a read would pass it, it starts afresh.
     private const int ReadKept = 20_000;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Version, DateTimeOffset LastUpdate, InventoryProduct Product)> read = new(StringComparer.Ordinal);
+    // How long a product read stays in memory: a body it no longer has (a line's personal data erased) is gone from the
+    // process within this and a sweep's interval, as the read cache's entries are (ADR 0008).
+    internal static readonly TimeSpan ReadTimeToLive = TimeSpan.FromMinutes(5);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Version, DateTimeOffset LastUpdate, DateTimeOffset ReadAt, InventoryProduct Product)> read = new(StringComparer.Ordinal);
+    private long sweptAt;
 
     public async Task<InventoryProduct?> FindAsync(string productId, CancellationToken cancellationToken)
     {
@@ -35,7 +41,7 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
     }
 
     /// <remarks>
-    /// Products read before are served from memory when their stored version and last update are still those read: one
+    /// Products read in the last <see cref="ReadTimeToLive"/> are served from memory when their stored version and last update are still those read: one
     /// query of the keys' versions, then the bodies of the changed or unseen ones alone. Charging's usage relay asks for
     /// every active line a few times a second, and decrypting and reading each body again was a tenth of what the server
     /// allocated under the charging load (bench/README, 2026-11-29 session 18).
@@ -51,11 +57,13 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
         var products = db.Documents.OfResource(InventoryResources.Product).AsNoTracking();
         var stored = await products.Where(d => productIds.Contains(d.Id)).Select(d => new { d.Id, d.Version, d.LastUpdate }).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        Sweep(now);
         var found = new List<InventoryProduct>(stored.Count);
         var unread = new List<string>();
         foreach (var row in stored)
         {
-            if (read.TryGetValue(row.Id, out var known) && known.Version == row.Version && known.LastUpdate == row.LastUpdate)
+            if (read.TryGetValue(row.Id, out var known) && known.Version == row.Version && known.LastUpdate == row.LastUpdate && now - known.ReadAt < ReadTimeToLive)
             {
                 found.Add(known.Product);
             }
@@ -75,12 +83,30 @@ internal sealed class ProductInventory(IServiceScopeFactory scopes, ProductRules
             foreach (var document in await products.Where(d => unread.Contains(d.Id)).ToListAsync(cancellationToken))
             {
                 var product = ToContract(TmfRepresentation.FromStored<Product>(document), document.CreatedBy);
-                read[document.Id] = (document.Version, document.LastUpdate, product);
+                read[document.Id] = (document.Version, document.LastUpdate, now, product);
                 found.Add(product);
             }
         }
 
         return found;
+    }
+
+    // At most once a time-to-live: forgets the products read longer ago than that.
+    private void Sweep(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref sweptAt);
+        if (now.UtcTicks - last < ReadTimeToLive.Ticks || Interlocked.CompareExchange(ref sweptAt, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (id, entry) in read)
+        {
+            if (now - entry.ReadAt >= ReadTimeToLive)
+            {
+                read.TryRemove(id, out _);
+            }
+        }
     }
 
     public async Task ApplyAsync(InventoryChangeSet changes, CancellationToken cancellationToken)
