@@ -39,7 +39,6 @@ public sealed class PersonalDataProtector
         ValidationAlgorithm = ValidationAlgorithm.HMACSHA256,
     };
 
-    private readonly ServiceProvider keyRing;
     private readonly IDataProtector protector;
     private readonly byte[] hashKey;
     private readonly byte[] sivMacKey;
@@ -57,7 +56,8 @@ public sealed class PersonalDataProtector
             .SetApplicationName("dialtone-personal-data")
             .PersistKeysToFileSystem(new DirectoryInfo(directory))
             .UseCryptographicAlgorithms(Algorithms);
-        keyRing = services.BuildServiceProvider();
+        // Lives as long as the protector (a singleton), as DataProtectionProvider.Create's own provider did.
+        var keyRing = services.BuildServiceProvider();
         UseCurrentAlgorithm(keyRing.GetRequiredService<IKeyManager>());
         protector = keyRing.GetDataProtector("Dialtone.PersonalData.v1");
 
