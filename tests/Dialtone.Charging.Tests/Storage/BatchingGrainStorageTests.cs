@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Dialtone.Charging.Storage;
 using Dialtone.Platform;
+using Dialtone.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -314,6 +317,55 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
         await using var writer = await storage.Dialect.OpenWriterAsync(CancellationToken.None);
         Assert.Equal("wal", await ScalarAsync(writer, "PRAGMA journal_mode"));
         Assert.Equal(2L, await ScalarAsync(writer, "PRAGMA synchronous")); // FULL
+    }
+
+    /// <summary>
+    /// The writer runs on a thread of its own at the configured nice value (Linux keeps one per thread): a higher value
+    /// (lower priority) is always allowed; a lower one only with CAP_SYS_NICE or a permitting RLIMIT_NICE, and without
+    /// them the thread keeps its priority and the log says why. Writes are acknowledged either way.
+    /// </summary>
+    [Theory]
+    [InlineData(5)]
+    [InlineData(-5)]
+    public async Task TheWriterThreadRunsAtItsNiceValueOrTheLogSaysWhyNot(int nice)
+    {
+        await using var place = new StorageUnderTest(StorageDatabase.Sqlite);
+        using var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
+        var options = new ChargingStorageOptions();
+        place.Configure(options);
+        options.WriterNice = nice;
+        await using var storage = new BatchingGrainStorage(place.Name, options, loggers.CreateLogger<BatchingGrainStorage>());
+
+        var state = new GrainState<Balance>(new Balance("EUR", 1m, 1));
+        await storage.WriteStateAsync("balance", Grain("nice"), state);
+        Assert.Equal("1", state.ETag);
+        var kept = logs.Lines.Where(line => line.Contains("keeps the normal priority", StringComparison.Ordinal)).ToList();
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Contains("Linux only", Assert.Single(kept), StringComparison.Ordinal);
+            return;
+        }
+
+        var thread = Path.Combine("/proc/self/task", storage.WriterThreadId.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("grain-writer", File.ReadAllText(Path.Combine(thread, "comm")).Trim());
+        var applied = NiceOf(thread);
+        var process = NiceOf("/proc/self");
+        output.WriteLine($"writer nice {applied}, process nice {process}; {string.Join(" / ", kept)}");
+        if (nice > 0 || kept.Count == 0)
+        {
+            Assert.Equal(nice, applied);
+            Assert.Empty(kept);
+        }
+        else
+        {
+            Assert.Equal(process, applied);
+            Assert.Contains("CAP_SYS_NICE", Assert.Single(kept), StringComparison.Ordinal);
+        }
+
+        // Field 19 of stat (man 5 proc); the name before it, in parentheses, may hold spaces: count from its end.
+        static int NiceOf(string task) =>
+            int.Parse(File.ReadAllText(Path.Combine(task, "stat")).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], CultureInfo.InvariantCulture);
     }
 
     private static bool IsFrom(string name, ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -43,6 +43,8 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
     private readonly IGrainStorageSerializer serializer;
     private readonly IActivatorProvider? activators;
     private readonly int maxBatchSize;
+    private readonly int writerNice;
+    private int writerThreadId;
     private readonly ILogger logger;
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -81,12 +83,13 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         maxBatchSize = options.MaxBatchSize;
         dialect = CreateDialect(options, dataDirectory ?? new DialtoneOptions().DataDirectory);
         storageTag = new(ChargingStorageMetrics.StorageTag, name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WriterNice, -20, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.WriterNice, 19, nameof(options));
+        writerNice = options.WriterNice;
         // The writer has a thread of its own: on SQLite every statement and fsync blocks the calling thread, and on two
         // cores a pool thread held by commits most of each second left the grains and HTTP/2 one thread (bench/README).
-        writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        checkpointer = dialect.NeedsCheckpoints
-            ? Task.Factory.StartNew(CheckpointLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            : Task.CompletedTask;
+        writer = StorageThreads.Start("grain-writer", WriteLoop);
+        checkpointer = dialect.NeedsCheckpoints ? StorageThreads.Start("grain-checkpt", CheckpointLoop) : Task.CompletedTask;
     }
 
     /// <summary>SQLite: the log written since the last checkpoint that makes the next one due (SQLite's own default is 1,000 pages of 4 KB).</summary>
@@ -311,8 +314,17 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         }
     }
 
+    /// <summary>The writer thread's id in the operating system (Linux; 0 before the thread started or elsewhere).</summary>
+    internal int WriterThreadId => Volatile.Read(ref writerThreadId);
+
     private void WriteLoop()
     {
+        Volatile.Write(ref writerThreadId, StorageThreads.CurrentThreadId() ?? 0);
+        if (writerNice != 0 && StorageThreads.TrySetNice(writerNice) is { } reason)
+        {
+            LogWriterPriorityKept(logger, name, writerNice, reason);
+        }
+
         var reader = queue.Reader;
         var batch = new List<PendingWrite>(maxBatchSize);
         var removing = new List<OutboxRemoval>();
@@ -603,6 +615,9 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Grain storage {Name} failed to commit a batch of {Count} writes after {ElapsedMs} ms; all of them fail")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string name, int count, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Grain storage {Name}'s writer thread keeps the normal priority, not nice {Nice}: {Reason}")]
+    private static partial void LogWriterPriorityKept(ILogger logger, string name, int nice, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Grain storage {Name} could not checkpoint its log; the next checkpoint tries again")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, string name);

@@ -48,6 +48,14 @@ public sealed class ChargingStorageOptions : IStorageProviderSerializerOptions
     public SqliteSynchronousMode Synchronous { get; set; } = SqliteSynchronousMode.Full;
 
     /// <summary>
+    /// Linux: the nice value of the writer thread (-20 highest priority … 19 lowest; 0 leaves it as the process's). Every
+    /// charging request waits for the writer's commit, so by default it runs ahead of the threads that serve the requests
+    /// (-10). A value below 0 needs <c>CAP_SYS_NICE</c> or an <c>RLIMIT_NICE</c> that allows it; without them the writer
+    /// keeps the normal priority and the log says so (<see cref="StorageThreads"/>).
+    /// </summary>
+    public int WriterNice { get; set; } = -10;
+
+    /// <summary>
     /// How a state is turned into the stored payload and back. Default: System.Text.Json with the Web defaults
     /// (camelCase, case-insensitive read), stored as UTF-8 bytes.
     /// </summary>
