@@ -100,25 +100,50 @@ public static class TmfDocumentBulk
         {
             await using var command = transaction.Connection!.CreateCommand();
             command.Transaction = transaction;
+            var parametersOf = 0;
             for (var start = 0; start < rows.Count; start += rowsPerStatement)
             {
                 var count = Math.Min(rowsPerStatement, rows.Count - start);
                 // The same text again keeps the statement prepared (Microsoft.Data.Sqlite; Npgsql prepares automatically).
                 command.CommandText = statements.GetOrAdd(count, Statement);
-                command.Parameters.Clear();
-                for (var row = 0; row < count; row++)
+                if (count == parametersOf)
                 {
-                    var entity = rows[start + row];
-                    for (var c = 0; c < columns.Length; c++)
+                    // The statement of the previous rows again (SQLite's one row a statement): its parameters take the new values.
+                    for (var row = 0; row < count; row++)
                     {
-                        var column = columns[c];
-                        // The mapping converts (value converters: encryption, Unix milliseconds) as SaveChanges would.
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, ParameterName(row, c), column.Getter.GetClrValueUsingContainingEntity(entity)));
+                        var entity = rows[start + row];
+                        for (var c = 0; c < columns.Length; c++)
+                        {
+                            command.Parameters[(row * columns.Length) + c].Value = ProviderValue(columns[c], entity);
+                        }
                     }
+                }
+                else
+                {
+                    command.Parameters.Clear();
+                    for (var row = 0; row < count; row++)
+                    {
+                        var entity = rows[start + row];
+                        for (var c = 0; c < columns.Length; c++)
+                        {
+                            var column = columns[c];
+                            // The mapping converts (value converters: encryption, Unix milliseconds) and types the parameter as SaveChanges would.
+                            command.Parameters.Add(column.Mapping.CreateParameter(command, ParameterName(row, c), column.Getter.GetClrValueUsingContainingEntity(entity)));
+                        }
+                    }
+
+                    parametersOf = count;
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
+        }
+
+        /// <summary>The value <see cref="RelationalTypeMapping.CreateParameter"/> gives a parameter for this column of <paramref name="entity"/>.</summary>
+        private static object ProviderValue(Column column, object entity)
+        {
+            var value = column.Getter.GetClrValueUsingContainingEntity(entity);
+            return (column.Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
         }
 
         private string ParameterName(int row, int column) => sql.GenerateParameterName($"p{(row * columns.Length) + column}");
