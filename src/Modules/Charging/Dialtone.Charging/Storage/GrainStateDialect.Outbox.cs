@@ -65,7 +65,7 @@ internal abstract partial class GrainStateDialect
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        BindSequences(command, $"DELETE FROM {OutboxTable} WHERE seq IN ", sequences);
+        command.CommandText = $"DELETE FROM {OutboxTable} WHERE seq IN {SequenceList(sequences)}";
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -95,12 +95,9 @@ internal abstract partial class GrainStateDialect
 
         await using var connection = await OpenWriterAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        BindSequences(command, statement, sequences);
+        command.CommandText = statement + SequenceList(sequences);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static void BindSequences(DbCommand command, string statement, IReadOnlyList<long> sequences) =>
-        command.CommandText = statement + SequenceList(sequences);
 
     /// <summary>
     /// <c>(1, 2, 3)</c>: sequence numbers (integers the store made, never input) written into the statement. As parameters
