@@ -44,8 +44,18 @@ internal static class StorageThreads
         return done.Task;
     }
 
-    /// <summary>The calling thread's id in the operating system (Linux), or null elsewhere.</summary>
-    public static int? CurrentThreadId() => OperatingSystem.IsLinux() ? gettid() : null;
+    /// <summary>The calling thread's id in the operating system (Linux), or null elsewhere (or when the C library has no <c>gettid</c>).</summary>
+    public static int? CurrentThreadId()
+    {
+        try
+        {
+            return OperatingSystem.IsLinux() ? gettid() : null;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Gives the calling thread the nice value <paramref name="nice"/> (-20 highest priority … 19 lowest). Null when it
@@ -58,9 +68,14 @@ internal static class StorageThreads
             return "thread priorities are set on Linux only";
         }
 
+        if (CurrentThreadId() is not { } thread)
+        {
+            return "the C library offers no gettid";
+        }
+
         try
         {
-            if (setpriority(PrioProcess, gettid(), nice) == 0)
+            if (setpriority(PrioProcess, thread, nice) == 0)
             {
                 return null;
             }
@@ -70,9 +85,10 @@ internal static class StorageThreads
             return $"the C library offers no setpriority ({exception.GetType().Name})";
         }
 
-        return Marshal.GetLastPInvokeError() is Eperm or Eacces
+        var error = Marshal.GetLastPInvokeError();
+        return error is Eperm or Eacces
             ? "raising a thread's priority needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (e.g. systemd LimitNICE=, docker --cap-add SYS_NICE)"
-            : $"setpriority failed with errno {Marshal.GetLastPInvokeError()}";
+            : $"setpriority failed with errno {error}";
     }
 
     // Blittable signatures: no marshalling code to generate (LibraryImport would need unsafe blocks in this project).
