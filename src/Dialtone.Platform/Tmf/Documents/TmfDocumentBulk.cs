@@ -106,35 +106,32 @@ public static class TmfDocumentBulk
                 var count = Math.Min(rowsPerStatement, rows.Count - start);
                 // The same text again keeps the statement prepared (Microsoft.Data.Sqlite; Npgsql prepares automatically).
                 command.CommandText = statements.GetOrAdd(count, Statement);
-                if (count == parametersOf)
-                {
-                    // The statement of the previous rows again (SQLite's one row a statement): its parameters take the new values.
-                    for (var row = 0; row < count; row++)
-                    {
-                        var entity = rows[start + row];
-                        for (var c = 0; c < columns.Length; c++)
-                        {
-                            command.Parameters[(row * columns.Length) + c].Value = ProviderValue(columns[c], entity);
-                        }
-                    }
-                }
-                else
+                // The statement of the previous rows again (SQLite's one row a statement): its parameters take the new values.
+                var reuse = count == parametersOf;
+                if (!reuse)
                 {
                     command.Parameters.Clear();
-                    for (var row = 0; row < count; row++)
+                }
+
+                for (var row = 0; row < count; row++)
+                {
+                    var entity = rows[start + row];
+                    for (var c = 0; c < columns.Length; c++)
                     {
-                        var entity = rows[start + row];
-                        for (var c = 0; c < columns.Length; c++)
+                        var column = columns[c];
+                        if (reuse)
                         {
-                            var column = columns[c];
+                            command.Parameters[(row * columns.Length) + c].Value = ProviderValue(column, entity);
+                        }
+                        else
+                        {
                             // The mapping converts (value converters: encryption, Unix milliseconds) and types the parameter as SaveChanges would.
                             command.Parameters.Add(column.Mapping.CreateParameter(command, ParameterName(row, c), column.Getter.GetClrValueUsingContainingEntity(entity)));
                         }
                     }
-
-                    parametersOf = count;
                 }
 
+                parametersOf = count;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
