@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -16,13 +17,46 @@ namespace Dialtone.Platform.Tmf.Documents;
 /// </summary>
 public static class TmfDocumentImport
 {
-    /// <summary>A stable UUID (name-based, SHA-256, version 8) for a record imported from <paramref name="source"/>: the same source id gives the same id on every run.</summary>
+    /// <summary>
+    /// A stable UUID (version 8) for a record imported from <paramref name="source"/>: the same source id gives the same id
+    /// on every run. Ids of one kind from one source sort in the order of the number their source ids end with (legacy
+    /// systems number their records: <c>C00000042</c>), so a batch's records and every index entry that names them are
+    /// appended to the B-trees instead of scattered across them: a batch dirties a few pages per index, not one per record
+    /// (bench/README, session 20). Layout, big-endian: 16 bits of SHA-256(source:kind); the number in 44 bits (the version
+    /// nibble between); the variant and 62 bits of SHA-256(source:kind:sourceId), which tell apart ids with the same number.
+    /// A source id without such a number (none, or more than 13 digits) takes its 44 bits from the hash too.
+    /// </summary>
     public static string IdFor(string source, string kind, string sourceId)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{source}:{kind}:{sourceId}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+        Span<byte> hash = stackalloc byte[32];
+        Span<byte> id = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{source}:{kind}:{sourceId}"), hash);
+        var order = OrderOf(sourceId) ?? (BinaryPrimitives.ReadUInt64BigEndian(hash[8..]) & MaxOrder);
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{source}:{kind}"), id);
+        id[2] = (byte)(order >> 36);
+        id[3] = (byte)(order >> 28);
+        id[4] = (byte)(order >> 20);
+        id[5] = (byte)(order >> 12);
+        id[6] = (byte)(0x80 | ((order >> 8) & 0x0F));
+        id[7] = (byte)order;
+        hash[..8].CopyTo(id[8..]);
+        id[8] = (byte)((id[8] & 0x3F) | 0x80);
+        return new Guid(id[..16], bigEndian: true).ToString();
+    }
+
+    private const ulong MaxOrder = (1UL << 44) - 1;
+
+    /// <summary>The number a source id ends with (at most 13 digits: it fits 44 bits), or null.</summary>
+    private static ulong? OrderOf(string sourceId)
+    {
+        var start = sourceId.Length;
+        while (start > 0 && char.IsAsciiDigit(sourceId[start - 1]))
+        {
+            start--;
+        }
+
+        var digits = sourceId.Length - start;
+        return digits is 0 or > 13 ? null : ulong.Parse(sourceId.AsSpan(start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Which of <paramref name="ids"/> already exist as documents of the resource.</summary>
