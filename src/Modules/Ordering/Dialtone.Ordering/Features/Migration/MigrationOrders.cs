@@ -140,6 +140,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrderingDbContext>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        WithoutSavepoints(db);
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var known = await db.Processes.Where(p => orderIds.Contains(p.OrderId)).Select(p => p.OrderId).ToListAsync(cancellationToken);
@@ -204,6 +205,7 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<OrderingDbContext>>();
         var db = outbox.DbContext;
+        WithoutSavepoints(db);
         await using var transaction = await db.BeginSerializedWriteAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var processes = await db.Processes.Where(p => orderIds.Contains(p.OrderId) && p.Stage == ProcessStage.Completing).ToListAsync(cancellationToken);
@@ -238,6 +240,15 @@ internal sealed class MigrationOrders(IServiceScopeFactory scopes, IProductInven
         await TmfDocumentBulk.InsertAsync(db, documents, cancellationToken);
         await outbox.SaveChangesAndFlushMessagesAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A batch's transaction is all or nothing (nothing here catches a failed save and goes on), so EF Core's savepoint
+    /// around each <c>SaveChanges</c> in it buys nothing — and costs on SQLite: inside a savepoint every statement's own
+    /// journal is truncated back to the savepoint's size on release, by walking the in-memory journal from its start, so
+    /// a save of thousands of rows into pages the batch already changed costs time quadratic in its size (SQLite's
+    /// <c>memjrnlTruncate</c> was 2–3 % of a 50,000-customer import's CPU, the largest SQLite function; bench/README, session 20).
+    /// </summary>
+    private static void WithoutSavepoints(OrderingDbContext db) => db.Database.AutoSavepointsEnabled = false;
 
     /// <summary>
     /// The TMF622 order of one migrated line, as a completed order reads: what was taken over, from where, and that
