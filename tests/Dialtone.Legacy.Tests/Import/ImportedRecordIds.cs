@@ -54,9 +54,33 @@ public sealed class ImportedRecordIds
     }
 
     [Fact]
-    public void SourceIdsWithoutANumberStillGetDistinctIds()
+    public void TheLayoutIsPinned()
     {
-        var ids = Enumerable.Range(0, 1_000).Select(i => TmfDocumentImport.IdFor("tmfEvent", "legacyChange", Guid.NewGuid().ToString("N") + "x")).ToList();
+        // Stored ids: a change of the layout would make a repeated import create its records twice (ADR 0015). Computed
+        // independently (Python's hashlib): kind prefix f8d1, the number 42 around the version nibble, the hash's first bytes.
+        Assert.Equal("f8d10000-0000-802a-b345-d5e321f1c26b", TmfDocumentImport.IdFor("legacy", "party", "C00000042"));
+        Assert.Equal("5a992a42-3360-89a2-876b-b10e5cf939bd", TmfDocumentImport.HashIdFor("tmfEvent", "legacyChange", "01a229d4-e0f1-7872-8b97-2f5fc433fa25"));
+    }
+
+    [Theory]
+    [InlineData("01a229d4-e0f1-7872-8b97-2f5fc433fa25")]
+    [InlineData("CUST-2024-000123")]
+    [InlineData("12345678901234")]
+    public void ASourceIdThatIsNotANumberAfterAPrefixTakesItsOrderFromTheHash(string sourceId)
+    {
+        // Digits before the last run (a UUID, a dated id) or too many of them: no number, so nothing predictable in the id.
+        var id = TmfDocumentImport.IdFor("legacy", "party", sourceId);
+        var order = Convert.ToUInt64(string.Concat(id.AsSpan(4, 4), id.AsSpan(9, 4), id.AsSpan(15, 3)), 16);
+        var trailing = new string([.. sourceId.Reverse().TakeWhile(char.IsAsciiDigit).Reverse()]);
+        Assert.NotEqual(ulong.Parse(trailing, System.Globalization.CultureInfo.InvariantCulture) & ((1UL << 44) - 1), order);
+    }
+
+    [Fact]
+    public void EventIdsGetDistinctIds()
+    {
+        // UUIDv7 event ids often end in digits; ids named after them must still be all hash.
+        var ids = Enumerable.Range(0, 1_000).Select(_ => Guid.CreateVersion7().ToString()).SelectMany(e =>
+            new[] { TmfDocumentImport.IdFor("tmfEvent", "legacyChange", e), TmfDocumentImport.HashIdFor("tmfEvent", "legacyChange", e) }).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 }

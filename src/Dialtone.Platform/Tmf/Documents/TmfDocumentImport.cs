@@ -19,12 +19,13 @@ public static class TmfDocumentImport
 {
     /// <summary>
     /// A stable UUID (version 8) for a record imported from <paramref name="source"/>: the same source id gives the same id
-    /// on every run. Ids of one kind from one source sort in the order of the number their source ids end with (legacy
-    /// systems number their records: <c>C00000042</c>), so a batch's records and every index entry that names them are
-    /// appended to the B-trees instead of scattered across them: a batch dirties a few pages per index, not one per record
-    /// (bench/README, session 20). Layout, big-endian: 16 bits of SHA-256(source:kind); the number in 44 bits (the version
-    /// nibble between); the variant and 62 bits of SHA-256(source:kind:sourceId), which tell apart ids with the same number.
-    /// A source id without such a number (none, or more than 13 digits) takes its 44 bits from the hash too.
+    /// on every run. Ids of one kind from one source sort in the order of their source ids' numbers (legacy systems number
+    /// their records: <c>C00000042</c>), so a batch's records and every index entry that names them are appended to the
+    /// B-trees instead of scattered across them: a batch dirties a few pages per index, not one per record (bench/README,
+    /// session 20). Layout, big-endian: 16 bits of SHA-256(source:kind); the number in 44 bits (the version nibble
+    /// between); the variant and 62 bits of SHA-256(source:kind:sourceId), which tell apart ids with the same number
+    /// (<c>C42</c>, <c>X0042</c>). A source id that is not a number after a prefix without digits (<c>CUST-2024-7</c>, a
+    /// UUID, more than 13 digits) takes those 44 bits from the hash too, so its id is as unpredictable as the hash.
     /// </summary>
     public static string IdFor(string source, string kind, string sourceId)
     {
@@ -44,9 +45,22 @@ public static class TmfDocumentImport
         return new Guid(id[..16], bigEndian: true).ToString();
     }
 
+    /// <summary>
+    /// A stable UUID (name-based, SHA-256, version 8) with no order in it: for names that are not a source system's
+    /// numbered records (an event's id), where ordering buys nothing and every bit should come from the hash. The ids
+    /// <see cref="IdFor"/> gave before session 20.
+    /// </summary>
+    public static string HashIdFor(string source, string kind, string name)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{source}:{kind}:{name}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();
+    }
+
     private const ulong MaxOrder = (1UL << 44) - 1;
 
-    /// <summary>The number a source id ends with (at most 13 digits: it fits 44 bits), or null.</summary>
+    /// <summary>The number of a source id that is digits after a prefix without any (at most 13: it fits 44 bits), or null.</summary>
     private static ulong? OrderOf(string sourceId)
     {
         var start = sourceId.Length;
@@ -56,7 +70,9 @@ public static class TmfDocumentImport
         }
 
         var digits = sourceId.Length - start;
-        return digits is 0 or > 13 ? null : ulong.Parse(sourceId.AsSpan(start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        return digits is 0 or > 13 || sourceId.AsSpan(0, start).IndexOfAnyInRange('0', '9') >= 0
+            ? null
+            : ulong.Parse(sourceId.AsSpan(start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Which of <paramref name="ids"/> already exist as documents of the resource.</summary>

@@ -57,7 +57,7 @@ public static partial class LegacyChangeCaptureHandler
 
         // One change per event, whatever happens to the message: Wolverine runs this handler in one chain with the hub's
         // fan-out of the same event, so a failure of either runs both again; the second run finds the change it staged.
-        var changeId = TmfDocumentImport.IdFor("tmfEvent", "legacyChange", message.EventId);
+        var changeId = TmfDocumentImport.HashIdFor("tmfEvent", "legacyChange", message.EventId);
         var traceId = JsonNode.Parse(protector.Unprotect(message.ProtectedBody))?["correlationId"]?.GetValue<string>();
         var change = await LegacyChangeStaging.StageAsync(scope.ServiceProvider, record.PartyId, kind, record.SourceIds, LegacyChangeStaging.TraceParentOf(traceId), clock, cancellationToken,
             changeId: changeId);
