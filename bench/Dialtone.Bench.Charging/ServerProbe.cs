@@ -11,6 +11,8 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
 {
     public const string BatchSize = "dialtone_charging_storage_batch_size";
     public const string CommitDuration = "dialtone_charging_storage_commit_duration_seconds";
+    public const string QueueWait = "dialtone_charging_storage_queue_wait_seconds";
+    public const string WriteDuration = "dialtone_charging_storage_write_duration_seconds";
     public const string OutboxDepth = "dialtone_charging_outbox_depth";
     public const string Relayed = "dialtone_charging_outbox_relayed";
 
@@ -146,6 +148,17 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
             var commitSeconds = Delta(CommitDuration + "_sum");
             yield return $"storage         {commits / seconds:0} commits/s holding {writes / seconds:0} writes/s: {writes / commits:0.0} writes per commit on average, "
                          + $"commit {commitSeconds / commits * 1000:0.00} ms on average ({commitSeconds / seconds:0.00} s of commit per second)";
+            var durableWrites = Delta(WriteDuration + "_count");
+            if (durableWrites > 0)
+            {
+                // A write waits for the commit before its own, then its own, then for a thread to run its grain again.
+                var queued = Delta(QueueWait + "_sum") / Math.Max(1, Delta(QueueWait + "_count")) * 1000;
+                var whole = Delta(WriteDuration + "_sum") / durableWrites * 1000;
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"durable write   {whole:0.00} ms on average from queued to the grain running again: {queued:0.00} ms queued behind the commit before, the rest its batch's commit and the wake-up");
+                yield return "write times     " + Buckets(WriteDuration, durableWrites, Delta, bound => (bound * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms");
+            }
+
             yield return "batch sizes     " + Buckets(BatchSize, commits, Delta, bound => bound.ToString("0", CultureInfo.InvariantCulture));
             yield return "commit times    " + Buckets(CommitDuration, commits, Delta, bound => (bound * 1000).ToString("0.#", CultureInfo.InvariantCulture) + " ms");
             if (OutboxGrowth(later, seconds) is { } growth)

@@ -162,6 +162,14 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
                 Interlocked.Add(ref countedWrites, value);
             }
         });
+        var waits = new ConcurrentDictionary<string, ConcurrentQueue<double>>();
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name is "dialtone.charging.storage.queue_wait" or "dialtone.charging.storage.write_duration" && IsFrom(place.Name, tags))
+            {
+                waits.GetOrAdd(instrument.Name, _ => new()).Enqueue(value);
+            }
+        });
         listener.Start();
         var storage = place.Open();
         await storage.EnsureInitializedAsync(CancellationToken.None);
@@ -188,6 +196,12 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
         Assert.Contains(batchSizes, size => size > 1);
         Assert.Equal(Grains * WritesPerGrain, batchSizes.Sum());
         Assert.Equal(Grains * WritesPerGrain, Interlocked.Read(ref countedWrites));
+        // Every write's wait is measured: in the queue behind the commit before, and from queued to its caller running again.
+        var queued = waits["dialtone.charging.storage.queue_wait"];
+        var whole = waits["dialtone.charging.storage.write_duration"];
+        Assert.Equal((Grains * WritesPerGrain, Grains * WritesPerGrain), (queued.Count, whole.Count));
+        Assert.All(queued.Concat(whole), seconds => Assert.InRange(seconds, 0, stopwatch.Elapsed.TotalSeconds));
+        Assert.True(whole.Sum() > queued.Sum(), $"a write's whole wait ({whole.Average() * 1000:F2} ms on average) includes its queueing ({queued.Average() * 1000:F2} ms)");
 
         var reader = place.Open();
         for (var grain = 0; grain < Grains; grain++)

@@ -176,6 +176,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         };
         Enqueue(write);
         var version = await write.Completion;
+        ChargingStorageMetrics.WriteDuration.Record(Stopwatch.GetElapsedTime(write.QueuedAt).TotalSeconds, storageTag);
         if (part is not null)
         {
             cold!.ColdPartStored(part);
@@ -346,6 +347,12 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
             while (removals.TryDequeue(out var removal))
             {
                 removing.Add(removal);
+            }
+
+            var taken = Stopwatch.GetTimestamp();
+            foreach (var write in batch)
+            {
+                ChargingStorageMetrics.QueueWait.Record(Stopwatch.GetElapsedTime(write.QueuedAt, taken).TotalSeconds, storageTag);
             }
 
             if (batch.Count > 0 || removing.Count > 0)

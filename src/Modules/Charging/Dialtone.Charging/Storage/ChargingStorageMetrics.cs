@@ -23,6 +23,22 @@ internal static class ChargingStorageMetrics
         "dialtone.charging.storage.commit_duration", unit: "s", description: "Time to apply and commit one batch of grain state writes.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
 
+    /// <summary>
+    /// From a write being queued to the writer loop taking it into a batch: how long it waited for the commit before
+    /// (group commit: a write that arrives while a commit runs goes into the next).
+    /// </summary>
+    public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>(
+        "dialtone.charging.storage.queue_wait", unit: "s", description: "Time a grain state write waited for the commit before its own.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+
+    /// <summary>
+    /// From a write being queued to its caller running again after the commit: what a grain waits for its state to be
+    /// durable — the queue, its batch's commit, and the wake-up of the caller on a busy machine (the rest).
+    /// </summary>
+    public static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(
+        "dialtone.charging.storage.write_duration", unit: "s", description: "Time from queueing a grain state write to its caller resuming after the commit.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+
     /// <summary>SQLite: a checkpoint of the write-ahead log, beside the writer (ADR 0012: never on a commit).</summary>
     public static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>(
         "dialtone.charging.storage.checkpoint_duration", unit: "s", description: "Time to checkpoint the grain store's write-ahead log.",

@@ -24,6 +24,9 @@ internal sealed class PendingWrite(GrainStateKey key, long? expectedVersion, byt
 
     public GrainStateKey Key { get; } = key;
 
+    /// <summary>When it was queued (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the storage's wait metrics.</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public long? ExpectedVersion { get; } = expectedVersion;
 
     /// <summary>The serialised state; null for a clear.</summary>
