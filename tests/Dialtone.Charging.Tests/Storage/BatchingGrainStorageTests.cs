@@ -242,6 +242,25 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
     public async Task ClearLeavesNoRecordAndOnlyTheClearingETagWritesAgain(StorageDatabase database)
     {
         await using var place = new StorageUnderTest(database);
+        var durableWaits = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, meterListener) =>
+            {
+                if (instrument.Name == "dialtone.charging.storage.write_duration")
+                {
+                    meterListener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            if (IsFrom(place.Name, tags))
+            {
+                Interlocked.Increment(ref durableWaits);
+            }
+        });
+        listener.Start();
         var storage = place.Open();
         var grain = Grain("cleared");
         var state = new GrainState<Balance>(new Balance("EUR", 5m, 1));
@@ -249,6 +268,8 @@ public sealed class BatchingGrainStorageTests(ITestOutputHelper output)
 
         await storage.ClearStateAsync("balance", grain, state);
         Assert.Equal(("2", false), (state.ETag, state.RecordExists));
+        // A clear's durable wait is measured as a write's is.
+        Assert.Equal(2, Volatile.Read(ref durableWaits));
         var read = new GrainState<Balance>(new Balance("XXX", 0m, 0));
         await storage.ReadStateAsync("balance", grain, read);
         Assert.Equal(("2", false), (read.ETag, read.RecordExists));

@@ -200,6 +200,7 @@ internal sealed partial class BatchingGrainStorage : IGrainStorage, ILifecyclePa
         };
         Enqueue(write);
         var version = await write.Completion;
+        ChargingStorageMetrics.WriteDuration.Record(Stopwatch.GetElapsedTime(write.QueuedAt).TotalSeconds, storageTag);
         grainState.ETag = FormatETag(version);
         grainState.RecordExists = false;
     }

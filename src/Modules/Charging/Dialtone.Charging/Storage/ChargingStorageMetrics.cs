@@ -28,7 +28,7 @@ internal static class ChargingStorageMetrics
     /// (group commit: a write that arrives while a commit runs goes into the next).
     /// </summary>
     public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>(
-        "dialtone.charging.storage.queue_wait", unit: "s", description: "Time a grain state write waited for the commit before its own.",
+        "dialtone.charging.storage.queue_wait", unit: "s", description: "Time a grain state write (or clear) waited for the commit before its own.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
 
     /// <summary>
@@ -36,7 +36,7 @@ internal static class ChargingStorageMetrics
     /// durable — the queue, its batch's commit, and the wake-up of the caller on a busy machine (the rest).
     /// </summary>
     public static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(
-        "dialtone.charging.storage.write_duration", unit: "s", description: "Time from queueing a grain state write to its caller resuming after the commit.",
+        "dialtone.charging.storage.write_duration", unit: "s", description: "Time from queueing a grain state write (or clear) to its caller resuming after the commit.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
 
     /// <summary>SQLite: a checkpoint of the write-ahead log, beside the writer (ADR 0012: never on a commit).</summary>
