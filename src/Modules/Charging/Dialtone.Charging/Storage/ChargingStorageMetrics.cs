@@ -10,6 +10,13 @@ internal static class ChargingStorageMetrics
 
     public static readonly Meter Meter = new(MeterName);
 
+    // A commit and a write's waits, in seconds: from half a millisecond (a commit alone on an idle machine) to a second.
+    // Declared before the histograms that use it (static fields are initialised in order).
+    private static readonly InstrumentAdvice<double> WaitBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    };
+
     /// <summary>Pending writes (and clears) committed together in one transaction, conflicts included.</summary>
     public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>(
         "dialtone.charging.storage.batch_size", unit: "{write}", description: "Grain state writes committed in one transaction.",
@@ -21,7 +28,7 @@ internal static class ChargingStorageMetrics
     /// </summary>
     public static readonly Histogram<double> CommitDuration = Meter.CreateHistogram<double>(
         "dialtone.charging.storage.commit_duration", unit: "s", description: "Time to apply and commit one batch of grain state writes.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+        advice: WaitBuckets);
 
     /// <summary>
     /// From a write being queued to the writer loop taking it into a batch: how long it waited for the commit before
@@ -29,7 +36,7 @@ internal static class ChargingStorageMetrics
     /// </summary>
     public static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>(
         "dialtone.charging.storage.queue_wait", unit: "s", description: "Time a grain state write (or clear) waited for the commit before its own.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+        advice: WaitBuckets);
 
     /// <summary>
     /// From a write being queued to its caller running again after the commit: what a grain waits for its state to be
@@ -37,7 +44,7 @@ internal static class ChargingStorageMetrics
     /// </summary>
     public static readonly Histogram<double> WriteDuration = Meter.CreateHistogram<double>(
         "dialtone.charging.storage.write_duration", unit: "s", description: "Time from queueing a grain state write (or clear) to its caller resuming after the commit.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1] });
+        advice: WaitBuckets);
 
     /// <summary>SQLite: a checkpoint of the write-ahead log, beside the writer (ADR 0012: never on a commit).</summary>
     public static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>(
