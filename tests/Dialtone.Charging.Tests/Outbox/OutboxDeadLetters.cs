@@ -107,6 +107,30 @@ public sealed class OutboxDeadLetters
         Assert.Empty(await ListAsync(admin));
     }
 
+    [Theory]
+    [MemberData(nameof(DialtoneApps.Databases), MemberType = typeof(DialtoneApps))]
+    public async Task AnOutageThatEndsInTheMiddleOfAPassDeadLettersNothing(TestDatabase database)
+    {
+        var handler = new PickyHandler { RefuseAll = true };
+        await using var app = new DialtoneApp(database,
+            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "2" },
+            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        using var admin = app.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
+
+        // Every entry has used its attempts while the handler's database was down: each is tried alone, a suspect.
+        await WriteEntriesAsync(app, "a", "b", "c");
+        await EventuallyAsync(async () => (await PendingAsync(app)) is { Count: 3 } pending && pending.All(p => p.Attempts >= 2) ? pending : null,
+            "the entries did not use their attempts");
+
+        // The database comes back just after the next pass tried "a" (a suspect again) and before it tries "b".
+        handler.BackAfterRefusing = "a";
+        await EventuallyAsync(() => handler.Handled.Keys.Order().SequenceEqual(["a", "b", "c"]), "the entries were not relayed once the handler was back");
+        Assert.Empty(await ListAsync(admin));
+        Assert.All(handler.Handled.Values, count => Assert.Equal(1, count));
+        await EventuallyAsync(async () => (await PendingAsync(app)).Count == 0 ? (object?)true : null, "the outbox did not empty");
+    }
+
     private static async Task WriteEntriesAsync(DialtoneApp app, params string[] ids)
     {
         var storage = app.Services.GetRequiredKeyedService<BatchingGrainStorage>(ChargingStorage.Name);
@@ -164,10 +188,18 @@ public sealed class OutboxDeadLetters
 
         public string Kind => TestKind;
 
+        /// <summary>While <see cref="RefuseAll"/>: the entry whose next try alone is the last one refused (the database comes back just after it).</summary>
+        public string? BackAfterRefusing { get; set; }
+
         public Task HandleAsync(IReadOnlyList<GrainOutboxEntry> entries, CancellationToken cancellationToken)
         {
             if (RefuseAll)
             {
+                if (BackAfterRefusing is { } last && entries is [{ } only] && only.Id == last)
+                {
+                    RefuseAll = false;
+                }
+
                 throw new InvalidOperationException("the handler's database is down");
             }
 

@@ -129,8 +129,10 @@ internal sealed partial class GrainOutboxRelay(
     /// isolated: its entries are handed over one at a time, in order, until a pass hands them all over. Only an entry
     /// tried alone counts an attempt. An entry that has used its <see cref="GrainOutboxOptions.MaxAttempts"/> and fails
     /// again is a suspect: the relay tries the entries after it, and if one of them goes through in the same pass the
-    /// handler works and the suspect cannot be taken — it goes to the dead letters. While the handler fails everything (its
-    /// database is down), no entry is ever dead-lettered, however long the outage: the kind backs off and waits.
+    /// handler works, and the suspect gets one more try; failing that too, it cannot be taken — it goes to the dead
+    /// letters (with the attempts counted before, the confirming try not among them). While the handler fails everything
+    /// (its database is down), no entry is ever dead-lettered, however long the outage: the kind backs off and waits; and
+    /// when the outage ends in the middle of a pass, the entries tried before its end are not dead-lettered for it.
     /// </remarks>
     internal async Task<bool> RelayOnceAsync(BatchingGrainStorage storage, CancellationToken cancellationToken, IOutboxRelayLease? lease = null)
     {
@@ -176,10 +178,20 @@ internal sealed partial class GrainOutboxRelay(
                 if (await HandleAsync(group.Key, [stored], cancellationToken) is not { } failure)
                 {
                     await HandledAsync(storage, group.Key, [stored]);
-                    foreach (var (suspect, suspectFailure) in suspects)
+                    foreach (var (suspect, _) in suspects)
                     {
-                        await DeadLetterAsync(dialect, group.Key, suspect, suspectFailure, cancellationToken);
-                        deadLettered = true;
+                        // The handler works (this entry went through), so a suspect gets one more try now: one that failed
+                        // only because the handler's database came back in the middle of the pass goes through; one that
+                        // fails again beside a working handler cannot be taken.
+                        if (await HandleAsync(group.Key, [suspect], cancellationToken) is { } again)
+                        {
+                            await DeadLetterAsync(dialect, group.Key, suspect, again, cancellationToken);
+                            deadLettered = true;
+                        }
+                        else
+                        {
+                            await HandledAsync(storage, group.Key, [suspect]);
+                        }
                     }
 
                     suspects.Clear();
