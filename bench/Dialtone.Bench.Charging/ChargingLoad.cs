@@ -234,7 +234,7 @@ internal sealed class ChargingLoad(BenchOptions options, IReadOnlyList<string> i
             $"errors          {errors} (status other than 201 / 200 / 204, or no answer)",
         };
         report.AddRange(samples.Select(s => $"  first {s.Key.Item1.ToString().ToLowerInvariant()} {s.Key.Item2}: {s.Value}"));
-        report.AddRange(before.Report(after, options.DurationSeconds, generatorCores));
+        report.AddRange(before.Report(after, options.DurationSeconds, generatorCores, all.Count));
         report.Add(string.Create(CultureInfo.InvariantCulture,
             $"RESULT tool=dialtone-bench-charging concurrency={options.Concurrency} subscribers={imsis.Count} updates_per_session={options.Updates} seconds={elapsed:0.0} requests={all.Count} rps={all.Count / elapsed:0} updates_per_s={updates / elapsed:0} p50_ms={Ms(all.Percentile(50))} p99_ms={Ms(all.Percentile(99))} p999_ms={Ms(all.Percentile(99.9))} max_ms={Ms(all.Max)} update_p99_ms={Ms(latencies[Kind.Update].Percentile(99))} errors={errors} outbox_growth_per_s={before.OutboxGrowth(after, options.DurationSeconds)?.ToString("0", CultureInfo.InvariantCulture) ?? "?"}"));
         foreach (var line in report)

@@ -16,6 +16,9 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
     public const string OutboxDepth = "dialtone_charging_outbox_depth";
     public const string Relayed = "dialtone_charging_outbox_relayed";
 
+    /// <summary>The runtime's count of bytes allocated on the managed heap (the System.Runtime meter, <c>dotnet.gc.heap.total_allocated</c>).</summary>
+    public const string Allocated = "dotnet_gc_heap_total_allocated_bytes";
+
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task<Sample> SampleAsync()
@@ -44,7 +47,8 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
-            if (line.Length == 0 || line[0] == '#' || !line.StartsWith("dialtone_charging_", StringComparison.Ordinal))
+            if (line.Length == 0 || line[0] == '#'
+                || !(line.StartsWith("dialtone_charging_", StringComparison.Ordinal) || line.StartsWith(Allocated, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -110,7 +114,7 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
     {
         private const double TicksPerSecond = 100; // USER_HZ
 
-        public IEnumerable<string> Report(Sample later, double seconds, double generatorCores)
+        public IEnumerable<string> Report(Sample later, double seconds, double generatorCores, long requests)
         {
             yield return $"load average    {LoadAverage} before, {later.LoadAverage} after (1, 5, 15 min; {Environment.ProcessorCount} cores)";
             double? server = ServerTicks is { } s && later.ServerTicks is { } s2 ? (s2 - s) / TicksPerSecond / seconds : null;
@@ -137,6 +141,15 @@ internal sealed class ServerProbe(Uri? metricsUrl, int? serverPid) : IDisposable
             }
 
             double Delta(string key) => later.Metrics.GetValueOrDefault(key) - Metrics.GetValueOrDefault(key);
+            if (requests > 0)
+            {
+                // What a request costs the server, steadier than the rate on a machine whose speed varies from run to run:
+                // its CPU time (the relay's, the writer's and the collector's included) and the bytes it allocated.
+                var allocated = Metrics.Keys.FirstOrDefault(key => key.StartsWith(Allocated, StringComparison.Ordinal)) is { } name ? Delta(name) : 0;
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"per request     {(server is { } cores ? $"{cores * seconds / requests * 1e6:0} µs of server CPU, " : "")}{allocated / requests / 1024:0.0} KB allocated by the server");
+            }
+
             var commits = Delta(BatchSize + "_count");
             var writes = Delta(BatchSize + "_sum");
             if (commits <= 0)

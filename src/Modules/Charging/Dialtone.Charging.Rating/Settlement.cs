@@ -45,4 +45,8 @@ public sealed record Settlement(
 }
 
 /// <summary>What the passing of time did to an account: reservations expired, buckets refilled or gone, a bill cycle ended.</summary>
-public sealed record Elapsed(IReadOnlyList<string> ExpiredReservations, IReadOnlyList<string> ResetBuckets, IReadOnlyList<string> ExpiredBuckets, bool CycleEnded);
+public sealed record Elapsed(IReadOnlyList<string> ExpiredReservations, IReadOnlyList<string> ResetBuckets, IReadOnlyList<string> ExpiredBuckets, bool CycleEnded)
+{
+    /// <summary>Nothing happened.</summary>
+    public static readonly Elapsed Nothing = new([], [], [], false);
+}

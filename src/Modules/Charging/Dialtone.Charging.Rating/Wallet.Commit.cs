@@ -24,7 +24,7 @@ public sealed partial class Wallet
         var left = report.Units;
         var debits = new List<BucketTake>();
         var thresholds = new List<ThresholdCrossing>();
-        foreach (var bucket in ConsumptionOrder.Of(buckets, report.Service).ToList())
+        foreach (var bucket in ConsumptionOrder.Of(buckets, report.Service))
         {
             var take = Math.Min(left, bucket.Available);
             if (take == 0)

@@ -28,7 +28,7 @@ public sealed partial class Wallet
                 $"Session '{request.SessionId}' already holds a reservation for rating group {request.Service.RatingGroup}: settle or release it first.");
         }
 
-        var serving = ConsumptionOrder.Of(buckets, request.Service).ToList();
+        var serving = ConsumptionOrder.Of(buckets, request.Service);
         var wanted = request.Units;
         var takes = new List<BucketTake>();
         foreach (var bucket in serving.TakeWhile(_ => wanted > 0))

@@ -151,6 +151,11 @@ public sealed partial class Wallet
     /// </summary>
     public Elapsed Advance(DateTimeOffset now)
     {
+        if (!AnythingDue(now))
+        {
+            return Elapsed.Nothing;
+        }
+
         var expired = reservations.Values.Where(reservation => reservation.ExpiresAt <= now).Select(reservation => reservation.Id).ToList();
         expired.ForEach(id => Remove(id));
 
@@ -181,6 +186,36 @@ public sealed partial class Wallet
         }
 
         return new Elapsed(expired, reset, gone, cycleEnded);
+    }
+
+    /// <summary>Whether <see cref="Advance"/> has anything to do: nearly always not, and it runs on every operation.</summary>
+    private bool AnythingDue(DateTimeOffset now)
+    {
+        if (CycleEnd <= now)
+        {
+            return true;
+        }
+
+        foreach (var bucket in buckets)
+        {
+            if (bucket.NextReset <= now || bucket.ExpiresAt <= now)
+            {
+                return true;
+            }
+        }
+
+        if (reservations.Count > 0)
+        {
+            foreach (var reservation in reservations.Values)
+            {
+                if (reservation.ExpiresAt <= now)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void Add(Bucket bucket, DateTimeOffset now)

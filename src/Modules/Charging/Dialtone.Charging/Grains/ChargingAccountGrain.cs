@@ -99,7 +99,7 @@ internal sealed partial class ChargingAccountGrain(
     private (ChargingAnswer Answer, bool Changed) Create(ChargingCall call, DateTimeOffset now)
     {
         var key = call.CreateKey ?? throw new ArgumentException("A create names its consumer and charging id.", nameof(call));
-        var fingerprint = Fingerprint(call);
+        var fingerprint = ChargingCallFingerprint.Of(call);
         if (Account.SessionsByCreateKey.TryGetValue(key, out var existing) && Account.Sessions.TryGetValue(existing, out var known)
             && known.CreateSequence == call.Sequence)
         {
@@ -150,7 +150,7 @@ internal sealed partial class ChargingAccountGrain(
             return (Refusal(ChargingOutcome.SessionUnknown, call.ChargingDataRef, call, now, "No charging session has this ChargingDataRef."), false);
         }
 
-        var fingerprint = Fingerprint(call);
+        var fingerprint = ChargingCallFingerprint.Of(call);
         if (call.Sequence == session.LastSequence)
         {
             // A retransmission is the same request again; another request under a number already answered is an error.
@@ -460,7 +460,8 @@ internal sealed partial class ChargingAccountGrain(
     private async Task SaveAsync(DateTimeOffset now)
     {
         var ended = 0;
-        foreach (var session in Account.Sessions.Values.ToList())
+        List<ChargingSession>? expired = null;
+        foreach (var session in Account.Sessions.Values)
         {
             if (session.EndedAt is null && now - session.LastSeenAt > settings.StaleSessionTimeout)
             {
@@ -469,13 +470,15 @@ internal sealed partial class ChargingAccountGrain(
 
             if (session.EndedAt is { } at && now - at > settings.ReleasedSessionRetention)
             {
-                Forget(session);
+                (expired ??= []).Add(session);
             }
             else if (session.EndedAt is not null)
             {
                 ended++;
             }
         }
+
+        expired?.ForEach(Forget);
 
         if (ended > settings.ReleasedSessionsKept)
         {
@@ -512,21 +515,6 @@ internal sealed partial class ChargingAccountGrain(
     }
 
     /// <summary>What a request asks, so that a retransmission (the same request again) is told from another request under the same number.</summary>
-    private static string Fingerprint(ChargingCall call)
-    {
-        var text = new System.Text.StringBuilder().Append(call.Operation).Append('|').Append(call.OneTime);
-        foreach (var usage in call.Units)
-        {
-            text.Append('|').Append(usage.RatingGroup).Append(':').Append(usage.Unit).Append(':').Append(usage.Requested);
-            foreach (var container in usage.Used)
-            {
-                text.Append(';').Append(container.LocalSequence).Append('=').Append(container.Units);
-            }
-        }
-
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 12);
-    }
-
     private static ChargingAnswer Refusal(ChargingOutcome outcome, string? reference, ChargingCall call, DateTimeOffset now, string? detail) =>
         new(outcome, reference, call.Sequence, now, [], false, detail);
 

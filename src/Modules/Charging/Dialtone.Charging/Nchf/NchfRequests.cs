@@ -40,8 +40,13 @@ internal static class NchfRequests
 
     public static async Task<ChargingDataRequest> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        var contentType = request.ContentType?.Split(';')[0].Trim();
-        if (!string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase))
+        var contentType = request.ContentType.AsSpan();
+        if (contentType.IndexOf(';') is >= 0 and var parameters)
+        {
+            contentType = contentType[..parameters];
+        }
+
+        if (!contentType.Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
             throw new NchfProblemException(415, NchfCauses.UnsupportedMediaType, "Send the ChargingDataRequest as application/json.");
         }
@@ -216,40 +221,44 @@ internal static class NchfRequests
         var units = new List<UnitUsage>(usages.Count);
         for (var i = 0; i < usages.Count; i++)
         {
-            var at = $"/multipleUnitUsage/{i}";
-            var usage = usages[i] ?? throw NchfProblemException.Incorrect(at, "must be an object");
-            var group = usage.RatingGroup ?? throw NchfProblemException.Missing($"{at}/ratingGroup", "ratingGroup");
+            // The JSON pointers are made only for an error: a valid request costs no strings.
+            var usage = usages[i] ?? throw NchfProblemException.Incorrect(UsageAt(i), "must be an object");
+            var group = usage.RatingGroup ?? throw NchfProblemException.Missing($"{UsageAt(i)}/ratingGroup", "ratingGroup");
             if (group is < 0 or > int.MaxValue)
             {
-                throw NchfProblemException.Incorrect($"{at}/ratingGroup", "must be a rating group (0 to 2147483647)");
+                throw NchfProblemException.Incorrect($"{UsageAt(i)}/ratingGroup", "must be a rating group (0 to 2147483647)");
             }
 
-            if (units.Any(u => u.RatingGroup == group))
+            foreach (var earlier in units)
             {
-                throw NchfProblemException.Incorrect($"{at}/ratingGroup", $"rating group {group} appears twice");
+                if (earlier.RatingGroup == group)
+                {
+                    throw NchfProblemException.Incorrect($"{UsageAt(i)}/ratingGroup", $"rating group {group} appears twice");
+                }
             }
 
             var containers = usage.UsedUnitContainer ?? [];
             if (containers.Count > MaxContainers)
             {
-                throw NchfProblemException.Incorrect($"{at}/usedUnitContainer", $"at most {MaxContainers} containers per rating group");
+                throw NchfProblemException.Incorrect($"{UsageAt(i)}/usedUnitContainer", $"at most {MaxContainers} containers per rating group");
             }
 
             var used = new List<UsedUnits>(containers.Count);
             for (var c = 0; c < containers.Count; c++)
             {
-                var container = containers[c] ?? throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}", "must be an object");
-                var local = container.LocalSequenceNumber ?? throw NchfProblemException.Missing($"{at}/usedUnitContainer/{c}/localSequenceNumber", "localSequenceNumber");
+                var where = new MeasureAt(i, c);
+                var container = containers[c] ?? throw NchfProblemException.Incorrect(where.ToString(), "must be an object");
+                var local = container.LocalSequenceNumber ?? throw NchfProblemException.Missing($"{where}/localSequenceNumber", "localSequenceNumber");
                 if (local < 0)
                 {
-                    throw NchfProblemException.Incorrect($"{at}/usedUnitContainer/{c}/localSequenceNumber", "a local sequence number is 0 or more");
+                    throw NchfProblemException.Incorrect($"{where}/localSequenceNumber", "a local sequence number is 0 or more");
                 }
-                var where = $"{at}/usedUnitContainer/{c}";
+
                 used.Add(new UsedUnits(local, MeasureOf(where, container.TotalVolume, container.UplinkVolume, container.DownlinkVolume, container.Time, container.ServiceSpecificUnits, unit)));
             }
 
             var requested = usage.RequestedUnit is { } asked
-                ? MeasureOf($"{at}/requestedUnit", asked.TotalVolume, asked.UplinkVolume, asked.DownlinkVolume, asked.Time, asked.ServiceSpecificUnits, unit)
+                ? MeasureOf(new MeasureAt(i, null), asked.TotalVolume, asked.UplinkVolume, asked.DownlinkVolume, asked.Time, asked.ServiceSpecificUnits, unit)
                 : null;
             units.Add(new UnitUsage((int)group, unit, requested, used));
         }
@@ -257,33 +266,46 @@ internal static class NchfRequests
         return units;
     }
 
-    private static Measure MeasureOf(string at, long? total, long? uplink, long? downlink, long? time, long? events, UsageUnit? unit)
+    private static string UsageAt(int usage) => $"/multipleUnitUsage/{usage}";
+
+    /// <summary>Where a measure is in the request: a rating group's <c>requestedUnit</c> (no container) or one of its used unit containers.</summary>
+    private readonly record struct MeasureAt(int Usage, int? Container)
     {
-        var measure = new Measure(Octets(at, total, uplink, downlink), Count($"{at}/time", time), Count($"{at}/serviceSpecificUnits", events));
+        public override string ToString() => Container is { } container
+            ? $"{UsageAt(Usage)}/usedUnitContainer/{container}"
+            : $"{UsageAt(Usage)}/requestedUnit";
+    }
+
+    private static Measure MeasureOf(MeasureAt at, long? total, long? uplink, long? downlink, long? time, long? events, UsageUnit? unit)
+    {
+        var measure = new Measure(Octets(at, total, uplink, downlink), Count(at, "time", time), Count(at, "serviceSpecificUnits", events));
         if (unit is { } counted && measure.OnlyIn(counted) is false)
         {
-            throw NchfProblemException.Incorrect(at, $"the service counts {(counted == UsageUnit.Octet ? "volume" : counted == UsageUnit.Second ? "time" : "serviceSpecificUnits")}, not another unit");
+            throw NchfProblemException.Incorrect(at.ToString(), $"the service counts {(counted == UsageUnit.Octet ? "volume" : counted == UsageUnit.Second ? "time" : "serviceSpecificUnits")}, not another unit");
         }
 
         return measure;
     }
 
     /// <summary>Seconds or events: 0 when not given.</summary>
-    private static long Count(string at, long? value) =>
-        value is < 0 or > MaxCount ? throw NchfProblemException.Incorrect(at, $"a count is 0 to {MaxCount}") : value ?? 0;
+    private static long Count(MeasureAt at, string name, long? value) =>
+        value is < 0 or > MaxCount ? throw NchfProblemException.Incorrect($"{at}/{name}", $"a count is 0 to {MaxCount}") : value ?? 0;
 
     /// <summary>A data volume: <c>totalVolume</c>, else uplink + downlink; 0 when none is given.</summary>
-    private static long Octets(string at, long? total, long? uplink, long? downlink)
+    private static long Octets(MeasureAt at, long? total, long? uplink, long? downlink)
     {
-        foreach (var (name, value) in new[] { ("totalVolume", total), ("uplinkVolume", uplink), ("downlinkVolume", downlink) })
-        {
-            if (value is < 0 or > MaxOctets)
-            {
-                throw NchfProblemException.Incorrect($"{at}/{name}", $"a volume is 0 to {MaxOctets} octets");
-            }
-        }
-
+        Volume(at, "totalVolume", total);
+        Volume(at, "uplinkVolume", uplink);
+        Volume(at, "downlinkVolume", downlink);
         return total ?? ((uplink ?? 0) + (downlink ?? 0));
+    }
+
+    private static void Volume(MeasureAt at, string name, long? value)
+    {
+        if (value is < 0 or > MaxOctets)
+        {
+            throw NchfProblemException.Incorrect($"{at}/{name}", $"a volume is 0 to {MaxOctets} octets");
+        }
     }
 
     /// <summary>Home, unless the subscriber roams out: EU when the serving network's country is in the EU/EEA, else the world.</summary>
