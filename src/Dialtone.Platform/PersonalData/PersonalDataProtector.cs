@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
@@ -44,6 +46,12 @@ public sealed class PersonalDataProtector
     private readonly byte[] sivMacKey;
     private readonly byte[] sivEncryptionKey;
 
+    // An AES instance is a native cipher context: made once per thread with the key set, instead of per value (imports
+    // protect several values a customer; an instance is not safe to share between threads). Keyed by the key, so that
+    // another protector in the process (tests make their own) never uses this one's.
+    [ThreadStatic]
+    private static (byte[] Key, Aes Aes)? threadSivAes;
+
     public PersonalDataProtector(IOptions<DialtoneOptions> options)
     {
         var settings = options.Value;
@@ -67,7 +75,8 @@ public sealed class PersonalDataProtector
         sivEncryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv aes v1"u8.ToArray());
     }
 
-    public string Protect(string plaintext) => ProtectedPrefix + protector.Protect(plaintext);
+    /// <summary>Randomised authenticated encryption: <see cref="ProtectedPrefix"/>, then Data Protection's payload in base64url (what its string <c>Protect</c> gives), in one string.</summary>
+    public string Protect(string plaintext) => Prefixed(ProtectedPrefix, protector.Protect(Encoding.UTF8.GetBytes(plaintext)));
 
     /// <summary>Decrypts what <see cref="Protect"/> wrote; text stored before protection was switched on passes unchanged.</summary>
     public string Unprotect(string stored) =>
@@ -83,16 +92,38 @@ public sealed class PersonalDataProtector
     public byte[] UnprotectBytes(string purpose, byte[] protectedBytes) => protector.CreateProtector(purpose).Unprotect(protectedBytes);
 
     /// <summary>The keyed hash of an already normalised value: equal inputs give equal hashes, nothing else can be learnt.</summary>
-    public string Hash(string normalized) => HashPrefix + Base64Url(HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(normalized)));
+    public string Hash(string normalized)
+    {
+        var length = Encoding.UTF8.GetByteCount(normalized);
+        var rented = length <= 256 ? null : ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Span<byte> input = rented ?? stackalloc byte[256];
+            input = input[..Encoding.UTF8.GetBytes(normalized, input)];
+            Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(hashKey, input, hash);
+            return Prefixed(HashPrefix, hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     public string ProtectDeterministic(string plaintext)
     {
         var data = Encoding.UTF8.GetBytes(plaintext);
-        var iv = HMACSHA256.HashData(sivMacKey, data).AsSpan(0, 16).ToArray();
-        using var aes = Aes.Create();
-        aes.Key = sivEncryptionKey;
-        var cipher = aes.EncryptCbc(data, iv);
-        return DeterministicPrefix + Base64Url([.. iv, .. cipher]);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(sivMacKey, data, mac);
+        var iv = mac[..16];
+        var aes = SivAes();
+        var sealedValue = new byte[16 + aes.GetCiphertextLengthCbc(data.Length)];
+        iv.CopyTo(sealedValue);
+        aes.EncryptCbc(data, iv, sealedValue.AsSpan(16));
+        return Prefixed(DeterministicPrefix, sealedValue);
     }
 
     public string UnprotectDeterministic(string stored)
@@ -104,8 +135,7 @@ public sealed class PersonalDataProtector
 
         var bytes = FromBase64Url(stored[DeterministicPrefix.Length..]);
         var iv = bytes.AsSpan(0, 16);
-        using var aes = Aes.Create();
-        aes.Key = sivEncryptionKey;
+        var aes = SivAes();
         byte[]? data;
         try
         {
@@ -182,7 +212,40 @@ public sealed class PersonalDataProtector
         }
     }
 
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private Aes SivAes()
+    {
+        if (threadSivAes is { } cached && ReferenceEquals(cached.Key, sivEncryptionKey))
+        {
+            return cached.Aes;
+        }
+
+        threadSivAes?.Aes.Dispose();
+        var aes = Aes.Create();
+        aes.Key = sivEncryptionKey;
+        threadSivAes = (sivEncryptionKey, aes);
+        return aes;
+    }
+
+    /// <summary><paramref name="prefix"/>, then <paramref name="bytes"/> in base64url without padding: one string, no intermediate ones.</summary>
+    private static string Prefixed(string prefix, ReadOnlySpan<byte> bytes)
+    {
+        var length = prefix.Length + Base64Url.GetEncodedLength(bytes.Length);
+        var rented = length <= 512 ? null : ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var chars = (rented is null ? stackalloc char[512] : rented.AsSpan())[..length];
+            prefix.CopyTo(chars);
+            Base64Url.EncodeToChars(bytes, chars[prefix.Length..]);
+            return new string(chars);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
 
     private static byte[] FromBase64Url(string text)
     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Dialtone.Platform;
 using Dialtone.Platform.PersonalData;
 using Microsoft.AspNetCore.DataProtection;
@@ -45,7 +47,44 @@ public sealed class PersonalDataKeys : IDisposable
         Assert.Equal(["AES_256_GCM"], Algorithms(keys));
     }
 
+    /// <summary>
+    /// Stored hashes are looked up and deterministic values compared, so a value must be written exactly as the first
+    /// version wrote it (a keyed hash, base64url without padding); what <see cref="PersonalDataProtector.Protect"/> writes
+    /// reads with Data Protection's own string protector. Short and long values, non-ASCII ones.
+    /// </summary>
+    [Fact]
+    public void ValuesAreWrittenAsTheFirstVersionWroteThem()
+    {
+        var keys = folder.CreateSubdirectory("personal-data");
+        var secret = Enumerable.Range(0, 64).Select(i => (byte)(i * 7 + 3)).ToArray();
+        File.WriteAllText(Path.Combine(keys.FullName, "search-and-lookup.key"), Convert.ToBase64String(secret));
+        var protector = Open(keys);
+        var hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone search hash v1"u8.ToArray());
+        var macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv mac v1"u8.ToArray());
+        var aesKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: "dialtone siv aes v1"u8.ToArray());
+        var reader = DataProtectionProvider.Create(keys, builder => builder.SetApplicationName("dialtone-personal-data")).CreateProtector("Dialtone.PersonalData.v1");
+
+        foreach (var value in new[] { "", "zoe@example.com", "+353861234567", "Séamus Ó Briain, Baile Átha Cliath", new string('x', 300), string.Concat(Enumerable.Repeat("ü€", 400)) })
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            Assert.Equal("h1:" + FirstVersionBase64Url(HMACSHA256.HashData(hashKey, bytes)), protector.Hash(value));
+
+            var iv = HMACSHA256.HashData(macKey, bytes).AsSpan(0, 16).ToArray();
+            using var aes = Aes.Create();
+            aes.Key = aesKey;
+            Assert.Equal("sv1:" + FirstVersionBase64Url([.. iv, .. aes.EncryptCbc(bytes, iv)]), protector.ProtectDeterministic(value));
+            Assert.Equal(value, protector.UnprotectDeterministic(protector.ProtectDeterministic(value)));
+
+            var written = protector.Protect(value);
+            Assert.StartsWith(PersonalDataProtector.ProtectedPrefix, written, StringComparison.Ordinal);
+            Assert.Equal(value, reader.Unprotect(written[PersonalDataProtector.ProtectedPrefix.Length..]));
+            Assert.Equal(value, protector.Unprotect(written));
+        }
+    }
+
     public void Dispose() => folder.Delete(recursive: true);
+
+    private static string FirstVersionBase64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static PersonalDataProtector Open(DirectoryInfo keys) =>
         new(Options.Create(new DialtoneOptions { DataDirectory = keys.Parent!.FullName, PersonalData = { KeyDirectory = keys.FullName } }));
