@@ -100,10 +100,21 @@ public sealed partial class Wallet
             return request.Now;
         }
 
-        var ends = takes.Select(take => Find(take.BucketId)!.UnitsExpireAt)
-            .Append(money is null ? null : CycleEnd)
-            .Append(request.Now + request.Validity)
-            .OfType<DateTimeOffset>();
-        return ends.Min();
+        // The earliest of: the validity asked for, the end of the cycle when money holds units, each bucket's units' expiry.
+        var end = request.Now + request.Validity;
+        if (money is not null && CycleEnd < end)
+        {
+            end = CycleEnd;
+        }
+
+        foreach (var take in takes)
+        {
+            if (Find(take.BucketId)!.UnitsExpireAt is { } expires && expires < end)
+            {
+                end = expires;
+            }
+        }
+
+        return end;
     }
 }

@@ -209,8 +209,9 @@ public sealed partial class Wallet
     }
 
     /// <summary>An enum value as a snapshot keeps it: by name.</summary>
+    // Enum.GetName<TEnum> does not box the value (ToString on a type parameter does: an object a bucket a snapshot).
     private static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => value.ToString();
+        where TEnum : struct, Enum => Enum.GetName(value) ?? value.ToString();
 
     /// <summary>The enum value a snapshot names: exactly one of its names (no number, no other casing, no combination).</summary>
     private static TEnum EnumOf<TEnum>(string? name)

@@ -77,7 +77,18 @@ public sealed partial class Wallet
     public IReadOnlyCollection<Reservation> Reservations => reservations.Values;
 
     /// <summary>The bucket with this id, or null.</summary>
-    public Bucket? Find(string bucketId) => buckets.Find(bucket => bucket.Id == bucketId);
+    public Bucket? Find(string bucketId)
+    {
+        foreach (var bucket in buckets)
+        {
+            if (bucket.Id == bucketId)
+            {
+                return bucket;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Units of measure charged at a price in this bill cycle: the count its tiers go by.</summary>
     public long ChargedThisCycle(string priceId) => chargedThisCycle.GetValueOrDefault(priceId);
