@@ -27,9 +27,7 @@ public sealed class OutboxDeadLetters
     public async Task AnEntryThatKeepsFailingIsDeadLetteredWithoutHoldingBackItsKindAndAReplayDeliversIt(TestDatabase database)
     {
         var handler = new PickyHandler();
-        await using var app = new DialtoneApp(database,
-            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "3" },
-            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        await using var app = AppWith(database, handler, maxAttempts: 3);
         using var admin = app.Admin();
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
 
@@ -90,9 +88,7 @@ public sealed class OutboxDeadLetters
     public async Task AHandlerThatFailsEverythingForLongDeadLettersNothingAndCatchesUpWhenItIsBack(TestDatabase database)
     {
         var handler = new PickyHandler { RefuseAll = true };
-        await using var app = new DialtoneApp(database,
-            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "2" },
-            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        await using var app = AppWith(database, handler, maxAttempts: 2);
         using var admin = app.Admin();
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
 
@@ -112,9 +108,7 @@ public sealed class OutboxDeadLetters
     public async Task AnOutageThatEndsInTheMiddleOfAPassDeadLettersNothing(TestDatabase database)
     {
         var handler = new PickyHandler { RefuseAll = true };
-        await using var app = new DialtoneApp(database,
-            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = "2" },
-            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
+        await using var app = AppWith(database, handler, maxAttempts: 2);
         using var admin = app.Admin();
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Api)).StatusCode);
 
@@ -130,6 +124,12 @@ public sealed class OutboxDeadLetters
         Assert.All(handler.Handled.Values, count => Assert.Equal(1, count));
         await EventuallyAsync(async () => (await PendingAsync(app)).Count == 0 ? (object?)true : null, "the outbox did not empty");
     }
+
+    /// <summary>The app with <paramref name="handler"/> taking the test kind's entries, each entry given <paramref name="maxAttempts"/>.</summary>
+    private static DialtoneApp AppWith(TestDatabase database, PickyHandler handler, int maxAttempts) =>
+        new(database,
+            new Dictionary<string, string?> { ["Dialtone:Charging:Outbox:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            services: services => services.AddSingleton<IGrainOutboxHandler>(handler));
 
     private static async Task WriteEntriesAsync(DialtoneApp app, params string[] ids)
     {
